@@ -1,0 +1,41 @@
+# Backline: `make demo` runs the main job, `make test` runs the tests. Both install what is
+# missing first (`make deps`), so each works as the first command on a fresh Debian machine
+# that has the Swift toolchain.
+
+SWIFT ?= swift
+DEBIAN_PACKAGES := libsodium-dev libssl-dev libpq-dev libsqlite3-dev pkg-config postgresql curl openssl python3-venv
+BENCH_GROUPS := vault model privacy transport audit service analytics
+ONLY ?=
+DEMO_DIR ?= $(shell mktemp -u /tmp/backline-demo.XXXXXX)
+
+.PHONY: deps build release test demo bench clean
+
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "make deps: all Debian packages present"; fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+test: deps
+	$(SWIFT) build --build-tests
+	scripts/with-postgres.sh $(SWIFT) test --skip-build
+
+demo: deps release
+	scripts/demo.sh "$(DEMO_DIR)"
+
+bench: deps release
+	@groups="$(if $(ONLY),$(ONLY),$(BENCH_GROUPS))"; mkdir -p .bench; \
+	for g in $$groups; do $(SWIFT) run -c release --skip-build backline-bench $$g || exit 1; done
+
+clean:
+	rm -rf .build .bench

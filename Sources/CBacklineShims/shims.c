@@ -1,0 +1,27 @@
+#include "CBacklineShims.h"
+
+long CBacklineShims_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version) {
+    return SSL_CTX_set_min_proto_version(ctx, version);
+}
+long CBacklineShims_SSL_CTX_set_max_proto_version(SSL_CTX *ctx, int version) {
+    return SSL_CTX_set_max_proto_version(ctx, version);
+}
+long CBacklineShims_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) { return SSL_CTX_set_mode(ctx, mode); }
+long CBacklineShims_SSL_CTX_set_options(SSL_CTX *ctx, unsigned long options) {
+    return (long)SSL_CTX_set_options(ctx, options);
+}
+long CBacklineShims_SSL_set_tlsext_host_name(SSL *ssl, const char *name) {
+    return SSL_set_tlsext_host_name(ssl, name);
+}
+long CBacklineShims_BIO_get_mem_data(BIO *bio, char **data) { return BIO_get_mem_data(bio, data); }
+int CBacklineShims_sk_X509_num(const STACK_OF(X509) *stack) { return sk_X509_num(stack); }
+X509 *CBacklineShims_sk_X509_value(const STACK_OF(X509) *stack, int index) { return sk_X509_value(stack, index); }
+int CBacklineShims_sk_GENERAL_NAME_num(const GENERAL_NAMES *names) { return sk_GENERAL_NAME_num(names); }
+GENERAL_NAME *CBacklineShims_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, int index) {
+    return sk_GENERAL_NAME_value(names, index);
+}
+void CBacklineShims_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_NAMES_free(names); }
+int CBacklineShims_ERR_GET_REASON(unsigned long error) { return ERR_GET_REASON(error); }
+int CBacklineShims_ERR_GET_LIB(unsigned long error) { return ERR_GET_LIB(error); }
+
+const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT = SQLITE_TRANSIENT;

@@ -1,0 +1,19 @@
+import Foundation
+
+/// Benchmark groups; each lives in `<Group>Bench.swift` and is run by `make bench ONLY=<group>`.
+let groups: [String: () async throws -> Void] = [
+    :
+]
+
+let requested = Array(CommandLine.arguments.dropFirst())
+if requested.isEmpty || requested.contains("--help") {
+    print("usage: backline-bench <group>...   groups: \(groups.keys.sorted().joined(separator: ", "))")
+    exit(requested.isEmpty ? 64 : 0)
+}
+for name in requested {
+    guard let run = groups[name] else {
+        FileHandle.standardError.write(Data("backline-bench: no benchmark group '\(name)' yet (have: \(groups.keys.sorted().joined(separator: ", ")))\n".utf8))
+        exit(1)
+    }
+    try await run()
+}

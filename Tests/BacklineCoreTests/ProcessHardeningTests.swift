@@ -1,0 +1,9 @@
+import BacklineCore
+import Testing
+
+@Suite(.serialized) struct ProcessHardeningTests {
+    @Test func coreDumpsAreDisabled() throws {
+        try ProcessHardening.disableCoreDumps()
+        #expect(ProcessHardening.coreDumpLimit() == 0)
+    }
+}
