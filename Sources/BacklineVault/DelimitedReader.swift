@@ -94,11 +94,17 @@ public final class DelimitedReader {
     public var fieldCount: Int { fieldEnds.count }
 
     /// The bytes of field `index` of the current record (valid until the next ``nextRecord()``).
-    public func withField<R>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    public func withField<R, E: Error>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) throws(E) -> R) throws(E) -> R {
         let start = index == 0 ? 0 : fieldEnds[index - 1]
-        return try recordBytes.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[start..<fieldEnds[index]]))
+        let end = fieldEnds[index]
+        let result: Result<R, E> = recordBytes.withUnsafeBufferPointer { all in
+            do throws(E) {
+                return .success(try body(UnsafeBufferPointer(rebasing: all[start..<end])))
+            } catch {
+                return .failure(error)
+            }
         }
+        return try result.get()
     }
 
     /// Field `index` decoded as UTF-8 (nil if invalid).

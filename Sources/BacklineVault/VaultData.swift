@@ -5,7 +5,7 @@ internal import BacklineCore
 /// from and committed to a ``VaultStreamFactory``.
 public struct VaultData: Sendable {
     /// Tables by name (every schema table is present, possibly empty).
-    public private(set) var tables: [String: ColumnarTable]
+    public internal(set) var tables: [String: ColumnarTable]
     /// The manifest these tables were loaded from (empty for a new vault).
     public private(set) var manifest: VaultManifest
 
