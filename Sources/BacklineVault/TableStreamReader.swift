@@ -66,10 +66,20 @@ final class TableStreamReader {
         return text
     }
 
-    /// `count` little-endian integers, read in bulk.
+    /// `count` little-endian integers, read in bulk chunks so that a forged count runs into the
+    /// end of the stream (`truncated`) before it can make us allocate more than the stream holds.
     func array<T: FixedWidthInteger>(_ type: T.Type, count: Int) throws -> [T] {
-        var result = [T](repeating: 0, count: count)
+        let chunk = 1 << 20
+        var result = [T](repeating: 0, count: min(count, chunk))
         try result.withUnsafeMutableBytes { try read(into: $0) }
+        while result.count < count {
+            let start = result.count
+            let take = min(count - start, max(chunk, start))
+            result.append(contentsOf: repeatElement(0, count: take))
+            try result.withUnsafeMutableBytes { raw in
+                try read(into: UnsafeMutableRawBufferPointer(rebasing: raw[(start * MemoryLayout<T>.stride)...]))
+            }
+        }
         #if _endian(big)
         for index in result.indices { result[index] = T(littleEndian: result[index]) }
         #endif
