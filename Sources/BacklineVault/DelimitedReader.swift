@@ -64,6 +64,13 @@ public final class DelimitedReader {
 
     deinit { if ownsDescriptor { close(descriptor) } }
 
+    /// Size of the input when it is a regular file (nil for pipes), to size columns ahead.
+    public var fileSize: Int? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int(info.st_size)
+    }
+
     /// The most frequent candidate delimiter on the first line, outside quotes.
     static func detectDelimiter(_ bytes: ArraySlice<UInt8>) -> UInt8 {
         let candidates: [UInt8] = [UInt8(ascii: "\t"), UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "|")]

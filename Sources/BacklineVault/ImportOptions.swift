@@ -45,6 +45,9 @@ public struct ImportSummary: Sendable, Codable {
     /// Manifest generation after the commit (unchanged when nothing was imported).
     public var generation = 0
 
+    /// An empty summary.
+    public init() {}
+
     /// Total rows skipped.
     public var skippedTotal: Int { skipped.values.reduce(0, +) }
 }

@@ -140,9 +140,15 @@ final class ImportSession {
         var row = TableRow(schema: schema)
         var rows = 0
         let progress = ProgressTicker(options: options, file: source.path)
+        let fileSize = reader.fileSize
         while try reader.nextRecord() {
             rows += 1
             progress.tick(rows: rows, bytes: reader.bytesRead)
+            if rows == 1 << 16, let size = fileSize, reader.bytesRead > 0 {
+                // Size the columns once from the first rows, so they do not overshoot by doubling.
+                let estimate = Int(Double(size) / Double(reader.bytesRead) * Double(rows) * 1.02)
+                if estimate > rows { table.reserveCapacity(additionalRows: estimate - rows) }
+            }
             let line = reader.recordLine
             guard reader.fieldCount == header.count else {
                 report(ImportIssue(reason: "column_count", file: source.path, line: line, column: nil, field: nil,

@@ -139,6 +139,26 @@ import Testing
         #expect(spend.allSatisfy { $0.isFinite && $0 >= 0 })
     }
 
+    @Test func generatedVaultCommitsVerifiesAndFeedsTheTrainingView() throws {
+        let fixture = try ImportFixture()
+        var data = try Self.vault(promoter: 3)
+        try data.commit(to: fixture.factory)
+        let inspection = try VaultInspection.inspect(fixture.factory)
+        #expect(inspection.ok)
+        #expect(inspection.tables.count == VaultSchema.tables.count)
+        #expect(inspection.tables.first { $0.table == "members" }?.rows == Self.small.membersPerPromoter)
+        let loaded = try VaultData.load(from: fixture.factory)
+        let view = try loaded.trainingView()
+        #expect(view.memberIDs.count == Self.small.membersPerPromoter)
+        #expect(view.memberIDs.first == 30_000_001)
+        #expect(view.artistIDs.count == Self.small.artists)
+        #expect(view.interactions.rowCount == view.memberIDs.count)
+        #expect(view.interactions.values.allSatisfy { $0.isFinite && $0 > 0 })
+        #expect(view.memberFeatures.rowCount == view.memberIDs.count)
+        #expect(view.memberFeatureNames.contains("gender:f"))
+        #expect(view.artistFeatureNames.contains { $0.hasPrefix("genre:") })
+    }
+
     @Test func badConfigurationIsRefused() {
         #expect(throws: VaultError.self) { try SyntheticFederation(SyntheticConfiguration(promoters: 0)) }
         #expect(throws: VaultError.self) { try SyntheticFederation(SyntheticConfiguration(membersPerPromoter: 2_000_000)) }
