@@ -353,34 +353,27 @@ final class ImportSession {
             let keyIndices = table.schema.keyIndices
             let count = table.rowCount
             guard count > start else { continue }
+            // Common case first: sort the key hashes alone (8 bytes a row, freed at once); only
+            // hashes that repeat are examined row by row.
             var hashes = [UInt64](repeating: 0, count: count)
             for row in 0..<count { hashes[row] = table.keyHash(row: row, keyIndices: keyIndices) }
-            var order = [Int32](unsafeUninitializedCapacity: count) { buffer, initialized in
-                for row in 0..<count { buffer[row] = Int32(row) }
-                initialized = count
-            }
-            hashes.withUnsafeBufferPointer { h in
-                order.sort { h[Int($0)] < h[Int($1)] || (h[Int($0)] == h[Int($1)] && $0 < $1) }
+            hashes.sort()
+            var collided = Set<UInt64>()
+            for position in 1..<max(count, 1) where hashes[position] == hashes[position - 1] { collided.insert(hashes[position]) }
+            hashes = []
+            guard !collided.isEmpty else { continue }
+            var groups: [UInt64: [Int]] = [:]
+            for row in 0..<count {
+                let hash = table.keyHash(row: row, keyIndices: keyIndices)
+                if collided.contains(hash) { groups[hash, default: []].append(row) }
             }
             var duplicates: [Int: Int] = [:]
-            var groupStart = 0
-            while groupStart < count {
-                var groupEnd = groupStart + 1
-                while groupEnd < count && hashes[Int(order[groupEnd])] == hashes[Int(order[groupStart])] { groupEnd += 1 }
-                if groupEnd - groupStart > 1 {
-                    for later in (groupStart + 1)..<groupEnd {
-                        let row = Int(order[later])
-                        guard row >= start else { continue }
-                        for earlier in groupStart..<later {
-                            let candidate = Int(order[earlier])
-                            if duplicates[candidate] == nil && table.keysEqual(candidate, row, keyIndices: keyIndices) {
-                                duplicates[row] = candidate
-                                break
-                            }
-                        }
+            for rows in groups.values {
+                for (position, row) in rows.enumerated() where row >= start {
+                    if let earlier = rows[..<position].first(where: { duplicates[$0] == nil && table.keysEqual($0, row, keyIndices: keyIndices) }) {
+                        duplicates[row] = earlier
                     }
                 }
-                groupStart = groupEnd
             }
             guard !duplicates.isEmpty else { continue }
             let keyNames = table.schema.key.joined(separator: ", ")
