@@ -353,18 +353,19 @@ final class ImportSession {
             let keyIndices = table.schema.keyIndices
             let count = table.rowCount
             guard count > start else { continue }
-            // Common case first: sort the key hashes alone (8 bytes a row, freed at once); only
-            // hashes that repeat are examined row by row.
-            var hashes = [UInt64](repeating: 0, count: count)
-            for row in 0..<count { hashes[row] = table.keyHash(row: row, keyIndices: keyIndices) }
+            // Common case first: sort 32-bit key hashes alone (4 bytes a row plus the sort's
+            // buffer, freed at once); only hashes that repeat (true duplicates and the few
+            // thousand chance collisions of ten million rows) are examined row by row.
+            var hashes = [UInt32](repeating: 0, count: count)
+            for row in 0..<count { hashes[row] = UInt32(truncatingIfNeeded: table.keyHash(row: row, keyIndices: keyIndices)) }
             hashes.sort()
-            var collided = Set<UInt64>()
+            var collided = Set<UInt32>()
             for position in 1..<max(count, 1) where hashes[position] == hashes[position - 1] { collided.insert(hashes[position]) }
             hashes = []
             guard !collided.isEmpty else { continue }
-            var groups: [UInt64: [Int]] = [:]
+            var groups: [UInt32: [Int]] = [:]
             for row in 0..<count {
-                let hash = table.keyHash(row: row, keyIndices: keyIndices)
+                let hash = UInt32(truncatingIfNeeded: table.keyHash(row: row, keyIndices: keyIndices))
                 if collided.contains(hash) { groups[hash, default: []].append(row) }
             }
             var duplicates: [Int: Int] = [:]

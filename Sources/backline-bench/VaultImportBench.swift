@@ -6,7 +6,7 @@ import Foundation
 /// vault (through the same importer and commit path as `backline data import`), reporting
 /// rows/s, the peak resident memory after each, and the extra peak memory per extra row, which
 /// must be the columnar data (3 × 8 bytes per listening row) plus the duplicate check's
-/// transient 8 bytes per row (sorted key hashes), not the file.
+/// transient 4 bytes per row of 32-bit key hashes (+ 2 for the sort's buffer), not the file.
 func runVaultImportBench(_ reporter: BenchReporter) throws {
     let scratch = "/tmp/backline-bench-vault-import-\(getpid())"
     try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
