@@ -15,9 +15,3 @@ public enum SyntheticValue: Sendable, Equatable {
     /// No value (an optional field left empty).
     case missing
 }
-
-/// Receives the generator's rows, table by table, in schema field order.
-public protocol SyntheticSink {
-    /// Adds one row of `table`.
-    mutating func add(_ table: TableSchema, _ values: [SyntheticValue]) throws
-}

@@ -54,6 +54,9 @@ public struct VaultManifest: Codable, Sendable, Equatable {
         guard manifest.schemaVersion == VaultSchema.version else {
             throw VaultError.unsupportedVersion("vault schema", found: manifest.schemaVersion, supported: VaultSchema.version)
         }
+        guard Set(manifest.tables.map(\.table)).count == manifest.tables.count else {
+            throw VaultError.corrupt("stream \(streamName)", "a table is listed twice")
+        }
         for entry in manifest.tables {
             guard VaultSchema.table(named: entry.table) != nil, entry.rows >= 0,
                   entry.stream == "\(entry.table).a" || entry.stream == "\(entry.table).b"
