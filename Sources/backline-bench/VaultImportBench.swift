@@ -39,7 +39,32 @@ func runVaultImportBench(_ reporter: BenchReporter) throws {
     let extraPerRow = (peaks[10_000_000]! - peaks[2_000_000]!) / 8_000_000
     reporter.emit("import_columnar_bytes_per_row", 24, "bytes/row")
     reporter.emit("import_extra_peak_bytes_per_row", extraPerRow, "bytes/row", goal: "<= 36")
+    try benchGeneratedPromoterImport(reporter, scratch: scratch)
     reporter.progress("timings taken while other agents were compiling on the same 2 cores")
+}
+
+/// Generates one promoter of 100 000 members as `backline` CSV and imports all its tables
+/// (text interning, references, duplicate keys on every table).
+private func benchGeneratedPromoterImport(_ reporter: BenchReporter, scratch: String) throws {
+    let directory = scratch + "/generated"
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let federation = try SyntheticFederation(SyntheticConfiguration(seed: 3, promoters: 1, membersPerPromoter: 100_000))
+    let files = CSVSyntheticSink(directory: directory)
+    var sink = files
+    reporter.progress("generating 100000 members")
+    let generateSeconds = try measureSeconds {
+        try federation.generate(promoter: 0, into: &sink)
+        try files.finish()
+    }
+    reporter.emit("generate_members_per_second", 100_000 / generateSeconds, "members/s")
+    let vault = scratch + "/generated-vault"
+    try FileManager.default.createDirectory(atPath: vault, withIntermediateDirectories: true)
+    let paths = try FileManager.default.contentsOfDirectory(atPath: directory).map { directory + "/" + $0 }
+    let sources = try ImportPlan.make(files: paths, preset: "backline", table: nil)
+    var summary = ImportSummary()
+    let seconds = try measureSeconds { summary = try VaultImporter.run(sources, into: BenchPlainStreamFactory(directory: vault)) }
+    reporter.emit("import_generated_promoter_rows_per_second", Double(summary.rowsRead) / seconds, "rows/s")
+    reporter.emit("import_generated_promoter_rows", Double(summary.rowsRead), "rows")
 }
 
 /// Writes a `member,artist,plays` CSV of `rows` unique (member, artist) pairs; returns its size.
