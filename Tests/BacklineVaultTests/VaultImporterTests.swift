@@ -187,6 +187,24 @@ import Testing
         #expect(stored.integers("quantity") == [1, 2])
     }
 
+    @Test func issuesNeverQuoteTextValues() throws {
+        let fixture = try ImportFixture()
+        let members = try fixture.write("members.csv", "id,birth_year,region,interests\n1,1850,Secretville,hidden-taste\n2,1990,\"Quiet, Lane\",x;y;z\nabc,1990,Nowhere,\n")
+        let artists = try fixture.write("artists.csv", "id,name\n1,Private Name\n1,Private Name\n")
+        do {
+            try fixture.importBackline([members, artists])
+            Issue.record("invalid rows were accepted")
+        } catch let error as VaultError {
+            let text = error.description + error.debugDescription
+            #expect(text.contains("members.csv:2:2 (birth_year)"))
+            #expect(text.contains("members.csv:4:1 (id)"))
+            #expect(text.contains("artists.csv:3"))
+            for secret in ["Secretville", "hidden-taste", "Quiet", "Private Name", "abc", "Nowhere"] {
+                #expect(!text.contains(secret), "error text quotes '\(secret)'")
+            }
+        }
+    }
+
     @Test func mappingOptionsRenameColumns() throws {
         let fixture = try ImportFixture()
         let path = try fixture.write("plays.tsv", "user\tband\tcount\n5\t6\t7\n")
