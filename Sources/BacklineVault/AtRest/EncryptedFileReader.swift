@@ -1,5 +1,5 @@
 public import BacklineCore
-internal import BacklineCrypto
+package import BacklineCrypto
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -29,7 +29,7 @@ public final class EncryptedFileReader: ByteStreamReader {
 
     /// Opens `path`, checks its header (version before anything is decrypted), asks `key` for the
     /// data key of that header and reads the stream header.
-    init(path: String, supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions, key: (VaultFileHeader) throws -> SymmetricKey) throws {
+    package init(path: String, supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions, key: (VaultFileHeader) throws -> SymmetricKey) throws {
         self.path = path
         let fd = try Self.openFile(path)
         descriptor = fd
