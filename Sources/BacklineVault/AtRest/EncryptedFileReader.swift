@@ -20,7 +20,11 @@ public final class EncryptedFileReader: ByteStreamReader {
     private let puller: SecretStreamPuller
     private let additionalData: [UInt8]
     private let chunkSize: Int
+    /// Ciphertext read ahead, about 1 MiB at a time; `cipherStart..<cipherEnd` is not yet decrypted.
     private var cipher: [UInt8]
+    private var cipherStart = 0
+    private var cipherEnd = 0
+    private var sawEndOfFile = false
     private var plain: [UInt8]
     private var plainStart = 0
     private var plainEnd = 0
@@ -47,7 +51,8 @@ public final class EncryptedFileReader: ByteStreamReader {
             close(fd)
             throw error
         }
-        cipher = [UInt8](repeating: 0, count: chunkSize + SecretStream.overheadCount)
+        let batch = max(1, VaultFileFormat.ioBatchSize / (chunkSize + SecretStream.overheadCount))
+        cipher = [UInt8](repeating: 0, count: batch * (chunkSize + SecretStream.overheadCount))
         plain = [UInt8](repeating: 0, count: chunkSize)
     }
 
@@ -56,12 +61,19 @@ public final class EncryptedFileReader: ByteStreamReader {
         close(descriptor)
     }
 
-    /// Copies decrypted bytes into `buffer`; 0 only at the verified end of the stream.
+    /// Copies decrypted bytes into `buffer`; 0 only at the verified end of the stream. A buffer of
+    /// at least one chunk receives the plaintext directly, without an intermediate copy.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         guard buffer.count > 0 else { return 0 }
         while plainStart == plainEnd {
             if reachedEnd { return 0 }
-            try decryptNextChunk()
+            if buffer.count >= chunkSize {
+                let count = try decryptNextChunk(into: buffer)
+                if count > 0 { return count }
+                continue
+            }
+            plainEnd = try plain.withUnsafeMutableBytes { try decryptNextChunk(into: $0) }
+            plainStart = 0
         }
         let count = min(buffer.count, plainEnd - plainStart)
         plain.withUnsafeBytes { source in
@@ -71,39 +83,57 @@ public final class EncryptedFileReader: ByteStreamReader {
         return count
     }
 
-    private func decryptNextChunk() throws {
+    /// Authenticates and decrypts the next chunk into `output` (room for one chunk); checks FINAL
+    /// at end of file and nothing after it.
+    private func decryptNextChunk(into output: UnsafeMutableRawBufferPointer) throws -> Int {
         let index = chunkIndex
-        let count = try cipher.withUnsafeMutableBytes { try Self.readFully(descriptor, into: $0, path: path) }
+        let fullCount = chunkSize + SecretStream.overheadCount
+        try refillIfNeeded(fullCount)
+        let count = min(fullCount, cipherEnd - cipherStart)
         if count == 0 { throw VaultAtRestError.truncated(path, chunk: index, "no FINAL chunk before the end of the file") }
         if count < SecretStream.overheadCount { throw VaultAtRestError.truncated(path, chunk: index, "the chunk is cut to \(count) bytes") }
+        let start = cipherStart
         let result: (count: Int, tag: SecretStreamTag)
         do {
             result = try cipher.withUnsafeBytes { chunk in
                 try additionalData.withUnsafeBytes { ad in
-                    try plain.withUnsafeMutableBytes { output in
-                        try puller.pull(UnsafeRawBufferPointer(rebasing: chunk[0..<count]), additionalData: ad, into: output)
-                    }
+                    try puller.pull(UnsafeRawBufferPointer(rebasing: chunk[start..<(start + count)]), additionalData: ad, into: output)
                 }
             }
         } catch let error as CryptoError {
             throw VaultAtRestError.chunkAuthenticationFailed(path, chunk: index, underlying: error)
         }
+        cipherStart += count
+        chunkIndex += 1
         switch result.tag {
         case .final:
-            var probe: UInt8 = 0
-            let extra = try SystemCall.retrying("read", path: path) { Glibc.read(descriptor, &probe, 1) }
-            if extra > 0 { throw VaultAtRestError.at(.trailingData, path, "bytes follow the FINAL chunk \(index)") }
+            try refillIfNeeded(1)
+            if cipherEnd > cipherStart { throw VaultAtRestError.at(.trailingData, path, "bytes follow the FINAL chunk \(index)") }
             reachedEnd = true
-        case .message where count == cipher.count:
+        case .message where count == fullCount:
             break
         case .message:
             throw VaultAtRestError.truncated(path, chunk: index, "a short chunk is not marked FINAL")
         default:
             throw VaultAtRestError.chunkAuthenticationFailed(path, chunk: index)
         }
-        plainStart = 0
-        plainEnd = result.count
-        chunkIndex += 1
+        return result.count
+    }
+
+    /// Reads more ciphertext unless `needed` bytes are buffered or the file has ended.
+    private func refillIfNeeded(_ needed: Int) throws {
+        guard cipherEnd - cipherStart < needed, !sawEndOfFile else { return }
+        let remaining = cipherEnd - cipherStart
+        if cipherStart > 0 {
+            let start = cipherStart
+            cipher.withUnsafeMutableBytes { $0.baseAddress!.copyMemory(from: $0.baseAddress! + start, byteCount: remaining) }
+            cipherStart = 0
+            cipherEnd = remaining
+        }
+        let end = cipherEnd
+        let count = try cipher.withUnsafeMutableBytes { try Self.readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[end...]), path: path) }
+        if end + count < cipher.count { sawEndOfFile = true }
+        cipherEnd += count
     }
 
     /// The header of the data file at `path`, without decrypting anything.

@@ -26,7 +26,9 @@ public final class EncryptedFileWriter: ByteStreamWriter {
     private let additionalData: [UInt8]
     private let chunkSize: Int
     private var plain: [UInt8]
+    /// Encrypted chunks waiting to be written, about 1 MiB at a time (fewer system calls).
     private var cipher: [UInt8]
+    private var pending = 0
     private var filled = 0
     private var state = State.open
     private var registered = false
@@ -38,7 +40,8 @@ public final class EncryptedFileWriter: ByteStreamWriter {
         chunkSize = Int(header.chunkSize)
         additionalData = header.encoded
         plain = [UInt8](repeating: 0, count: chunkSize)
-        cipher = [UInt8](repeating: 0, count: chunkSize + SecretStream.overheadCount)
+        let chunkCount = max(1, VaultFileFormat.ioBatchSize / (chunkSize + SecretStream.overheadCount))
+        cipher = [UInt8](repeating: 0, count: chunkCount * (chunkSize + SecretStream.overheadCount))
         file = try AtomicFileWriter(path: path, mode: 0o600)
         do {
             let pusher = try SecretStreamPusher(key: dek)
@@ -79,6 +82,7 @@ public final class EncryptedFileWriter: ByteStreamWriter {
         guard state == .open else { throw VaultAtRestError.at(.writerState, path, "finish after the writer was finished or failed") }
         do {
             try flushChunk(tag: .final)
+            try writePending()
             pusher = nil
             try hooks.register()
             registered = true
@@ -102,15 +106,23 @@ public final class EncryptedFileWriter: ByteStreamWriter {
 
     private func flushChunk(tag: SecretStreamTag) throws {
         guard let pusher else { throw VaultAtRestError.at(.writerState, path, "stream already ended") }
+        if cipher.count - pending < filled + SecretStream.overheadCount { try writePending() }
         let count = try plain.withUnsafeBytes { plainBuffer in
             try additionalData.withUnsafeBytes { ad in
                 try cipher.withUnsafeMutableBytes { output in
-                    try pusher.push(UnsafeRawBufferPointer(rebasing: plainBuffer[0..<filled]), additionalData: ad, tag: tag, into: output)
+                    try pusher.push(
+                        UnsafeRawBufferPointer(rebasing: plainBuffer[0..<filled]), additionalData: ad, tag: tag,
+                        into: UnsafeMutableRawBufferPointer(rebasing: output[pending...]))
                 }
             }
         }
-        try cipher.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        pending += count
         filled = 0
+    }
+
+    private func writePending() throws {
+        try cipher.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<pending])) }
+        pending = 0
     }
 
     private func fail() {

@@ -48,6 +48,8 @@ public enum VaultFileFormat {
     public static let defaultChunkSize = 1 << 16
     /// Accepted chunk sizes (1 byte … 16 MiB), checked before any buffer is allocated.
     public static let chunkSizeRange: ClosedRange<Int> = 1...(1 << 24)
+    /// Bytes the writer and reader move per system call (whole chunks, about 1 MiB).
+    static let ioBatchSize = 1 << 20
     /// Data file suffix.
     public static let fileExtension = ".bkv"
     /// Name of the key manifest inside the vault directory.
