@@ -63,6 +63,12 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
         return EncryptedVault(directory: directory, kek: key, record: manifest.kek, needsRehash: needsRehash)
     }
 
+    /// Opens the vault in `directory`, or creates it (KEK version 1) if it holds no manifest yet.
+    public static func openOrCreate(at directory: String, kek provider: KEKProvider) throws -> EncryptedVault {
+        if FileAccess.exists(directory + "/" + VaultFileFormat.manifestName) { return try open(at: directory, kek: provider) }
+        return try create(at: directory, kek: provider)
+    }
+
     /// The KEK version this instance encrypts under.
     public var kekVersion: UInt32 { state.withLock { $0.kekVersion } }
 

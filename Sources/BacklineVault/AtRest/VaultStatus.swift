@@ -51,6 +51,7 @@ public struct VaultStatus: Sendable, Hashable, Encodable {
         case filesWithoutKey = "files_without_key"
     }
 
+    /// Encodes the status as JSON-friendly keys, including the derived lists.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kekVersion, forKey: .kekVersion)
