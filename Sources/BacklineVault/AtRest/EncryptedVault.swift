@@ -116,7 +116,11 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
             let hooks = EncryptedFileWriter.Hooks(
                 register: { [self] in try register(entry) },
                 committed: { [self] in try? updateManifest { $0.files.removeAll { $0.name == name && $0.dekGeneration != generation } } },
-                rollback: { [self] in try? updateManifest { $0.files.removeAll { $0 == entry } } },
+                rollback: { [self] in
+                    // If the rename already happened (a later fsync failed), the new file is in place: keep its key.
+                    guard (try? EncryptedFileReader.readHeader(dataPath(name))) != header else { return }
+                    try? updateManifest { $0.files.removeAll { $0 == entry } }
+                },
                 released: release)
             return try EncryptedFileWriter(path: dataPath(name), header: header, dek: dek, hooks: hooks)
         } catch {
@@ -211,11 +215,15 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
         let (needsRehash, source) = state.withLock { ($0.needsRehash, $0.kekSource) }
         var files: [VaultStatus.File] = []
         for name in Set(manifest.files.map(\.name)).sorted() where FileAccess.exists(dataPath(name)) {
-            let header = try EncryptedFileReader.readHeader(dataPath(name))
-            let fileID = Hex.encode(header.fileID)
-            let entry = manifest.files.first { $0.name == name && $0.fileID == fileID && $0.dekGeneration == header.dekGeneration }
             var info = stat()
             try SystemCall.retrying("stat", path: dataPath(name)) { stat(dataPath(name), &info) }
+            guard let header = try? EncryptedFileReader.readHeader(dataPath(name)) else {
+                // An unreadable header is reported as a file without a usable key; verifyAll() says why.
+                files.append(VaultStatus.File(name: name, fileID: "", dekGeneration: 0, kekVersion: nil, byteCount: Int(info.st_size)))
+                continue
+            }
+            let fileID = Hex.encode(header.fileID)
+            let entry = manifest.files.first { $0.name == name && $0.fileID == fileID && $0.dekGeneration == header.dekGeneration }
             files.append(VaultStatus.File(
                 name: name, fileID: fileID, dekGeneration: header.dekGeneration, kekVersion: entry?.kekVersion, byteCount: Int(info.st_size)))
         }

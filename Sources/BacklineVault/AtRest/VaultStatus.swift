@@ -9,7 +9,8 @@ public struct VaultStatus: Sendable, Hashable, Encodable {
         public let fileID: String
         /// DEK generation in the file's header.
         public let dekGeneration: UInt32
-        /// KEK version the file's data key is wrapped under, or nil when the manifest has no key for it.
+        /// KEK version the file's data key is wrapped under, or nil when the manifest has no key for
+        /// it or its header cannot be read (then `fileID` is empty and `dekGeneration` 0).
         public let kekVersion: UInt32?
         /// Size of the encrypted file in bytes.
         public let byteCount: Int
@@ -37,7 +38,7 @@ public struct VaultStatus: Sendable, Hashable, Encodable {
         files.filter { ($0.kekVersion ?? kekVersion) < kekVersion }.map(\.name)
     }
 
-    /// Files for which the manifest holds no data key (unreadable).
+    /// Files without a usable data key (no manifest entry, or an unreadable header).
     public var filesWithoutKey: [String] {
         files.filter { $0.kekVersion == nil }.map(\.name)
     }

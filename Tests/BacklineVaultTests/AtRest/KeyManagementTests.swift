@@ -242,3 +242,22 @@ import Testing
         expectVaultError(.manifest) { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }
     }
 }
+
+@Suite struct VaultStatusTests {
+    @Test func statusReportsFilesWithoutKeysOrWithBrokenHeadersInsteadOfFailing() throws {
+        let fixture = try VaultFixture(chunkSize: 64)
+        try fixture.write("a", VaultFixture.sampleBytes(100, seed: 1))
+        try fixture.write("b", VaultFixture.sampleBytes(100, seed: 2))
+        try fixture.write("c", VaultFixture.sampleBytes(100, seed: 3))
+        try fixture.replace(fixture.dataPath("b"), with: Array("not a vault file at all, just text".utf8))
+        var c = try fixture.fileBytes(fixture.dataPath("c"))
+        c[21] ^= 0x40
+        try fixture.replace(fixture.dataPath("c"), with: c)
+        let status = try fixture.vault.status()
+        #expect(status.files.map(\.name) == ["a", "b", "c"])
+        #expect(status.filesWithoutKey == ["b", "c"])
+        #expect(status.files[0].kekVersion == 1 && status.files[0].byteCount == 53 + 81 + 53)
+        let json = String(decoding: try JSONEncoder().encode(status), as: UTF8.self)
+        #expect(json.contains("\"files_without_key\":[\"b\",\"c\"]"))
+    }
+}
