@@ -12,23 +12,3 @@ public enum SecretStream {
     /// Largest plaintext one chunk may carry.
     public static let maximumMessageCount = Int(min(UInt64(Int.max), UInt64(crypto_secretstream_xchacha20poly1305_messagebytes_max())))
 }
-
-/// The C state on the heap, so it never moves or gets copied, wiped before release.
-final class SecretStreamState {
-    let pointer: UnsafeMutablePointer<crypto_secretstream_xchacha20poly1305_state>
-
-    init() {
-        pointer = .allocate(capacity: 1)
-        pointer.initialize(to: crypto_secretstream_xchacha20poly1305_state())
-    }
-
-    deinit {
-        sodium_memzero(pointer, MemoryLayout<crypto_secretstream_xchacha20poly1305_state>.size)
-        pointer.deallocate()
-    }
-}
-
-extension UnsafeRawBufferPointer {
-    /// The base address as `const unsigned char *`, or nil for an empty buffer.
-    var bytePointer: UnsafePointer<UInt8>? { baseAddress?.assumingMemoryBound(to: UInt8.self) }
-}

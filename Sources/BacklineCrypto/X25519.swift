@@ -74,17 +74,3 @@ public enum X25519 {
         }
     }
 }
-
-extension Array where Element == UInt8 {
-    /// Lowercase hexadecimal, for public values only (ids, public keys).
-    var hexString: String {
-        let digits = Array("0123456789abcdef".utf8)
-        var characters = [UInt8]()
-        characters.reserveCapacity(count * 2)
-        for byte in self {
-            characters.append(digits[Int(byte >> 4)])
-            characters.append(digits[Int(byte & 0x0f)])
-        }
-        return String(decoding: characters, as: UTF8.self)
-    }
-}

@@ -50,3 +50,23 @@ import Testing
         }
     }
 }
+
+@Suite struct Argon2idVectorTests {
+    struct Vector: Decodable, CustomTestStringConvertible {
+        let name: String, password: String, salt: String, opsLimit: UInt64, memLimitKiB: UInt64, key: String
+        var testDescription: String { name }
+    }
+
+    static let vectors: [Vector] = (try? VectorFile<Vector>.load("argon2id-reference.json")) ?? []
+
+    @Test func vectorFileIsThere() { #expect(Self.vectors.count == 5) }
+
+    /// The reference vectors use 1–8 MiB, far below any deployment floor, so this test's policy
+    /// admits exactly those costs.
+    @Test(arguments: vectors) func derivationMatchesTheReferenceImplementation(_ vector: Vector) throws {
+        let parameters = PasswordHashParameters(opsLimit: vector.opsLimit, memLimit: vector.memLimitKiB * 1024)
+        let policy = try PasswordHashPolicy(floor: parameters, target: parameters, ceiling: parameters)
+        let key = try Argon2id.deriveKey(from: SecureBytes(Hex.bytes(vector.password)), salt: Hex.bytes(vector.salt), parameters: parameters, policy: policy)
+        key.withUnsafeBytes { #expect(Hex.string(Array($0)) == vector.key) }
+    }
+}
