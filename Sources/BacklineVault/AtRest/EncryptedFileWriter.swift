@@ -4,7 +4,8 @@ internal import BacklineCrypto
 /// Encrypts a byte stream into a vault data file (see ``VaultFileFormat``), chunk by chunk,
 /// through a temporary file that becomes visible under its name only in ``finish()``.
 ///
-/// Made by ``EncryptedVault/makeWriter(name:)``. If the writer is abandoned, fails or is released
+/// Encryption and file writes overlap: a background queue writes one ~1 MiB batch of chunks
+/// while the next is encrypted. Made by ``EncryptedVault/makeWriter(name:)``. If the writer is abandoned, fails or is released
 /// before ``finish()``, the temporary file is removed and the previous file is left as it was.
 /// Not thread-safe: one writer, one thread.
 public final class EncryptedFileWriter: ByteStreamWriter {
@@ -21,14 +22,11 @@ public final class EncryptedFileWriter: ByteStreamWriter {
 
     /// The file this writer will replace.
     public let path: String
-    private let file: AtomicFileWriter
+    private let sink: PipelinedFileSink
     private var pusher: SecretStreamPusher?
     private let additionalData: [UInt8]
     private let chunkSize: Int
     private var plain: [UInt8]
-    /// Encrypted chunks waiting to be written, about 1 MiB at a time (fewer system calls).
-    private var cipher: [UInt8]
-    private var pending = 0
     private var filled = 0
     private var state = State.open
     private var registered = false
@@ -41,8 +39,8 @@ public final class EncryptedFileWriter: ByteStreamWriter {
         additionalData = header.encoded
         plain = [UInt8](repeating: 0, count: chunkSize)
         let chunkCount = max(1, VaultFileFormat.ioBatchSize / (chunkSize + SecretStream.overheadCount))
-        cipher = [UInt8](repeating: 0, count: chunkCount * (chunkSize + SecretStream.overheadCount))
-        file = try AtomicFileWriter(path: path, mode: 0o600)
+        let file = try AtomicFileWriter(path: path, mode: 0o600)
+        sink = PipelinedFileSink(file: file, bufferSize: chunkCount * (chunkSize + SecretStream.overheadCount))
         do {
             let pusher = try SecretStreamPusher(key: dek)
             self.pusher = pusher
@@ -82,11 +80,11 @@ public final class EncryptedFileWriter: ByteStreamWriter {
         guard state == .open else { throw VaultAtRestError.at(.writerState, path, "finish after the writer was finished or failed") }
         do {
             try flushChunk(tag: .final)
-            try writePending()
+            try sink.drain()
             pusher = nil
             try hooks.register()
             registered = true
-            try file.commit()
+            try sink.file.commit()
         } catch {
             fail()
             throw error
@@ -106,29 +104,22 @@ public final class EncryptedFileWriter: ByteStreamWriter {
 
     private func flushChunk(tag: SecretStreamTag) throws {
         guard let pusher else { throw VaultAtRestError.at(.writerState, path, "stream already ended") }
-        if cipher.count - pending < filled + SecretStream.overheadCount { try writePending() }
+        if sink.freeSpace.count < filled + SecretStream.overheadCount { try sink.submit() }
+        let output = sink.freeSpace
         let count = try plain.withUnsafeBytes { plainBuffer in
             try additionalData.withUnsafeBytes { ad in
-                try cipher.withUnsafeMutableBytes { output in
-                    try pusher.push(
-                        UnsafeRawBufferPointer(rebasing: plainBuffer[0..<filled]), additionalData: ad, tag: tag,
-                        into: UnsafeMutableRawBufferPointer(rebasing: output[pending...]))
-                }
+                try pusher.push(UnsafeRawBufferPointer(rebasing: plainBuffer[0..<filled]), additionalData: ad, tag: tag, into: output)
             }
         }
-        pending += count
+        sink.didFill(count)
         filled = 0
-    }
-
-    private func writePending() throws {
-        try cipher.withUnsafeBytes { try file.write(UnsafeRawBufferPointer(rebasing: $0[0..<pending])) }
-        pending = 0
     }
 
     private func fail() {
         state = .failed
         pusher = nil
-        file.abandon()
+        sink.quiesce()
+        sink.file.abandon()
         plain.zeroize()
         if registered { hooks.rollback() }
         hooks.released()
