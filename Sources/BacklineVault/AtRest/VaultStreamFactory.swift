@@ -1,6 +1,5 @@
 public import BacklineCore
 
-/// Opens the named byte streams a vault is made of (encrypted in production, plain in tests).
 public protocol VaultStreamFactory {
     func makeWriter(name: String) throws -> any ByteStreamWriter   // atomic: visible only after finish()
     func makeReader(name: String) throws -> any ByteStreamReader   // read returns 0 only at verified end
