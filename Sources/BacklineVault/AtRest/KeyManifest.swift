@@ -1,5 +1,8 @@
 internal import BacklineCore
 internal import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The JSON key manifest `<vault>/keys.manifest` (see ``VaultFileFormat``): the current KEK's
 /// record and every file's wrapped data key. Public fields only; nothing in it is secret.
@@ -20,10 +23,17 @@ struct KeyManifest: Codable, Sendable {
         case files
     }
 
+    /// Largest manifest accepted (about 60 000 entries), so a planted file cannot exhaust memory.
+    static let maximumByteCount = 32 << 20
+
     /// Reads and checks the manifest at `path`.
     /// - Throws: ``VaultAtRestError`` `notFound` or `manifest` naming the field at fault.
     static func load(from path: String) throws -> KeyManifest {
-        guard FileAccess.exists(path) else { throw VaultAtRestError.at(.notFound, path, "no key manifest (is this a vault directory?)") }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw VaultAtRestError.at(.notFound, path, "no key manifest (is this a vault directory?)") }
+        guard Int(info.st_size) <= maximumByteCount else {
+            throw VaultAtRestError.at(.manifest, path, "is \(info.st_size) bytes; a key manifest is at most \(maximumByteCount)")
+        }
         let bytes = try FileAccess.readAll(path)
         let manifest: KeyManifest
         do {

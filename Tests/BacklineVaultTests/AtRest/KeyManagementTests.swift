@@ -261,3 +261,32 @@ import Testing
         #expect(json.contains("\"files_without_key\":[\"b\",\"c\"]"))
     }
 }
+
+@Suite struct KeyManifestBoundsTests {
+    @Test func anOversizedOrMalformedManifestIsRefusedBeforeParsing() throws {
+        let fixture = try VaultFixture(chunkSize: 64)
+        let handle = try #require(FileHandle(forWritingAtPath: fixture.manifestPath))
+        try handle.truncate(atOffset: UInt64(32 << 20) + 1)
+        try handle.close()
+        expectVaultError(.manifest, mentioning: "at most") { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }
+        for body in ["[]", "{\"format\":2,\"chunk_size\":64,\"kek\":{},\"files\":[]}", "{\"format\":1}"] {
+            try fixture.replace(fixture.manifestPath, with: Array(body.utf8))
+            expectVaultError(.manifest) { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }
+        }
+    }
+
+    @Test func manifestFieldsWithWrongLengthsAreNamed() throws {
+        let fixture = try VaultFixture(chunkSize: 64)
+        try fixture.write("a", [1, 2, 3])
+        var manifest = try fixture.manifestJSON()
+        var files = manifest["files"] as! [[String: Any]]
+        files[0]["nonce"] = "abcd"
+        manifest["files"] = files
+        try fixture.writeManifestJSON(manifest)
+        expectVaultError(.manifest, mentioning: "files[0].nonce") { _ = try fixture.readAll("a") }
+        files[0]["name"] = "../../etc/passwd"
+        manifest["files"] = files
+        try fixture.writeManifestJSON(manifest)
+        expectVaultError(.manifest, mentioning: "files[0].name") { _ = try fixture.vault.fileNames() }
+    }
+}
