@@ -1,16 +1,45 @@
+internal import BacklineCore
+internal import BacklineCrypto
 internal import BacklineVault
 
 /// Options every command that opens a vault declares.
 let vaultOptions: [OptionSpec] = [
     .value("vault", "DIR", "Vault directory"),
-    .value("key-file", "PATH", "Key file of the vault (0600)"),
-    .value("passphrase-env", "VAR", "Environment variable holding the vault passphrase"),
+    .value("key-file", "PATH", "Key-encryption key file of the vault (32 bytes, mode 0600; see 'data keygen')"),
+    .value("passphrase-env", "VAR", "Environment variable holding the vault passphrase (Argon2id-derived key)"),
+    .value("passphrase-file", "PATH", "File holding the vault passphrase (mode 0600)"),
 ]
 
-/// Opens the vault named by `--vault` with `--key-file` or `--passphrase-env`, creating it when
-/// `create` is set. Encrypted vaults arrive with the at-rest layer; this function is replaced
-/// then.
+/// The key-encryption key named by `--key-file`, `--passphrase-env` or `--passphrase-file`
+/// (exactly one), with option names prefixed by `prefix` (`"new-"` for rotation targets).
+func kekProvider(_ arguments: ParsedArguments, prefix: String = "") throws -> KEKProvider {
+    let keyFile = arguments.value(prefix + "key-file")
+    let passphraseVariable = arguments.value(prefix + "passphrase-env")
+    let passphraseFile = arguments.value(prefix + "passphrase-file")
+    let given = [keyFile, passphraseVariable, passphraseFile].compactMap { $0 }
+    guard given.count == 1 else {
+        throw UsageError(
+            "give exactly one of --\(prefix)key-file, --\(prefix)passphrase-env or --\(prefix)passphrase-file")
+    }
+    if let keyFile { return .keyFile(keyFile) }
+    if let passphraseVariable { return .passphrase(try Passphrase.read(environmentVariable: passphraseVariable)) }
+    return .passphrase(try Passphrase.read(file: passphraseFile!))
+}
+
+/// Opens the encrypted vault named by `--vault` with its key-encryption key, creating it when
+/// `create` is set. Core dumps are disabled first: the process is about to hold vault keys.
 func openVaultStreams(_ arguments: ParsedArguments, create: Bool) throws -> any VaultStreamFactory {
-    _ = try arguments.required("vault")
-    throw UsageError("encrypted vaults arrive with the at-rest layer")
+    try openEncryptedVault(arguments, create: create)
+}
+
+/// ``openVaultStreams(_:create:)`` with the concrete type, for key management commands.
+func openEncryptedVault(_ arguments: ParsedArguments, create: Bool) throws -> EncryptedVault {
+    let directory = try arguments.required("vault")
+    let provider = try kekProvider(arguments)
+    try ProcessHardening.disableCoreDumps()
+    if create { return try EncryptedVault.openOrCreate(at: directory, kek: provider) }
+    guard FileAccess.exists(directory + "/keys.manifest") else {
+        throw UsageError("\(directory) is not a vault (no keys.manifest); create one with 'backline data import'")
+    }
+    return try EncryptedVault.open(at: directory, kek: provider)
 }

@@ -9,5 +9,8 @@ struct DataCommand: Command {
         it becomes visible whole or not at all.
         """
     }
-    var subcommands: [any Command] { [DataImportCommand(), DataGenerateCommand(), DataInspectCommand()] }
+    var subcommands: [any Command] { [
+            DataImportCommand(), DataGenerateCommand(), DataInspectCommand(), DataKeygenCommand(), DataRotateKeyCommand(),
+            DataStatusCommand(),
+        ] }
 }

@@ -44,11 +44,16 @@ public final class AtomicFileWriter {
     /// fsyncs the data, renames it over ``path`` and fsyncs the directory.
     public func commit() throws {
         precondition(!finished, "AtomicFileWriter committed twice")
+        do {
+            try SystemCall.retrying("fsync", path: temporaryPath) { fsync(descriptor) }
+            close(descriptor)
+            descriptor = -1
+            try SystemCall.retrying("rename", path: path) { rename(temporaryPath, path) }
+        } catch {
+            abandon()  // the target stays as it was; the temporary file is removed
+            throw error
+        }
         finished = true
-        try SystemCall.retrying("fsync", path: temporaryPath) { fsync(descriptor) }
-        close(descriptor)
-        descriptor = -1
-        try SystemCall.retrying("rename", path: path) { rename(temporaryPath, path) }
         try AtomicFileWriter.syncDirectory(containing: path)
     }
 

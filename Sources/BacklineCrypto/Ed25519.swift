@@ -6,8 +6,8 @@ public enum Ed25519 {
     /// A signing key. The 32-byte seed lives in ``SecureBytes``; it is exported only through
     /// ``withUnsafeSeed(_:)`` (for wrapping into a key file by the caller).
     public struct PrivateKey: Sendable {
-        private let seed: SecureBytes
-        private let secretKey: SecureBytes  // libsodium's 64-byte form (seed ‖ public key)
+        private var seed: SecureBytes
+        private var secretKey: SecureBytes  // libsodium's 64-byte form (seed ‖ public key)
         /// The matching verification key.
         public let publicKey: PublicKey
 
@@ -55,6 +55,13 @@ public enum Ed25519 {
         /// Read access to the 32-byte seed, for wrapping it into an encrypted key file.
         public func withUnsafeSeed<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
             try seed.withUnsafeBytes(body)
+        }
+
+        /// Overwrites the seed and the expanded secret key with zeros now (best-effort; see
+        /// ``SecureBytes``). The key cannot sign afterwards.
+        public mutating func wipe() {
+            seed.wipe()
+            secretKey.wipe()
         }
     }
 

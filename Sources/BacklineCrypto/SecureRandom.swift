@@ -30,6 +30,8 @@ public enum SecureRandom {
 
 /// A `RandomNumberGenerator` backed by libsodium's CSPRNG, for privacy noise and secret seeds.
 public struct SecureRandomGenerator: RandomNumberGenerator, Sendable {
+    /// A generator drawing from libsodium's CSPRNG.
     public init() {}
+    /// The next uniform random `UInt64`.
     public mutating func next() -> UInt64 { SecureRandom.uint64() }
 }

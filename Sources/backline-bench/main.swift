@@ -2,7 +2,10 @@ import Foundation
 
 /// Benchmark groups; each lives in `<Group>Bench.swift` and is run by `make bench ONLY=<group>`.
 let groups: [String: () async throws -> Void] = [
-    "vault": { try runVaultImportBench(BenchReporter(group: "vault")) },
+    "vault": {
+        try runVaultCryptoBench(BenchReporter(group: "vault"))
+        try runVaultImportBench(BenchReporter(group: "vault"))
+    },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
