@@ -36,5 +36,9 @@ const ASN1_IA5STRING *CBacklineShims_GENERAL_NAME_ia5(const GENERAL_NAME *name) 
     if (name->type == GEN_EMAIL) return name->d.rfc822Name;
     return NULL;
 }
+unsigned long CBacklineShims_SSL_OP_backline_strict(void) {
+    return (unsigned long)(SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION |
+                           SSL_OP_CIPHER_SERVER_PREFERENCE);
+}
 
 const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT = SQLITE_TRANSIENT;

@@ -35,6 +35,9 @@ void CBacklineShims_OPENSSL_free(void *pointer);
 /// Type and IA5 value of a GENERAL_NAME, without touching its union from Swift.
 int CBacklineShims_GENERAL_NAME_type(const GENERAL_NAME *name);
 const ASN1_IA5STRING *CBacklineShims_GENERAL_NAME_ia5(const GENERAL_NAME *name);
+/// SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE
+/// (SSL_OP_BIT is a cast expression Swift cannot import).
+unsigned long CBacklineShims_SSL_OP_backline_strict(void);
 
 /// SQLITE_TRANSIENT is a cast expression Swift cannot import.
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
