@@ -5,7 +5,8 @@ internal import BacklineCore
 
 /// A TCP socket file descriptor over IPv4, closed on release. Every call retries EINTR;
 /// writes use MSG_NOSIGNAL so a vanished peer is an error, not SIGPIPE.
-final class SocketDescriptor {
+final class SocketDescriptor: @unchecked Sendable {
+    // @unchecked: ownership is handed to exactly one thread at a time (acceptor, then its connection).
     private(set) var descriptor: Int32
 
     init(descriptor: Int32) { self.descriptor = descriptor }

@@ -35,6 +35,9 @@ struct TLSPump {
         }
     }
 
+    /// Whether decrypted or undecrypted input is already buffered (so waiting on the socket would be wrong).
+    var hasBufferedInput: Bool { SSL_pending(ssl.pointer) > 0 || BIO_ctrl_pending(ssl.networkInput) > 0 }
+
     /// Bytes waiting to go to the peer.
     var pendingOutput: Int { Int(BIO_ctrl_pending(ssl.networkOutput)) }
 

@@ -71,6 +71,9 @@ final class TLSStream {
         socket.close()
     }
 
+    /// Whether input is buffered inside TLS (the socket may show nothing new).
+    var hasBufferedInput: Bool { pump.hasBufferedInput }
+
     /// The peer's certificate, once the handshake is done.
     var peerCertificate: CertificateHandle? { pump.peerCertificate }
     /// Negotiated ALPN protocol.
