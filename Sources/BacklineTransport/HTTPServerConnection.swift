@@ -1,5 +1,4 @@
 internal import BacklineCore
-import Dispatch
 
 /// One accepted connection: TLS handshake, identity check, then requests until close, a
 /// deadline, a protocol error or shutdown. Runs on its own thread.
@@ -109,16 +108,10 @@ struct HTTPServerConnection {
         return false
     }
 
-    /// Runs the router's async handler from this thread and waits for its answer.
+    /// Runs the router's async handler with this thread as its executor, and waits for its answer.
     private func respond(to request: HTTPRequest, from peer: PeerIdentity) -> HTTPResponse {
-        let box = ResponseBox()
         let router = server.router
-        Task {
-            box.response = await router.respond(to: request, from: peer)
-            box.done.signal()
-        }
-        box.done.wait()
-        return box.response ?? .error(status: 500, code: "internal", message: "internal error")
+        return ConnectionThreadExecutor().runToCompletion { await router.respond(to: request, from: peer) }
     }
 
     private func send(_ response: HTTPResponse, keepAlive: Bool, to stream: TLSStream, headOnly: Bool) throws {
@@ -128,11 +121,4 @@ struct HTTPServerConnection {
             try response.body.withUnsafeBytes { try stream.write($0, deadline: deadline) }
         }
     }
-}
-
-/// Carries one handler result from a Task back to the connection thread.
-private final class ResponseBox: @unchecked Sendable {
-    // @unchecked: `response` is written once before `done.signal()` and read only after `done.wait()`.
-    var response: HTTPResponse?
-    let done = DispatchSemaphore(value: 0)
 }
