@@ -6,15 +6,21 @@ import Testing
 
 /// The federation PKI built with OpenSSL's C API, checked with the `openssl` binary.
 @Suite struct FederationPKITests {
-    private func makePKI(passphrase: SecureBytes? = nil) throws -> (TemporaryDirectory, FederationPKI) {
-        let directory = try TemporaryDirectory(prefix: "backline-pki")
-        let pki = FederationPKI(directory: directory.file("Keys"))
-        try pki.initialize(federation: "fed.test", passphrase: passphrase)
-        return (directory, pki)
+    /// A fresh PKI; the directory lives as long as the returned scratch value.
+    final class Scratch {
+        let directory: TemporaryDirectory
+        let pki: FederationPKI
+        init(passphrase: SecureBytes?) throws {
+            directory = try TemporaryDirectory(prefix: "backline-pki")
+            pki = FederationPKI(directory: directory.file("Keys"))
+            try pki.initialize(federation: "fed.test", passphrase: passphrase)
+        }
     }
 
     @Test func issuesLeavesWithOneSPIFFEURIAndRoleFittingUsages() throws {
-        let (_, pki) = try makePKI()
+        let scratch = try Scratch(passphrase: nil)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
         try pki.issue(role: .aggregator, name: "main", passphrase: nil)
         let promoter = try pki.issue(role: .promoter, name: "p1", days: 3, passphrase: nil)
         let server = try PKIToolRunner.run("openssl", ["x509", "-noout", "-text", "-in", pki.certificatePath(role: .aggregator, name: "main")])
@@ -38,7 +44,9 @@ import Testing
     }
 
     @Test func keysAreOwnerOnly() throws {
-        let (_, pki) = try makePKI()
+        let scratch = try Scratch(passphrase: nil)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
         try pki.issue(role: .promoter, name: "p1", passphrase: nil)
         try FileAccess.requireOwnerOnly(pki.caKeyPath)
         try FileAccess.requireOwnerOnly(pki.keyPath(role: .promoter, name: "p1"))
@@ -46,7 +54,9 @@ import Testing
 
     @Test func encryptedCAKeyNeedsTheRightPassphrase() throws {
         let passphrase = SecureBytes(Array("correct horse".utf8))
-        let (_, pki) = try makePKI(passphrase: passphrase)
+        let scratch = try Scratch(passphrase: passphrase)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
         let head = try String(contentsOfFile: pki.caKeyPath, encoding: .utf8)
         #expect(head.hasPrefix("-----BEGIN ENCRYPTED PRIVATE KEY-----"))
         #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1", passphrase: nil) }
@@ -59,7 +69,9 @@ import Testing
     }
 
     @Test func revocationListsTheSerialAndOpenSSLRefusesTheCertificate() throws {
-        let (_, pki) = try makePKI()
+        let scratch = try Scratch(passphrase: nil)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
         let entry = try pki.issue(role: .promoter, name: "p1", passphrase: nil)
         let revoked = try pki.revoke(serials: [entry.serial.lowercased()], passphrase: nil)
         #expect(revoked.map(\.serial) == [entry.serial])
@@ -75,7 +87,9 @@ import Testing
     }
 
     @Test func refusesToOverwriteACAOrIssueBadNames() throws {
-        let (_, pki) = try makePKI()
+        let scratch = try Scratch(passphrase: nil)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
         #expect(throws: TransportError.self) { try pki.initialize(federation: "fed.test", passphrase: nil) }
         #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1,URI:spiffe://fed.test/aggregator/x", passphrase: nil) }
         #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1", days: 400, passphrase: nil) }

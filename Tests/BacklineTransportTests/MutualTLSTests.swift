@@ -205,7 +205,7 @@ import Testing
         }
     }
 
-    @Test func ourClientSeesAlert116WhenServerRefusesItsCertificate() throws {
+    @Test func ourClientSeesTheAlertWhenServerRefusesItsRevokedCertificate() throws {
         let fixture = try TransportFixture()
         try fixture.pki.revoke(serials: try fixture.pki.serials(role: .promoter, name: "p1"), passphrase: nil)
         let client = try fixture.client()
