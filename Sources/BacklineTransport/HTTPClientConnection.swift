@@ -62,8 +62,14 @@ public final class HTTPClientConnection: @unchecked Sendable {
             head += "Content-Length: \(request.body.count)\r\n"
         }
         head += "\r\n"
-        try Array(head.utf8).withUnsafeBytes { try stream.write($0, deadline: deadline) }
-        if !request.body.isEmpty { try request.body.withUnsafeBytes { try stream.write($0, deadline: deadline) } }
+        var bytes = Array(head.utf8)
+        if request.body.count <= 1 << 14 {
+            bytes.append(contentsOf: request.body)
+            try bytes.withUnsafeBytes { try stream.write($0, deadline: deadline) }
+        } else {
+            try bytes.withUnsafeBytes { try stream.write($0, deadline: deadline) }
+            try request.body.withUnsafeBytes { try stream.write($0, deadline: deadline) }
+        }
 
         var parser = HTTPMessageParser(kind: .response, limits: limits)
         parser.nextResponseIsToHead = request.method == "HEAD"

@@ -43,8 +43,15 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
             && zip(lhs.fields, rhs.fields).allSatisfy { same($0.name, $1.name) && $0.value == $1.value }
     }
 
+    /// ASCII case-insensitive equality without allocating (header names are ASCII tokens).
     static func same(_ a: String, _ b: String) -> Bool {
-        a.utf8.count == b.utf8.count && a.lowercased() == b.lowercased()
+        guard a.utf8.count == b.utf8.count else { return false }
+        for (x, y) in zip(a.utf8, b.utf8) where x != y {
+            let lowerX = (65...90).contains(x) ? x + 32 : x
+            let lowerY = (65...90).contains(y) ? y + 32 : y
+            if lowerX != lowerY { return false }
+        }
+        return true
     }
 }
 

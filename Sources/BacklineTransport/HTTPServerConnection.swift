@@ -5,6 +5,13 @@ internal import BacklineCore
 struct HTTPServerConnection {
     let server: HTTPServer
     let socket: SocketDescriptor
+    /// Runs this connection's handler tasks on its own thread.
+    private let executor = ConnectionThreadExecutor()
+
+    init(server: HTTPServer, socket: SocketDescriptor) {
+        self.server = server
+        self.socket = socket
+    }
 
     private var logger: Logger { server.logger }
     private var configuration: HTTPServerConfiguration { server.configuration }
@@ -111,13 +118,20 @@ struct HTTPServerConnection {
     /// Runs the router's async handler with this thread as its executor, and waits for its answer.
     private func respond(to request: HTTPRequest, from peer: PeerIdentity) -> HTTPResponse {
         let router = server.router
-        return ConnectionThreadExecutor().runToCompletion { await router.respond(to: request, from: peer) }
+        return executor.runToCompletion { await router.respond(to: request, from: peer) }
     }
 
     private func send(_ response: HTTPResponse, keepAlive: Bool, to stream: TLSStream, headOnly: Bool) throws {
         let deadline = Deadline(after: configuration.writeTimeout)
-        try response.serializedHead(keepAlive: keepAlive).withUnsafeBytes { try stream.write($0, deadline: deadline) }
-        if !headOnly && !response.body.isEmpty {
+        var head = response.serializedHead(keepAlive: keepAlive)
+        if headOnly || response.body.isEmpty {
+            try head.withUnsafeBytes { try stream.write($0, deadline: deadline) }
+        } else if response.body.count <= 1 << 14 {
+            // One TLS record and one send for small responses.
+            head.append(contentsOf: response.body)
+            try head.withUnsafeBytes { try stream.write($0, deadline: deadline) }
+        } else {
+            try head.withUnsafeBytes { try stream.write($0, deadline: deadline) }
             try response.body.withUnsafeBytes { try stream.write($0, deadline: deadline) }
         }
     }

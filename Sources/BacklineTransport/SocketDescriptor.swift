@@ -95,6 +95,18 @@ final class SocketDescriptor: @unchecked Sendable {
         }
     }
 
+    /// Reads what is available without blocking; nil if nothing is there yet, 0 if the peer closed.
+    func readIfAvailable(into buffer: UnsafeMutableRawBufferPointer) throws -> Int? {
+        while true {
+            let count = recv(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT))
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            if errno == EAGAIN || errno == EWOULDBLOCK { return nil }
+            if errno == ECONNRESET { return 0 }
+            throw TransportError.io("recv", errno: errno)
+        }
+    }
+
     /// Writes some of `bytes` (blocking); returns how many.
     func write(_ bytes: UnsafeRawBufferPointer) throws -> Int {
         while true {

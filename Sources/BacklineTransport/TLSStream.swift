@@ -6,9 +6,13 @@ final class TLSStream {
     let socket: SocketDescriptor
     private var pump: TLSPump
     private var scratch: [UInt8]
+    /// Try a non-blocking read before polling: right for a server (it reads once poll said the
+    /// request began, and bodies arrive in bursts), wasteful for a client awaiting an answer.
+    private let optimisticReads: Bool
 
     init(socket: SocketDescriptor, context: SSLContextHandle, isServer: Bool) throws {
         self.socket = socket
+        optimisticReads = isServer
         pump = try TLSPump(context: context, isServer: isServer)
         scratch = [UInt8](repeating: 0, count: 1 << 16)
     }
@@ -103,8 +107,13 @@ final class TLSStream {
     /// Reads ciphertext from the socket into the pump. Returns false at EOF when `eofIsError` is false.
     @discardableResult
     private func fill(deadline: Deadline, operation: String, eofIsError: Bool = true) throws -> Bool {
-        guard try socket.waitReadable(deadline: deadline) else { throw TransportError.timeout(operation) }
-        let count = try scratch.withUnsafeMutableBytes { try socket.read(into: $0) }
+        // Try first: data is usually there already, which saves a poll per read.
+        var available = optimisticReads ? try scratch.withUnsafeMutableBytes { try socket.readIfAvailable(into: $0) } : nil
+        if available == nil {
+            guard try socket.waitReadable(deadline: deadline) else { throw TransportError.timeout(operation) }
+            available = try scratch.withUnsafeMutableBytes { try socket.read(into: $0) }
+        }
+        let count = available ?? 0
         if count == 0 {
             if eofIsError { throw TransportError.connectionClosed(operation) }
             return false

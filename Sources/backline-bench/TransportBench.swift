@@ -11,6 +11,8 @@ func runTransportBench(_ reporter: BenchReporter) async throws {
     let scratch = NSTemporaryDirectory() + "backline-transport-bench-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
+    // World-traversable, so nginx workers (user nobody) reach their document root; Keys stays 0700.
+    try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
     let pki = FederationPKI(directory: scratch + "/Keys")
     try pki.initialize(federation: "bench.test", passphrase: nil)
     try pki.issue(role: .aggregator, name: "main", passphrase: nil)
@@ -49,30 +51,37 @@ func runTransportBench(_ reporter: BenchReporter) async throws {
     var generator = SeededGenerator(seed: 1)
     let upload = HTTPRequest(method: "POST", path: "/upload", body: (0..<4_500_000).map { _ in UInt8.random(in: 0...255, using: &generator) })
 
+    // Each figure is measured in ABBA order (nginx, backline, backline, nginx; half the time
+    // each) so drift in the background load from other builds hits both servers alike.
+    func abba(_ measure: (UInt16) -> TransportLoad.Outcome) -> (nginx: TransportLoad.Outcome, ours: TransportLoad.Outcome) {
+        let a1 = measure(nginxPort), b1 = measure(ourPort), b2 = measure(ourPort), a2 = measure(nginxPort)
+        return (a1.merged(with: a2), b1.merged(with: b2))
+    }
+    let half = seconds / 2
     func handshakes(_ port: UInt16) -> TransportLoad.Outcome {
-        TransportLoad.run(threads: 4, seconds: seconds, setUp: { _ in () }) { _ in
+        TransportLoad.run(threads: 4, seconds: half, setUp: { _ in () }) { _ in
             guard let connection = try? HTTPClientConnection(host: "127.0.0.1", port: port, tls: context) else { return false }
             defer { connection.close() }
             return (try? connection.send(closing).status) == 200
         }
     }
     func uploads(_ port: UInt16) -> TransportLoad.Outcome {
-        TransportLoad.run(threads: 4, seconds: seconds, setUp: { _ in try ReusedConnection(context: context, port: port) }) { connection in
+        TransportLoad.run(threads: 4, seconds: half, setUp: { _ in try ReusedConnection(context: context, port: port) }) { connection in
             connection.send(upload)
         }
     }
     func latency(_ port: UInt16) -> TransportLoad.Outcome {
-        TransportLoad.run(threads: 64, seconds: seconds, setUp: { _ in try ReusedConnection(context: context, port: port) }) { connection in
+        TransportLoad.run(threads: 64, seconds: half, setUp: { _ in try ReusedConnection(context: context, port: port) }) { connection in
             connection.send(small)
         }
     }
 
     reporter.progress("new mTLS connections/s …")
-    let nginxHandshakes = handshakes(nginxPort), ourHandshakes = handshakes(ourPort)
+    let (nginxHandshakes, ourHandshakes) = abba(handshakes)
     reporter.progress("4.5 MB uploads on kept-alive connections …")
-    let nginxUploads = uploads(nginxPort), ourUploads = uploads(ourPort)
+    let (nginxUploads, ourUploads) = abba(uploads)
     reporter.progress("small requests over 64 connections …")
-    let nginxLatency = latency(nginxPort), ourLatency = latency(ourPort)
+    let (nginxLatency, ourLatency) = abba(latency)
 
     for (name, outcome) in [
         ("nginx handshakes", nginxHandshakes), ("backline handshakes", ourHandshakes), ("nginx uploads", nginxUploads),

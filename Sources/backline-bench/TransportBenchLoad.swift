@@ -12,6 +12,12 @@ enum TransportLoad {
         var latencies: [Double] = []
         var elapsed = 0.0
 
+        /// Two runs of the same measurement as one.
+        func merged(with other: Outcome) -> Outcome {
+            Outcome(completed: completed + other.completed, failed: failed + other.failed,
+                    latencies: latencies + other.latencies, elapsed: elapsed + other.elapsed)
+        }
+
         func percentile(_ fraction: Double) -> Double {
             guard !latencies.isEmpty else { return .nan }
             let sorted = latencies.sorted()
@@ -76,6 +82,9 @@ final class ReusedConnection: @unchecked Sendable {
         connection = try HTTPClientConnection(host: "127.0.0.1", port: port, tls: context)
     }
 
+    /// The first failure seen, for the progress log.
+    private(set) var firstFailure: String?
+
     /// Sends `request`; true on a 200.
     func send(_ request: HTTPRequest) -> Bool {
         do {
@@ -84,8 +93,16 @@ final class ReusedConnection: @unchecked Sendable {
                 connection = try HTTPClientConnection(host: "127.0.0.1", port: port, tls: context)
             }
             let response = try connection!.send(request, timeout: .seconds(30))
+            if response.status != 200 && firstFailure == nil {
+                firstFailure = "HTTP \(response.status): \(String(decoding: response.body.prefix(200), as: UTF8.self))"
+                FileHandle.standardError.write(Data("[transport] first failure: \(firstFailure!)\n".utf8))
+            }
             return response.status == 200
         } catch {
+            if firstFailure == nil {
+                firstFailure = String(describing: error)
+                FileHandle.standardError.write(Data("[transport] first failure: \(firstFailure!)\n".utf8))
+            }
             connection?.close()
             connection = nil
             return false

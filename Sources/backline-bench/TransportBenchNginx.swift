@@ -9,8 +9,9 @@ import Foundation
 /// discards it). So `/upload` uses the mirror module with `mirror_request_body on`: nginx reads
 /// the complete body into one memory buffer (`client_body_buffer_size 8m`,
 /// `client_body_in_single_buffer on`) before the content phase, the mirror subrequest goes to an
-/// internal location answering 204 (and is discarded), and the static module then serves the
-/// 2-byte file `upload` (it accepts POST).
+/// internal location answering 204 (and is discarded); the static module then refuses POST with
+/// 405, which `error_page 405 =200 @ok` turns into `200 ok`. (Checked with a `$request_length`
+/// access log: 4 500 160 bytes read per upload.)
 final class NginxPeer {
     let port: UInt16
     private let process: Process
@@ -23,7 +24,7 @@ final class NginxPeer {
         for directory in ["logs", "html", "tmp"] {
             try fileManager.createDirectory(atPath: "\(prefix)/\(directory)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
         }
-        try Data("ok".utf8).write(to: URL(fileURLWithPath: "\(prefix)/html/upload"))
+        try Data("ok".utf8).write(to: URL(fileURLWithPath: "\(prefix)/html/upload"))  // static target of /upload
         try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: prefix)
         let configuration = """
             worker_processes 2;
@@ -60,7 +61,9 @@ final class NginxPeer {
                         client_body_in_single_buffer on;
                         mirror /body-sink;
                         mirror_request_body on;
+                        error_page 405 =200 @ok;
                     }
+                    location @ok { return 200 "ok"; }
                     location = /body-sink { internal; return 204; }
                 }
             }
