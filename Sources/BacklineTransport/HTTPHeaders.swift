@@ -36,8 +36,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence {
     /// Number of fields.
     public var count: Int { fields.count }
 
+    /// Iterates over the fields in order.
     public func makeIterator() -> IndexingIterator<[(name: String, value: String)]> { fields.makeIterator() }
 
+    /// Same fields in the same order; names compared case-insensitively, values exactly.
     public static func == (lhs: HTTPHeaders, rhs: HTTPHeaders) -> Bool {
         lhs.fields.count == rhs.fields.count
             && zip(lhs.fields, rhs.fields).allSatisfy { same($0.name, $1.name) && $0.value == $1.value }

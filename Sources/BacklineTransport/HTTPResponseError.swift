@@ -11,8 +11,11 @@ public protocol HTTPResponseError: Error {
 
 /// A ready-made ``HTTPResponseError``.
 public struct HTTPError: HTTPResponseError, Equatable {
+    /// The HTTP status to answer with.
     public let status: Int
+    /// A stable machine-readable code.
     public let code: String
+    /// A message safe to show the client.
     public let message: String
 
     /// An error answering `status` with `code` and `message`.

@@ -35,6 +35,7 @@ public struct PeerIdentity: Hashable, Sendable, Codable, CustomStringConvertible
     /// `spiffe://<federation>/<role>/<name>`.
     public var spiffeID: String { "spiffe://\(federation)/\(role.rawValue)/\(name)" }
 
+    /// The SPIFFE ID.
     public var description: String { spiffeID }
 
     /// Judges a verified leaf: exactly one URI SAN, a SPIFFE ID in `federation` with a known role,

@@ -27,8 +27,10 @@ public struct PeerRole: Hashable, Sendable, Codable, CustomStringConvertible {
     /// Whether certificates for this role authenticate a TLS server (else a TLS client).
     public var isServer: Bool { self == .aggregator }
 
+    /// The path segment.
     public var description: String { rawValue }
 
+    /// Decodes a known role from its name; unknown names are an error.
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let role = PeerRole(text) else {
@@ -37,6 +39,7 @@ public struct PeerRole: Hashable, Sendable, Codable, CustomStringConvertible {
         self = role
     }
 
+    /// Encodes the role's name.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(rawValue)

@@ -119,6 +119,18 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.directory.file("out.bin"))) == Data(body))
     }
 
+    @Test func hangupSignalForcesACredentialReload() throws {
+        let fixture = try TransportFixture()
+        fixture.server.reloadOnHangupSignal()
+        let loads = { fixture.log.components(separatedBy: "TLS credentials loaded").count - 1 }
+        try stillServes(fixture)
+        let before = loads()
+        kill(getpid(), SIGHUP)
+        #expect(fixture.logEventually(contains: "SIGHUP: reloading TLS credentials"))
+        try stillServes(fixture)
+        #expect(loads() == before + 1)
+    }
+
     @Test func gracefulShutdownFinishesInFlightRequests() throws {
         let fixture = try TransportFixture { router in
             router.add("GET", "/v1/slow") { _, _ in
