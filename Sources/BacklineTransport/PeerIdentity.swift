@@ -21,6 +21,16 @@ public struct PeerIdentity: Hashable, Sendable, Codable, CustomStringConvertible
         self.name = name
     }
 
+    private enum CodingKeys: String, CodingKey { case federation, role, name }
+
+    /// Decodes and validates like ``init(federation:role:name:)``.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(
+            federation: try container.decode(String.self, forKey: .federation), role: try container.decode(PeerRole.self, forKey: .role),
+            name: try container.decode(String.self, forKey: .name))
+    }
+
     /// Parses `spiffe://<federation>/<role>/<name>`; nil if it is not exactly that shape.
     public init?(spiffeID: String) {
         let prefix = "spiffe://"
@@ -46,21 +56,30 @@ public struct PeerIdentity: Hashable, Sendable, Codable, CustomStringConvertible
         guard facts.uriNames.count == 1 else {
             return .rejected("certificate has \(facts.uriNames.count) URI SANs; exactly one SPIFFE ID is required")
         }
-        let uri = facts.uriNames[0]
+        let uri = loggable(facts.uriNames[0])
         let prefix = "spiffe://"
         guard uri.hasPrefix(prefix) else { return .rejected("URI SAN '\(uri.prefix(200))' is not a SPIFFE ID") }
         let parts = uri.dropFirst(prefix.count).split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 3 else { return .rejected("SPIFFE ID '\(uri.prefix(200))' is not spiffe://<federation>/<role>/<name>") }
         guard parts[0] == federation else {
-            return .rejected("SPIFFE ID '\(uri.prefix(200))' is in trust domain '\(parts[0].prefix(100))', not '\(federation)'")
+            return .rejected("SPIFFE ID '\(uri.prefix(200))' is in trust domain '\(loggable(parts[0].prefix(100)))', not '\(federation)'")
         }
         guard let role = PeerRole(String(parts[1])) else {
-            return .rejected("SPIFFE ID '\(uri.prefix(200))' has unknown role '\(parts[1].prefix(100))'")
+            return .rejected("SPIFFE ID '\(uri.prefix(200))' has unknown role '\(loggable(parts[1].prefix(100)))'")
         }
         guard let identity = try? PeerIdentity(federation: federation, role: role, name: String(parts[2])) else {
             return .rejected("SPIFFE ID '\(uri.prefix(200))' has an invalid name segment")
         }
         return .accepted(identity)
+    }
+
+    /// Certificate text made safe for a log line: control characters and non-ASCII escaped.
+    private static func loggable(_ text: some StringProtocol) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value >= 0x20 && scalar.value < 0x7f { result.unicodeScalars.append(scalar) } else { result += "\\u{\(String(scalar.value, radix: 16))}" }
+        }
+        return result
     }
 
     static func isValidTrustDomain(_ text: String) -> Bool {
