@@ -1,4 +1,5 @@
 @testable import BacklineTransport
+import BacklineCore
 import Testing
 
 /// The request/response parser as a state machine, without I/O.
@@ -138,5 +139,39 @@ import Testing
             return
         }
         #expect(failure.code == "truncated")
+    }
+
+    @Test func survivesTenThousandMutatedRequests() {
+        let seed = Array("POST /v1/rounds/3/updates?x=1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nX: y\r\n\r\n5\r\nhello\r\n0\r\n\r\n".utf8)
+        var generator = SeededGenerator(seed: 42)
+        var outcomes = [0, 0, 0]
+        for _ in 0..<10_000 {
+            var bytes = seed
+            for _ in 0..<Int.random(in: 1...4, using: &generator) {
+                let index = Int.random(in: 0..<bytes.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: bytes[index] = UInt8.random(in: 0...255, using: &generator)
+                case 1: bytes.remove(at: index)
+                default: bytes.insert(UInt8.random(in: 0...255, using: &generator), at: index)
+                }
+            }
+            var parser = HTTPMessageParser(kind: .request, limits: Self.limits)
+            bytes.withUnsafeBytes { parser.append($0) }
+            var steps = 0
+            loop: while steps < 100 {
+                steps += 1
+                switch parser.next() {
+                case .needMoreData: outcomes[0] += 1; break loop
+                case .failed(let failure):
+                    #expect([400, 413, 414, 431, 501, 505].contains(failure.status))
+                    outcomes[1] += 1
+                    break loop
+                case .message: outcomes[2] += 1
+                case .head: continue
+                }
+            }
+            #expect(steps < 100, "parser did not settle")
+        }
+        #expect(outcomes[1] > 1000, "mutations were not refused: \(outcomes)")
     }
 }
