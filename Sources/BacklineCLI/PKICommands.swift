@@ -67,6 +67,7 @@ struct PKIIssueCommand: Command {
     var options: [OptionSpec] {
         [
             .value("role", "ROLE", "promoter|aggregator|operator|auditor"), .value("name", "NAME", "Holder name"),
+            .value("host", "NAME", "Extra DNS name or IPv4 address (aggregator only)", repeatable: true),
             .value("days", "N", "Lifetime in days (default \(FederationPKI.defaultLeafLifetimeDays), at most \(FederationPKI.maximumLeafLifetimeDays))"),
             PKIOptions.directory, PKIOptions.passphrase,
         ]
@@ -76,7 +77,8 @@ struct PKIIssueCommand: Command {
         let role = try PKIOptions.role(arguments)
         let holder = try arguments.required("name")
         let days = try arguments.integer("days", default: FederationPKI.defaultLeafLifetimeDays, in: 1...FederationPKI.maximumLeafLifetimeDays)
-        let entry = try pki.issue(role: role, name: holder, days: days, passphrase: try PKIOptions.passphrase(arguments))
+        let entry = try pki.issue(
+            role: role, name: holder, days: days, hosts: arguments.values("host"), passphrase: try PKIOptions.passphrase(arguments))
         struct Report: Encodable { let serial: String; let spiffe_id: String; let certificate: String; let key: String; let not_after: String }
         let report = Report(
             serial: entry.serial, spiffe_id: entry.spiffeID, certificate: pki.certificatePath(role: role, name: holder),

@@ -80,11 +80,17 @@ public struct FederationPKI: Sendable {
 
     /// Issues a key pair and certificate for `role`/`name`, replacing any previous files for that
     /// identity (older serials stay in the index and can still be revoked).
+    /// - Parameters:
+    ///   - hosts: extra DNS names or IPv4 addresses for an aggregator's certificate (besides
+    ///     localhost and 127.0.0.1), so curl and browsers verify it on a real host.
     /// - Returns: the index entry of the new certificate.
     @discardableResult
-    public func issue(role: PeerRole, name: String, days: Int = defaultLeafLifetimeDays, passphrase: SecureBytes?) throws
-        -> PKIIndexEntry
-    {
+    public func issue(
+        role: PeerRole, name: String, days: Int = defaultLeafLifetimeDays, hosts: [String] = [], passphrase: SecureBytes?
+    ) throws -> PKIIndexEntry {
+        guard hosts.isEmpty || role.isServer else {
+            throw TransportError.invalidArgument("hosts", "only aggregator certificates carry host names")
+        }
         guard (1...Self.maximumLeafLifetimeDays).contains(days) else {
             throw TransportError.invalidArgument("days", "must be 1...\(Self.maximumLeafLifetimeDays), got \(days)")
         }
@@ -92,7 +98,10 @@ public struct FederationPKI: Sendable {
         let identity = try PeerIdentity(federation: index.federation, role: role, name: name)
         let (ca, caKey) = try loadAuthority(index: index, passphrase: passphrase)
         var subjectAlternativeName = "URI:\(identity.spiffeID)"
-        if role.isServer { subjectAlternativeName += ",DNS:localhost,IP:127.0.0.1" }
+        if role.isServer {
+            subjectAlternativeName += ",DNS:localhost,IP:127.0.0.1"
+            for host in hosts { subjectAlternativeName += "," + (try Self.hostName(host)) }
+        }
         let builder = CertificateBuilder(
             commonName: identity.spiffeID, organisation: index.federation, days: days,
             extensions: [
@@ -132,6 +141,17 @@ public struct FederationPKI: Sendable {
         try writeIndex(index)
         try writeRevocationList(passphrase: passphrase)
         return revoked
+    }
+
+    /// `IP:a.b.c.d` or `DNS:name` for a host, refusing anything that could inject more SANs.
+    private static func hostName(_ host: String) throws -> String {
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ $0.count <= 3 && UInt8($0) != nil }) { return "IP:\(host)" }
+        let allowed = host.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 || $0 == 46 }
+        guard (1...253).contains(host.utf8.count), allowed, !host.hasPrefix("."), !host.hasPrefix("-") else {
+            throw TransportError.invalidArgument("host", "'\(host.prefix(100))' is not a lower-case DNS name or dotted IPv4 address")
+        }
+        return "DNS:\(host)"
     }
 
     /// Serials of every unrevoked certificate issued to `role`/`name`.

@@ -43,6 +43,17 @@ import Testing
         #expect(try pki.readIndex().entries.map(\.serial).contains(promoter.serial))
     }
 
+    @Test func aggregatorCertificatesCarryExtraHostsButNothingInjected() throws {
+        let scratch = try Scratch(passphrase: nil)
+        let pki = scratch.pki
+        defer { withExtendedLifetime(scratch) {} }
+        try pki.issue(role: .aggregator, name: "main", hosts: ["agg.example.org", "10.0.0.7"], passphrase: nil)
+        let text = try PKIToolRunner.run("openssl", ["x509", "-noout", "-ext", "subjectAltName", "-in", pki.certificatePath(role: .aggregator, name: "main")])
+        #expect(text.standardOutput.contains("DNS:agg.example.org, IP Address:10.0.0.7"))
+        #expect(throws: TransportError.self) { try pki.issue(role: .aggregator, name: "b", hosts: ["x,URI:spiffe://fed.test/aggregator/evil"], passphrase: nil) }
+        #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1", hosts: ["agg.example.org"], passphrase: nil) }
+    }
+
     @Test func keysAreOwnerOnly() throws {
         let scratch = try Scratch(passphrase: nil)
         let pki = scratch.pki

@@ -50,6 +50,28 @@ import Testing
         #expect(Date().timeIntervalSince(started) >= 0.2)
     }
 
+    @Test func clientGivesUpAtItsRequestTimeout() throws {
+        let fixture = try TransportFixture { router in
+            router.add("GET", "/v1/stall") { _, _ in
+                try await Task.sleep(for: .seconds(2))
+                return .bytes([])
+            }
+        }
+        var configuration = HTTPClientConfiguration.make(port: fixture.port)
+        configuration.requestTimeout = .milliseconds(300)
+        configuration.retry = RetryPolicy(maxAttempts: 1)
+        let client = try HTTPClient(
+            configuration: configuration, tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+        let started = Date()
+        #expect {
+            _ = try client.perform(HTTPRequest(method: "GET", path: "/v1/stall"))
+        } throws: { error in
+            (error as? TransportError)?.code == .timeout
+        }
+        #expect(Date().timeIntervalSince(started) < 1.5)
+    }
+
     @Test func reusesItsConnection() throws {
         let fixture = try TransportFixture()
         let client = try fixture.client()
