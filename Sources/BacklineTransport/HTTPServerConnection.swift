@@ -19,7 +19,8 @@ struct HTTPServerConnection {
     /// Serves the connection to its end.
     func serve() {
         guard let (stream, peer) = establish() else { return }
-        defer { stream.close() }
+        var lingerOnClose = false
+        defer { if lingerOnClose { stream.closeLingering() } else { stream.close() } }
         var parser = HTTPMessageParser(kind: .request, limits: configuration.limits)
         var readBuffer = [UInt8](repeating: 0, count: 1 << 16)
         var requestDeadline = Deadline(after: configuration.requestTimeout)
@@ -62,6 +63,7 @@ struct HTTPServerConnection {
                         "refused malformed request",
                         ["peer": .public(peer.spiffeID), "status": .public(String(failure.status)), "code": .public(failure.code)])
                     try send(.error(status: failure.status, code: failure.code, message: failure.message), keepAlive: false, to: stream, headOnly: false)
+                    lingerOnClose = true
                     return
                 }
             }

@@ -124,6 +124,9 @@ final class SocketDescriptor: @unchecked Sendable {
         return poll(&entry, 1, 0) != 0
     }
 
+    /// Half-closes: sends FIN, keeps reading possible.
+    func shutdownWrite() { _ = Glibc.shutdown(descriptor, Int32(SHUT_WR)) }
+
     /// Closes now (idempotent).
     func close() {
         guard descriptor >= 0 else { return }

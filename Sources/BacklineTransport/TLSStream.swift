@@ -78,6 +78,23 @@ final class TLSStream {
     /// Whether input is buffered inside TLS (the socket may show nothing new).
     var hasBufferedInput: Bool { pump.hasBufferedInput }
 
+    /// Closes after refusing a request the peer may still be sending (413, 431, 400): sends
+    /// close_notify and FIN, then reads and discards what is in flight (at most `limit` bytes or
+    /// until `deadline`), so the peer's kernel does not answer our unread data with a reset that
+    /// would destroy the refusal before the peer reads it.
+    func closeLingering(limit: Int = 16 << 20, deadline: Deadline = Deadline(after: .seconds(2))) {
+        pump.shutdown()
+        try? flush(deadline: deadline)
+        socket.shutdownWrite()
+        var discarded = 0
+        while discarded < limit, (try? socket.waitReadable(deadline: deadline)) == true {
+            let count = (try? scratch.withUnsafeMutableBytes { try socket.read(into: $0) }) ?? 0
+            if count == 0 { break }
+            discarded += count
+        }
+        socket.close()
+    }
+
     /// The peer's certificate, once the handshake is done.
     var peerCertificate: CertificateHandle? { pump.peerCertificate }
     /// Negotiated ALPN protocol.

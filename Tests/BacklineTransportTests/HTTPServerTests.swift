@@ -30,6 +30,15 @@ import Testing
         try stillServes(fixture)
     }
 
+    @Test func oversizedUploadGets413NotAReset() throws {
+        let fixture = try TransportFixture()
+        let connection = try fixture.rawConnection()
+        let response = try connection.send(HTTPRequest(method: "POST", path: "/v1/echo", body: [UInt8](repeating: 7, count: 9 << 20)))
+        #expect(response.status == 413)
+        #expect(String(decoding: response.body, as: UTF8.self).contains("\"code\":\"body_too_large\""))
+        try stillServes(fixture)
+    }
+
     @Test func answersPipelinedRequestsInOrder() throws {
         let fixture = try TransportFixture()
         let one = "POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nfirst"
