@@ -34,22 +34,23 @@ public final class HTTPClient: Sendable {
     private let tls: TLSClientContext
     private let logger: Logger
     private let idle = Mutex<[HTTPClientConnection]>([])
-    private let executor: BlockingExecutor
+
+    /// Threads for ``send(_:idempotent:)``, shared by every client and never released: a
+    /// `BlockingExecutor`'s threads hold it unowned, so destroying one while they still run
+    /// would crash (a fix belongs in BacklineCore).
+    private static let executor = BlockingExecutor(threadCount: 8, name: "backline-https-client")
 
     /// A client; loads the TLS credentials now.
     public init(configuration: HTTPClientConfiguration, tls: TLSClientConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.tls = try TLSClientContext(configuration: tls, logger: logger)
         self.logger = logger
-        executor = BlockingExecutor(threadCount: max(1, configuration.maxIdleConnections), name: "backline-https-client")
     }
-
-    deinit { executor.shutdown() }
 
     /// Sends `request` on a blocking-I/O thread and returns the response.
     /// - Parameter idempotent: overrides the method-based judgement of whether a retry is safe.
     public func send(_ request: HTTPRequest, idempotent: Bool? = nil) async throws -> HTTPResponse {
-        try await executor.run { [self] in try perform(request, idempotent: idempotent) }
+        try await Self.executor.run { [self] in try perform(request, idempotent: idempotent) }
     }
 
     /// Sends `request` from the calling thread (blocking).
