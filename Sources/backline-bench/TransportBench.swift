@@ -7,7 +7,7 @@ import Foundation
 /// new mTLS connections per second (full handshake + one small request), throughput of 4.5 MB
 /// request bodies on kept-alive connections, p50/p99 of a small request over 64 connections.
 func runTransportBench(_ reporter: BenchReporter) async throws {
-    let seconds = Double(ProcessInfo.processInfo.environment["BACKLINE_BENCH_SECONDS"] ?? "") ?? 4
+    let seconds = Double(ProcessInfo.processInfo.environment["BACKLINE_BENCH_SECONDS"] ?? "") ?? 6
     let scratch = NSTemporaryDirectory() + "backline-transport-bench-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
