@@ -10,6 +10,7 @@ public struct RootCommand: Command {
         [
             VersionCommand(),
             DataCommand(),
+            PKICommand(),
         ]
     }
 }

@@ -17,7 +17,10 @@ public final class BlockingExecutor: @unchecked Sendable {
     public init(threadCount: Int, name: String = "backline-blocking") {
         precondition(threadCount > 0, "a BlockingExecutor needs at least one thread")
         for index in 0..<threadCount {
-            let thread = Thread { [unowned self] in self.workLoop() }
+            // Strong capture: the threads keep the executor alive until `shutdown()` lets them
+            // finish, so releasing the last outside reference can never leave a thread reading a
+            // destroyed executor.
+            let thread = Thread { self.workLoop() }
             thread.name = "\(name)-\(index)"
             threads.append(thread)
             thread.start()
@@ -63,7 +66,8 @@ public final class BlockingExecutor: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Lets queued work finish, then stops the threads.
+    /// Lets queued work finish, then stops the threads. An executor that is never shut down lives
+    /// as long as the process (like ``shared``).
     public func shutdown() {
         condition.lock()
         stopping = true

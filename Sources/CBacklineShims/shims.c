@@ -24,4 +24,21 @@ void CBacklineShims_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_NAMES_fre
 int CBacklineShims_ERR_GET_REASON(unsigned long error) { return ERR_GET_REASON(error); }
 int CBacklineShims_ERR_GET_LIB(unsigned long error) { return ERR_GET_LIB(error); }
 
+EVP_PKEY *CBacklineShims_EVP_EC_gen(const char *curve) { return EVP_EC_gen(curve); }
+long CBacklineShims_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_session_cache_mode(ctx, mode);
+}
+void CBacklineShims_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
+int CBacklineShims_GENERAL_NAME_type(const GENERAL_NAME *name) { return name->type; }
+const ASN1_IA5STRING *CBacklineShims_GENERAL_NAME_ia5(const GENERAL_NAME *name) {
+    if (name->type == GEN_URI) return name->d.uniformResourceIdentifier;
+    if (name->type == GEN_DNS) return name->d.dNSName;
+    if (name->type == GEN_EMAIL) return name->d.rfc822Name;
+    return NULL;
+}
+unsigned long CBacklineShims_SSL_OP_backline_strict(void) {
+    return (unsigned long)(SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION |
+                           SSL_OP_CIPHER_SERVER_PREFERENCE);
+}
+
 const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT = SQLITE_TRANSIENT;

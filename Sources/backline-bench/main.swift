@@ -6,6 +6,7 @@ let groups: [String: () async throws -> Void] = [
         try runVaultCryptoBench(BenchReporter(group: "vault"))
         try runVaultImportBench(BenchReporter(group: "vault"))
     },
+    "transport": { try await runTransportBench(BenchReporter(group: "transport")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

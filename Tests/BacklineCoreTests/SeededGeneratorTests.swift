@@ -22,3 +22,20 @@ import Testing
         #expect(abs(variance.squareRoot() - 1) < 0.01)
     }
 }
+
+@Suite struct BlockingExecutorTests {
+    @Test func runsWorkAndSurvivesItsLastReferenceBeingDropped() async throws {
+        var executor: BlockingExecutor? = BlockingExecutor(threadCount: 2, name: "test-executor")
+        let result = try await executor!.run { 21 * 2 }
+        #expect(result == 42)
+        executor!.shutdown()
+        executor = nil
+        try await Task.sleep(nanoseconds: 50_000_000)
+        #expect(executor == nil)
+    }
+
+    @Test func errorsReachTheCaller() async throws {
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) { try await BlockingExecutor.shared.run { throw Boom() } }
+    }
+}

@@ -8,6 +8,9 @@
 #include <openssl/x509v3.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <sqlite3.h>
 
 long CBacklineShims_SSL_CTX_set_min_proto_version(SSL_CTX *ctx, int version);
@@ -23,6 +26,18 @@ GENERAL_NAME *CBacklineShims_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, i
 void CBacklineShims_GENERAL_NAMES_free(GENERAL_NAMES *names);
 int CBacklineShims_ERR_GET_REASON(unsigned long error);
 int CBacklineShims_ERR_GET_LIB(unsigned long error);
+
+// Added for BacklineTransport (PKI and TLS).
+/// A fresh EC key on the named curve (EVP_EC_gen is a macro over a variadic function).
+EVP_PKEY *CBacklineShims_EVP_EC_gen(const char *curve);
+long CBacklineShims_SSL_CTX_set_session_cache_mode(SSL_CTX *ctx, long mode);
+void CBacklineShims_OPENSSL_free(void *pointer);
+/// Type and IA5 value of a GENERAL_NAME, without touching its union from Swift.
+int CBacklineShims_GENERAL_NAME_type(const GENERAL_NAME *name);
+const ASN1_IA5STRING *CBacklineShims_GENERAL_NAME_ia5(const GENERAL_NAME *name);
+/// SSL_OP_NO_RENEGOTIATION | SSL_OP_NO_TICKET | SSL_OP_NO_COMPRESSION | SSL_OP_CIPHER_SERVER_PREFERENCE
+/// (SSL_OP_BIT is a cast expression Swift cannot import).
+unsigned long CBacklineShims_SSL_OP_backline_strict(void);
 
 /// SQLITE_TRANSIENT is a cast expression Swift cannot import.
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
