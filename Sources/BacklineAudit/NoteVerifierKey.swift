@@ -24,7 +24,7 @@ public struct NoteVerifierKey: Sendable, Hashable {
 
     /// Parses a verifier key string; the key ID must match the name and key.
     public init(parsing text: String) throws {
-        let parts = text.split(separator: "+", omittingEmptySubsequences: false).map(String.init)
+        let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else { throw AuditError.malformed("verifier key", "needs name+keyid+key, got \(parts.count) parts") }
         guard parts[1].count == 8, let id = HexCoding.decode(parts[1]) else {
             throw AuditError.malformed("verifier key", "key ID '\(parts[1].prefix(16))' is not 8 hex digits")

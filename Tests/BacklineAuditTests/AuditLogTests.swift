@@ -1,0 +1,107 @@
+@testable import BacklineAudit
+import BacklineCore
+import BacklineTestSupport
+import Foundation
+import Testing
+
+@Suite struct AuditLogTests {
+    @Test func guardedActionDoesNotRunWhenTheAppendFails() throws {
+        let storage = TamperableStorage()
+        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin)
+        storage.failAppends = true
+        var performed = false
+        #expect(throws: AuditError.self) { try log.withAudit(try AuditFixtures.entry(0)) { performed = true } }
+        #expect(performed == false)
+        #expect(log.size == 0)
+        storage.failAppends = false
+        let value = try log.withAudit(try AuditFixtures.entry(1)) { 42 }
+        #expect(value == 42)
+        #expect(log.size == 1)
+    }
+
+    @Test func asyncGuardedActionDoesNotRunWhenTheAppendFails() async throws {
+        let storage = TamperableStorage()
+        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin)
+        storage.failAppends = true
+        var performed = false
+        await #expect(throws: AuditError.self) {
+            try await log.withAudit(try AuditFixtures.entry(0)) { () async in performed = true }
+        }
+        #expect(performed == false)
+    }
+
+    @Test func checkpointsEveryNEntriesAndTheyVerify() throws {
+        let storage = InMemoryAuditStorage()
+        let signer = try AuditFixtures.signer()
+        let log = try AuditLog(storage: storage, signer: signer, origin: AuditFixtures.origin,
+                               configuration: .init(checkpointEvery: 10, checkpointInterval: .seconds(3600)))
+        for i in 0..<25 { try log.append(try AuditFixtures.entry(i)) }
+        let reader = CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey])
+        let checkpoint = try reader.read(try #require(try storage.latestCheckpoint()))
+        #expect(checkpoint.size == 20)
+        #expect(checkpoint.root == (try log.root(size: 20)))
+    }
+
+    @Test func checkpointsWhenTheIntervalPasses() async throws {
+        let storage = InMemoryAuditStorage()
+        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin,
+                               configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(20)))
+        try log.append(try AuditFixtures.entry(0))
+        #expect(try storage.latestCheckpoint() == nil)
+        try await Task.sleep(for: .milliseconds(40))
+        try log.checkpointIfDue()
+        #expect(try storage.latestCheckpoint() != nil)
+    }
+
+    @Test func fileLogSurvivesReopeningAndKeepsItsRoot() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("audit.log")
+        let signer = try AuditFixtures.signer()
+        let root = try AuditFixtures.fill(try FileAuditStorage(path: path), count: 40, signer: signer).root(size: 40)
+        let reopened = try AuditLog(storage: try FileAuditStorage(path: path), signer: signer, origin: AuditFixtures.origin)
+        #expect(reopened.size == 40)
+        #expect(try reopened.root(size: 40) == root)
+        try reopened.append(try AuditFixtures.entry(40))
+        #expect(try FileAuditStorage(path: path, readOnly: true).entries(from: 40, to: 41) == [try AuditFixtures.entry(40)])
+        var info = stat()
+        stat(path, &info)
+        #expect(info.st_mode & 0o077 == 0)
+    }
+
+    @Test func tornLastLineIsCutWhenOpenedForWriting() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("audit.log")
+        try AuditFixtures.fill(try FileAuditStorage(path: path), count: 3, signer: try AuditFixtures.signer())
+        let handle = try #require(FileHandle(forWritingAtPath: path))
+        handle.seekToEndOfFile()
+        handle.write(Data("{\"action\":\"re".utf8))
+        try handle.close()
+        #expect(try FileAuditStorage(path: path, readOnly: true).count() == 3)
+        let storage = try FileAuditStorage(path: path)
+        #expect(try storage.count() == 3)
+        _ = try storage.append([try AuditFixtures.entry(3)])
+        #expect(try storage.entries(from: 0, to: 4).count == 4)
+    }
+
+    @Test func openingALogThatContradictsItsCheckpointIsRefused() throws {
+        let storage = TamperableStorage()
+        let signer = try AuditFixtures.signer()
+        try AuditFixtures.fill(storage, count: 10, signer: signer)
+        storage.entries[4] = try AuditFixtures.entry(4, action: "read_update")
+        #expect(throws: AuditError.tampered("")) { try AuditLog(storage: storage, signer: signer, origin: AuditFixtures.origin) }
+    }
+
+    @Test func anotherWritersEntriesAreFoldedIn() throws {
+        let storage = InMemoryAuditStorage()
+        let signer = try AuditFixtures.signer()
+        let a = try AuditLog(storage: storage, signer: signer, origin: AuditFixtures.origin)
+        let b = try AuditLog(storage: storage, signer: signer, origin: AuditFixtures.origin)
+        try a.append(try AuditFixtures.entry(0))
+        try b.append(try AuditFixtures.entry(1))
+        try a.append(try AuditFixtures.entry(2))
+        #expect(a.size == 3)
+        var reference = MerkleTree()
+        for entry in try storage.entries(from: 0, to: 3) { reference.append(leafHash: entry.leafHash) }
+        #expect(try a.root(size: 3) == (try reference.root()))
+    }
+}
