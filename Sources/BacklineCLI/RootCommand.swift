@@ -8,7 +8,9 @@ public struct RootCommand: Command {
     }
     public var subcommands: [any Command] {
         [
-            VersionCommand()
+            VersionCommand(),
+            AuditCommand(),
+            PolicyCommand(),
         ]
     }
 }

@@ -82,13 +82,17 @@ import Testing
                 var i = 0
                 while tally.finishedWorkers.load(ordering: .acquiring) < 3 || i < 2 {
                     engine.replace(with: i % 2 == 0 ? new : old)
+                    tally.swaps.add(1, ordering: .releasing)
                     i += 1
-                    if i % 16 == 0 { await Task.yield() }  // never starve workers on a one-thread pool
+                    if i % 7 == 0 { await Task.yield() }  // odd period: workers resume under either policy
                 }
             }
             for worker in 0..<3 {
                 group.addTask {
+                    // Start only once swapping has begun, so evaluation and reload overlap.
+                    while tally.swaps.load(ordering: .acquiring) == 0 { await Task.yield() }
                     for i in 0..<20_000 {
+                        if i % 500 == 0 { await Task.yield() }
                         let cell = cells[(i * 7 + worker) % cells.count]
                         let decision = engine.evaluate(PolicyMatrix.request(for: cell))
                         tally.seen.withLock { _ = $0.insert(decision.policySHA256) }
@@ -127,5 +131,6 @@ import Testing
 final class Tally: Sendable {
     let mismatches = Atomic<Int>(0)
     let finishedWorkers = Atomic<Int>(0)
+    let swaps = Atomic<Int>(0)
     let seen = Mutex<Set<String>>([])
 }
