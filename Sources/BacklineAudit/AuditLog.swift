@@ -172,7 +172,8 @@ public final class AuditLog: Sendable {
         let chunk = 65_536
         while tree.size < end {
             let upper = min(end, tree.size + chunk)
-            for entry in try storage.entries(from: tree.size, to: upper) { tree.append(leafHash: entry.leafHash) }
+            let entries = try storage.entries(from: tree.size, to: upper)
+            for hash in ParallelHashing.map(count: entries.count, { entries[$0].leafHash }) { tree.append(leafHash: hash) }
         }
     }
 }

@@ -73,7 +73,7 @@ public struct AuditVerifier: Sendable {
         while start < count {
             let end = min(count, start + chunk)
             if let entries = try? storage.entries(from: start, to: end) {
-                for entry in entries { leaves.append(entry.leafHash) }
+                leaves += ParallelHashing.map(count: entries.count) { entries[$0].leafHash }
             } else {
                 for index in start..<end {
                     do {

@@ -10,10 +10,18 @@ public enum MerkleHasher {
 
     /// The leaf hash of `data`.
     public static func leafHash(_ data: some ContiguousByteStorage) -> TreeHash {
-        var hasher = SHA256.Hasher()
-        hasher.update([UInt8(0)])
-        hasher.update(data)
-        return TreeHash(unchecked: hasher.finalize())
+        data.withUnsafeBytes { bytes in
+            withUnsafeTemporaryAllocation(byteCount: bytes.count + 1, alignment: 8) { buffer in
+                buffer[0] = 0
+                if bytes.count > 0 { UnsafeMutableRawBufferPointer(rebasing: buffer[1...]).copyMemory(from: bytes) }
+                return TreeHash(unchecked: SHA256.hash(UnsafeRawBufferPointer(buffer)))
+            }
+        }
+    }
+
+    /// The hash of `prefixed`, which already starts with the leaf prefix 0x00.
+    static func leafHash(prefixed: [UInt8]) -> TreeHash {
+        TreeHash(unchecked: prefixed.withUnsafeBytes { SHA256.hash($0) })
     }
 
     /// The hash of an inner node with children `left` and `right`.

@@ -18,6 +18,14 @@ public struct MerkleTree: Sendable {
         for hash in leafHashes { append(leafHash: hash) }
     }
 
+    /// A tree over `leafHashes`, built level by level (large levels on all cores).
+    public init(leafHashes: [TreeHash]) {
+        levels = [leafHashes]
+        while let below = levels.last, below.count >= 2 {
+            levels.append(ParallelHashing.map(count: below.count / 2) { MerkleHasher.nodeHash(below[2 * $0], below[2 * $0 + 1]) })
+        }
+    }
+
     /// Number of leaves.
     public var size: Int { levels[0].count }
 

@@ -1,5 +1,6 @@
 @testable import BacklineAudit
 import BacklineCore
+import BacklineCrypto
 import Foundation
 import Testing
 
@@ -16,6 +17,22 @@ import Testing
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         #expect(Array(try encoder.encode(entry)) == entry.canonicalBytes)
+    }
+
+    @Test func leafHashIsTheRFC6962HashOfTheCanonicalBytes() throws {
+        let entry = try AuditFixtures.entry(3)
+        #expect(entry.leafHash == MerkleHasher.leafHash(entry.canonicalBytes))
+        #expect(entry.leafHash == (try TreeHash(bytes: SHA256.hash([0] + entry.canonicalBytes))))
+    }
+
+    @Test func escapesAndLeadingZerosAreNotCanonical() throws {
+        let line = String(decoding: try AuditFixtures.entry(12).canonicalBytes, as: UTF8.self)
+        #expect(try AuditEntry(canonicalBytes: Array(line.utf8)) == (try AuditFixtures.entry(12)))
+        for bad in [line.replacingOccurrences(of: "\"round\":1,", with: "\"round\":01,"), line.replacingOccurrences(of: "promoter", with: "promo\\u0074er"),
+                    line + " ", line.replacingOccurrences(of: "\"round\":1,", with: "\"round\":-1,")] {
+            #expect(bad != line)
+            #expect(throws: AuditError.self) { try AuditEntry(canonicalBytes: Array(bad.utf8)) }
+        }
     }
 
     @Test(arguments: [

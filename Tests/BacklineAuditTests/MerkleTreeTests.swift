@@ -42,6 +42,24 @@ import Testing
         }
     }
 
+    @Test(arguments: [0, 1, 2, 3, 4095, 4096, 4097, 10_001])
+    func bulkBuiltTreeEqualsIncrementalTree(size: Int) throws {
+        let leaves = (0..<size).map { MerkleHasher.leafHash([UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)]) }
+        let bulk = MerkleTree(leafHashes: leaves)
+        var incremental = MerkleTree()
+        for leaf in leaves { incremental.append(leafHash: leaf) }
+        #expect(bulk.size == size)
+        for n in Set([0, size / 3, size / 2, size]) { #expect(try bulk.root(size: n) == (try incremental.root(size: n))) }
+        if size > 0 {
+            #expect(try bulk.inclusionProof(index: size - 1) == (try incremental.inclusionProof(index: size - 1)))
+        }
+        // The bulk tree keeps growing like any other.
+        var grown = bulk
+        grown.append(leafData: [9])
+        incremental.append(leafData: [9])
+        #expect(try grown.root() == (try incremental.root()))
+    }
+
     @Test func generatedProofsVerifyForEveryPairUpToSixtyFour() throws {
         var tree = MerkleTree()
         for i in 0..<64 { tree.append(leafData: [UInt8(i)]) }
