@@ -172,8 +172,9 @@ public final class AuditLog: Sendable {
         let chunk = 65_536
         while tree.size < end {
             let upper = min(end, tree.size + chunk)
-            let entries = try storage.entries(from: tree.size, to: upper)
-            for hash in ParallelHashing.map(count: entries.count, { entries[$0].leafHash }) { tree.append(leafHash: hash) }
+            let data = try storage.leafData(from: tree.size, to: upper)
+            guard data.count == upper - tree.size else { throw AuditError.storageFailure("storage returned \(data.count) entries for \(upper - tree.size)") }
+            for hash in ParallelHashing.map(count: data.count, { MerkleHasher.leafHash(data[$0]) }) { tree.append(leafHash: hash) }
         }
     }
 }

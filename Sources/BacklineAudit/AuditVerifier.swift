@@ -48,7 +48,7 @@ public struct AuditVerifier: Sendable {
         }
 
         if let saved {
-            compare(saved, leaves: leaves, into: &report)
+            compare(saved, leaves: leaves, storage: storage, into: &report)
             if let (checkpoint, _) = latest {
                 checkConsistency(saved: saved.checkpoint, latest: checkpoint, tree: tree, latestMatches: latestMatches, into: &report)
             }
@@ -72,8 +72,8 @@ public struct AuditVerifier: Sendable {
         var start = 0
         while start < count {
             let end = min(count, start + chunk)
-            if let entries = try? storage.entries(from: start, to: end) {
-                leaves += ParallelHashing.map(count: entries.count) { entries[$0].leafHash }
+            if let data = try? storage.leafData(from: start, to: end), data.count == end - start {
+                leaves += ParallelHashing.map(count: data.count) { MerkleHasher.leafHash(data[$0]) }
             } else {
                 for index in start..<end {
                     do {
@@ -90,10 +90,12 @@ public struct AuditVerifier: Sendable {
         return leaves
     }
 
-    private func compare(_ saved: AuditorState, leaves: [TreeHash], into report: inout AuditVerificationReport) {
+    private func compare(_ saved: AuditorState, leaves: [TreeHash], storage: any AuditLogStorage, into report: inout AuditVerificationReport) {
         let common = min(leaves.count, saved.leafHashes.count)
         if let first = (0..<common).first(where: { leaves[$0] != saved.leafHashes[$0] }) {
-            report.fail("entry \(first) differs from the entry the auditor accepted at checkpoint size \(saved.checkpoint.size)", at: first)
+            var problem = "entry \(first) differs from the entry the auditor accepted at checkpoint size \(saved.checkpoint.size)"
+            do { _ = try storage.entries(from: first, to: first + 1) } catch { problem += " (and is unreadable: \(error))" }
+            report.fail(problem, at: first)
         }
         if leaves.count < saved.checkpoint.size {
             report.fail("the log holds \(leaves.count) entries, fewer than the \(saved.checkpoint.size) the auditor accepted: roll-back", at: leaves.count)

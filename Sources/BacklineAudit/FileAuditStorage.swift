@@ -39,9 +39,15 @@ public final class FileAuditStorage: AuditLogStorage {
         do {
             let bytes = try Self.wrap { try FileAccess.readAll(path) }
             var start = 0
-            for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\n") {
-                state.offsets.append(start)
-                start = index + 1
+            bytes.withUnsafeBufferPointer { buffer in
+                var index = 0
+                while index < buffer.count {
+                    if buffer[index] == UInt8(ascii: "\n") {
+                        state.offsets.append(start)
+                        start = index + 1
+                    }
+                    index += 1
+                }
             }
             state.end = start
             if start < bytes.count && !readOnly {
@@ -97,6 +103,23 @@ public final class FileAuditStorage: AuditLogStorage {
     }
 
     public func entries(from: Int, to: Int) throws -> [AuditEntry] {
+        var result: [AuditEntry] = []
+        result.reserveCapacity(to - from)
+        for (number, line) in try lines(from: from, to: to).enumerated() {
+            do { result.append(try AuditEntry(canonicalBytes: line)) } catch {
+                throw AuditError.malformed("\(path) line \(from + number + 1)", "\(error)")
+            }
+        }
+        return result
+    }
+
+    /// The stored lines themselves: what was hashed when they were appended.
+    public func leafData(from: Int, to: Int) throws -> [[UInt8]] {
+        try lines(from: from, to: to).map { Array($0) }
+    }
+
+    /// Lines `from..<to` without their newlines.
+    private func lines(from: Int, to: Int) throws -> [ArraySlice<UInt8>] {
         let (start, end) = try state.withLock { state -> (Int, Int) in
             try checkRange(from: from, to: to, count: state.offsets.count)
             return (from < state.offsets.count ? state.offsets[from] : state.end, to < state.offsets.count ? state.offsets[to] : state.end)
@@ -115,15 +138,9 @@ public final class FileAuditStorage: AuditLogStorage {
             guard n > 0 else { throw AuditError.storageFailure("\(path) is shorter than its index (truncated while open?)") }
             done += n
         }
-        var result: [AuditEntry] = []
-        result.reserveCapacity(to - from)
-        for (number, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast().enumerated() {
-            do { result.append(try AuditEntry(canonicalBytes: line)) } catch {
-                throw AuditError.malformed("\(path) line \(from + number + 1)", "\(error)")
-            }
-        }
-        guard result.count == to - from else { throw AuditError.malformed(path, "expected \(to - from) lines from line \(from + 1), read \(result.count)") }
-        return result
+        let lines = Array(bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast())
+        guard lines.count == to - from else { throw AuditError.malformed(path, "expected \(to - from) lines from line \(from + 1), read \(lines.count)") }
+        return lines
     }
 
     public func count() throws -> Int { state.withLock { $0.offsets.count } }

@@ -57,7 +57,7 @@ public final class CompiledPolicy: Sendable {
                                      "more than \(Self.maximumResourceTypes) resource types")
         }
         self.file = file
-        sha256 = SHA256.hash(bytes).map { byte in String(byte, radix: 16).count == 1 ? "0" + String(byte, radix: 16) : String(byte, radix: 16) }.joined()
+        sha256 = Self.hex(SHA256.hash(bytes))
         roles = source.roles
         actions = source.actions
         resourceTypes = source.resources.map(\.name)
@@ -120,6 +120,12 @@ public final class CompiledPolicy: Sendable {
 
     private func error(_ reason: String) -> PolicyDecision {
         PolicyDecision(allowed: false, ruleID: PolicyDecision.errorRuleID, reason: reason, policySHA256: sha256)
+    }
+
+    /// Lowercase hex of `bytes`.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }, as: UTF8.self)
     }
 
     private static func resolve(_ names: [String], in index: [String: Int], kind: String, rule: PolicySource.Rule, file: String) throws -> [Int] {
