@@ -40,10 +40,11 @@ public struct AuditVerifier: Sendable {
             report.checkpointRoot = checkpoint.root.hex
             if checkpoint.size > leaves.count {
                 report.fail("the signed checkpoint covers \(checkpoint.size) entries but the log holds \(leaves.count): entries removed", at: leaves.count)
-            } else if let root = try? tree.root(size: checkpoint.size), root != checkpoint.root {
-                report.fail("root mismatch at size \(checkpoint.size): entries give \(root.hex), the signed checkpoint says \(checkpoint.root.hex)")
-            } else {
+            } else if let root = try? tree.root(size: checkpoint.size), root == checkpoint.root {
                 latestMatches = true
+            } else {
+                let root = (try? tree.root(size: checkpoint.size).hex) ?? "-"
+                report.fail("root mismatch at size \(checkpoint.size): entries give \(root), the signed checkpoint says \(checkpoint.root.hex)")
             }
         }
 
@@ -53,8 +54,9 @@ public struct AuditVerifier: Sendable {
                 checkConsistency(saved: saved.checkpoint, latest: checkpoint, tree: tree, latestMatches: latestMatches, into: &report)
             }
         }
-        if report.ok, let (checkpoint, note) = latest {
-            report.updatedState = try? AuditorState(checkpoint: checkpoint, note: note, leafHashes: Array(leaves[0..<checkpoint.size]))
+        if report.ok, latestMatches, let (checkpoint, note) = latest {
+            // The root at checkpoint.size was recomputed from these leaves above.
+            report.updatedState = AuditorState(verified: checkpoint, note: note, leafHashes: Array(leaves[0..<checkpoint.size]))
         }
         return report
     }

@@ -18,6 +18,11 @@ public struct AuditorState: Sendable, Hashable {
         guard try MerkleTree(leafHashes: leafHashes).root() == checkpoint.root else {
             throw AuditError.malformed("auditor state", "leaf hashes do not rebuild the saved root (state file damaged)")
         }
+        self.init(verified: checkpoint, note: note, leafHashes: leafHashes)
+    }
+
+    /// A state whose leaf hashes the caller has just rebuilt into the checkpoint's root.
+    init(verified checkpoint: Checkpoint, note: String, leafHashes: [TreeHash]) {
         self.checkpoint = checkpoint
         self.note = note
         self.leafHashes = leafHashes

@@ -53,6 +53,23 @@ import Testing
         #expect(try storage.latestCheckpoint() != nil)
     }
 
+    @Test func runSignsDueCheckpointsUntilCancelled() async throws {
+        let storage = InMemoryAuditStorage()
+        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin,
+                               configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(10)))
+        let service = Task { try await log.run() }
+        try log.append(try AuditFixtures.entry(0))
+        var waited = 0
+        while try storage.latestCheckpoint() == nil, waited < 500 {
+            try await Task.sleep(for: .milliseconds(10))
+            waited += 1
+        }
+        service.cancel()
+        try await service.value
+        let note = try #require(try storage.latestCheckpoint())
+        #expect(try CheckpointReader(origin: AuditFixtures.origin, keys: [log.verifierKey]).read(note).size == 1)
+    }
+
     @Test func fileLogSurvivesReopeningAndKeepsItsRoot() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("audit.log")
