@@ -92,7 +92,8 @@ public struct AuditEntry: Sendable, Hashable, Codable {
             guard !value.isEmpty, value.utf8.count <= Self.maximumFieldBytes else {
                 throw AuditError.malformed("audit entry field \(name)", "must be 1…\(Self.maximumFieldBytes) bytes, got \(value.utf8.count)")
             }
-            guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f || $0 == "\"" || $0 == "\\" }) else {
+            // UTF-8 bytes below 0x80 are the ASCII characters themselves, so a byte scan finds them.
+            guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
                 throw AuditError.malformed("audit entry field \(name)", "contains a control character, quote or backslash")
             }
         }

@@ -33,9 +33,17 @@ public enum AuditTime {
     public static func isValid(_ text: String) -> Bool {
         let c = Array(text.utf8)
         guard c.count == length else { return false }
-        let separators: [Int: UInt8] = [4: 45, 7: 45, 10: 84, 13: 58, 16: 58, 19: 46, 23: 90]  // - - T : : . Z
         for (index, byte) in c.enumerated() {
-            if let expected = separators[index] {
+            let expected: UInt8?
+            switch index {
+            case 4, 7: expected = UInt8(ascii: "-")
+            case 10: expected = UInt8(ascii: "T")
+            case 13, 16: expected = UInt8(ascii: ":")
+            case 19: expected = UInt8(ascii: ".")
+            case 23: expected = UInt8(ascii: "Z")
+            default: expected = nil
+            }
+            if let expected {
                 guard byte == expected else { return false }
             } else if byte < 48 || byte > 57 {
                 return false
