@@ -72,7 +72,9 @@ public final class AuditLog: Sendable {
         try append(contentsOf: [entry])
     }
 
-    /// Appends a batch with one durable write; returns the index of the first entry.
+    /// Appends a batch with one durable write; returns the index of the first entry. When the
+    /// batch makes a checkpoint due it is signed and stored before returning; if that fails the
+    /// entries stay logged but this still throws, so the caller's action does not run.
     @discardableResult
     public func append(contentsOf entries: [AuditEntry]) throws -> Int {
         for entry in entries { try entry.validate() }

@@ -4,6 +4,7 @@ internal import Synchronization
 public final class InMemoryAuditStorage: AuditLogStorage {
     private struct State {
         var entries: [AuditEntry] = []
+        var leafData: [[UInt8]] = []  // canonical bytes, encoded once at append
         var checkpoints: [(note: String, size: Int)] = []
     }
     private let state = Mutex(State())
@@ -15,6 +16,7 @@ public final class InMemoryAuditStorage: AuditLogStorage {
         state.withLock { state in
             let first = state.entries.count
             state.entries.append(contentsOf: entries)
+            state.leafData.append(contentsOf: entries.map(\.canonicalBytes))
             return first
         }
     }
@@ -23,6 +25,14 @@ public final class InMemoryAuditStorage: AuditLogStorage {
         try state.withLock { state in
             try checkRange(from: from, to: to, count: state.entries.count)
             return Array(state.entries[from..<to])
+        }
+    }
+
+    /// The canonical bytes encoded when the entries were appended.
+    public func leafData(from: Int, to: Int) throws -> [[UInt8]] {
+        try state.withLock { state in
+            try checkRange(from: from, to: to, count: state.leafData.count)
+            return Array(state.leafData[from..<to])
         }
     }
 
