@@ -31,6 +31,7 @@ public final class AuditLog: Sendable {
     private let signer: CheckpointSigner
     private let configuration: Configuration
     private let state: Mutex<State>
+    private let commitQueue = CommitQueue()
 
     /// Opens the log in `storage`: rebuilds the tree from the stored entries and checks the
     /// latest stored checkpoint (signature by `signer`'s key, same origin, root matching the
@@ -72,13 +73,49 @@ public final class AuditLog: Sendable {
         try append(contentsOf: [entry])
     }
 
-    /// Appends a batch with one durable write; returns the index of the first entry. When the
-    /// batch makes a checkpoint due it is signed and stored before returning; if that fails the
-    /// entries stay logged but this still throws, so the caller's action does not run.
+    /// Appends a batch durably; returns the index of the first entry. Concurrent callers are
+    /// grouped: while one write is in flight the others queue, and the next write carries all
+    /// queued batches with one fsync (group commit); each caller returns only once its own
+    /// entries are durable, and if that write fails every caller in it gets the error.
+    /// When the write makes a checkpoint due it is signed and stored before returning; if that
+    /// fails the entries stay logged but this still throws, so the callers' actions do not run.
+    /// Blocking: call it from a thread that may block (e.g. a `BlockingExecutor` thread).
     @discardableResult
     public func append(contentsOf entries: [AuditEntry]) throws -> Int {
         for entry in entries { try entry.validate() }
-        return try state.withLock { state in
+        let queue = commitQueue
+        queue.condition.lock()
+        let ticket = queue.nextTicket
+        queue.nextTicket += 1
+        queue.pending.append((ticket, entries))
+        while true {
+            if let result = queue.results.removeValue(forKey: ticket) {
+                queue.condition.unlock()
+                return try result.get()
+            }
+            if queue.leaderActive {
+                queue.condition.wait()
+                continue
+            }
+            queue.leaderActive = true
+            let batch = queue.pending
+            queue.pending = []
+            queue.condition.unlock()
+            let outcome = Result { try commit(batch.flatMap(\.entries)) }
+            queue.condition.lock()
+            var offset = 0
+            for item in batch {
+                queue.results[item.ticket] = outcome.map { $0 + offset }
+                offset += item.entries.count
+            }
+            queue.leaderActive = false
+            queue.condition.broadcast()
+        }
+    }
+
+    /// One durable write of `entries`, then the tree and checkpoint bookkeeping.
+    private func commit(_ entries: [AuditEntry]) throws -> Int {
+        try state.withLock { state in
             let first: Int
             do { first = try storage.append(entries) } catch let error as AuditError { throw error } catch {
                 throw AuditError.storageFailure("audit append failed", underlying: error)
@@ -179,4 +216,14 @@ public final class AuditLog: Sendable {
             for hash in ParallelHashing.map(count: data.count, { MerkleHasher.leafHash(data[$0]) }) { tree.append(leafHash: hash) }
         }
     }
+}
+
+/// Callers waiting for a group commit (see ``AuditLog/append(contentsOf:)``).
+private final class CommitQueue: @unchecked Sendable {
+    // @unchecked: every stored property is used only with `condition` locked.
+    let condition = NSCondition()
+    var pending: [(ticket: Int, entries: [AuditEntry])] = []
+    var results: [Int: Result<Int, any Error>] = [:]
+    var nextTicket = 0
+    var leaderActive = false
 }

@@ -2,6 +2,7 @@
 import BacklineCore
 import BacklineTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite struct AuditLogTests {
@@ -28,6 +29,34 @@ import Testing
             try await log.withAudit(try AuditFixtures.entry(0)) { () async in performed = true }
         }
         #expect(performed == false)
+    }
+
+    /// Concurrent appenders share writes (group commit), and each gets its own entry's index.
+    @Test func concurrentAppendsAreGroupedAndIndexedCorrectly() throws {
+        let storage = SlowCountingStorage()
+        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin)
+        let results = Mutex<[Int: AuditEntry]>([:])
+        let failures = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for i in 0..<25 {
+                do {
+                    let entry = try AuditFixtures.entry(worker * 25 + i)
+                    let index = try log.append(entry)
+                    results.withLock { $0[index] = entry }
+                } catch {
+                    failures.add(1, ordering: .relaxed)
+                }
+            }
+        }
+        #expect(failures.load(ordering: .relaxed) == 0)
+        let byIndex = results.withLock { $0 }
+        #expect(Set(byIndex.keys) == Set(0..<200))
+        let stored = try storage.entries(from: 0, to: 200)
+        #expect(byIndex.allSatisfy { stored[$0.key] == $0.value })
+        #expect(storage.appendCalls.load(ordering: .relaxed) < 200)
+        var reference = MerkleTree()
+        for entry in stored { reference.append(leafHash: entry.leafHash) }
+        #expect(try log.root(size: 200) == (try reference.root()))
     }
 
     @Test func checkpointsEveryNEntriesAndTheyVerify() throws {
@@ -121,4 +150,20 @@ import Testing
         for entry in try storage.entries(from: 0, to: 3) { reference.append(leafHash: entry.leafHash) }
         #expect(try a.root(size: 3) == (try reference.root()))
     }
+}
+
+/// In-memory storage whose appends take 2 ms (like an fsync) and are counted.
+final class SlowCountingStorage: AuditLogStorage {
+    let inner = InMemoryAuditStorage()
+    let appendCalls = Atomic<Int>(0)
+
+    func append(_ entries: [AuditEntry]) throws -> Int {
+        appendCalls.add(1, ordering: .relaxed)
+        usleep(2000)
+        return try inner.append(entries)
+    }
+    func entries(from: Int, to: Int) throws -> [AuditEntry] { try inner.entries(from: from, to: to) }
+    func count() throws -> Int { try inner.count() }
+    func saveCheckpoint(_ signedNote: String, size: Int) throws { try inner.saveCheckpoint(signedNote, size: size) }
+    func latestCheckpoint() throws -> String? { try inner.latestCheckpoint() }
 }
