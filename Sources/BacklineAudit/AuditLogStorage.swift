@@ -17,13 +17,13 @@ public protocol AuditLogStorage: Sendable {
     /// The Merkle leaf data of entries `from..<to`: each entry's canonical bytes. Optional: the
     /// default re-encodes ``entries(from:to:)``; a storage that keeps the exact bytes should
     /// return them as stored, so verification hashes what is stored without parsing it.
-    func leafData(from: Int, to: Int) throws -> [[UInt8]]
+    func leafData(from: Int, to: Int) throws -> [ArraySlice<UInt8>]
 }
 
 extension AuditLogStorage {
     /// Re-encodes the decoded entries (see ``AuditLogStorage/leafData(from:to:)``).
-    public func leafData(from: Int, to: Int) throws -> [[UInt8]] {
-        try entries(from: from, to: to).map(\.canonicalBytes)
+    public func leafData(from: Int, to: Int) throws -> [ArraySlice<UInt8>] {
+        try entries(from: from, to: to).map { ArraySlice($0.canonicalBytes) }
     }
 }
 

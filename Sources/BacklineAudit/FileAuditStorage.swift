@@ -37,20 +37,27 @@ public final class FileAuditStorage: AuditLogStorage {
         descriptor = fd
         var state = State()
         do {
-            let bytes = try Self.wrap { try FileAccess.readAll(path) }
+            // Index line starts in 1 MiB reads rather than loading the whole file.
             var start = 0
-            bytes.withUnsafeBufferPointer { buffer in
-                var index = 0
-                while index < buffer.count {
-                    if buffer[index] == UInt8(ascii: "\n") {
-                        state.offsets.append(start)
-                        start = index + 1
+            var position = 0
+            var chunk = [UInt8](repeating: 0, count: 1 << 20)
+            while true {
+                let n = try chunk.withUnsafeMutableBytes { buffer in
+                    try Self.wrap {
+                        try SystemCall.retrying("pread", path: path) { pread(fd, buffer.baseAddress!, buffer.count, off_t(position)) }
                     }
-                    index += 1
                 }
+                if n == 0 { break }
+                chunk.withUnsafeBufferPointer { buffer in
+                    for index in 0..<n where buffer[index] == UInt8(ascii: "\n") {
+                        state.offsets.append(start)
+                        start = position + index + 1
+                    }
+                }
+                position += n
             }
             state.end = start
-            if start < bytes.count && !readOnly {
+            if start < position && !readOnly {
                 _ = try Self.wrap { try SystemCall.retrying("ftruncate", path: path) { ftruncate(fd, off_t(start)) } }
                 _ = try Self.wrap { try SystemCall.retrying("fsync", path: path) { fsync(fd) } }
             }
@@ -114,8 +121,8 @@ public final class FileAuditStorage: AuditLogStorage {
     }
 
     /// The stored lines themselves: what was hashed when they were appended.
-    public func leafData(from: Int, to: Int) throws -> [[UInt8]] {
-        try lines(from: from, to: to).map { Array($0) }
+    public func leafData(from: Int, to: Int) throws -> [ArraySlice<UInt8>] {
+        try lines(from: from, to: to)
     }
 
     /// Lines `from..<to` without their newlines.

@@ -29,10 +29,10 @@ public final class InMemoryAuditStorage: AuditLogStorage {
     }
 
     /// The canonical bytes encoded when the entries were appended.
-    public func leafData(from: Int, to: Int) throws -> [[UInt8]] {
+    public func leafData(from: Int, to: Int) throws -> [ArraySlice<UInt8>] {
         try state.withLock { state in
             try checkRange(from: from, to: to, count: state.leafData.count)
-            return Array(state.leafData[from..<to])
+            return state.leafData[from..<to].map { ArraySlice($0) }
         }
     }
 

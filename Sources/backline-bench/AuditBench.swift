@@ -121,6 +121,15 @@ private func benchAuditAppends(_ reporter: BenchReporter) throws {
         }
     }
     reporter.emit("audit_append_file_batch100_per_second", Double(entries.count) / batchSeconds, "entries/s (one fsync per 100)")
+    let grouped = try AuditLog(storage: try FileAuditStorage(path: directory + "/grouped.log"), signer: signer, origin: signer.name)
+    let threads = 16, perThread = 250
+    let groupSeconds = measureSeconds {
+        DispatchQueue.concurrentPerform(iterations: threads) { worker in
+            for i in 0..<perThread { _ = try? grouped.append(entries[worker * perThread + i]) }
+        }
+    }
+    precondition(grouped.size == threads * perThread)
+    reporter.emit("audit_append_file_16_concurrent_callers_per_second", Double(threads * perThread) / groupSeconds, "entries/s (group commit, single-entry appends)")
 }
 
 /// Unwraps or fails the benchmark.
