@@ -14,8 +14,10 @@ public struct AuditBundle: Sendable, Codable {
         public let proof: [String]
     }
 
+    /// The format this code writes and reads.
+    public static let currentFormat = "backline-audit-bundle/1"
     /// Format marker.
-    public var format = "backline-audit-bundle/1"
+    public var format = AuditBundle.currentFormat
     /// The log origin.
     public let origin: String
     /// The signed checkpoint note the proofs lead to.
@@ -103,8 +105,13 @@ public struct AuditBundle: Sendable, Codable {
 
     /// Decodes a bundle; entries are validated as they decode.
     public static func decode(_ data: Data) throws -> AuditBundle {
-        do { return try JSONDecoder().decode(AuditBundle.self, from: data) } catch let error as AuditError { throw error } catch {
+        let bundle: AuditBundle
+        do { bundle = try JSONDecoder().decode(AuditBundle.self, from: data) } catch let error as AuditError { throw error } catch {
             throw AuditError.malformed("bundle", "not a bundle: \(error)")
         }
+        guard bundle.format == currentFormat else {
+            throw AuditError.malformed("bundle", "format '\(bundle.format.prefix(60))' is not \(currentFormat)")
+        }
+        return bundle
     }
 }

@@ -109,7 +109,30 @@ public struct DecisionTableResult: Sendable, Codable, Hashable {
     public var passed: Bool { failures.isEmpty }
 
     enum CodingKeys: String, CodingKey {
-        case table, cases, failures
+        case table, cases, failures, passed
         case policySHA256 = "policy_sha256"
+    }
+
+    /// A result (the runner makes these).
+    init(table: String, policySHA256: String, cases: Int, failures: [String]) {
+        self.table = table
+        self.policySHA256 = policySHA256
+        self.cases = cases
+        self.failures = failures
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(table: try c.decode(String.self, forKey: .table), policySHA256: try c.decode(String.self, forKey: .policySHA256),
+                  cases: try c.decode(Int.self, forKey: .cases), failures: try c.decode([String].self, forKey: .failures))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(table, forKey: .table)
+        try c.encode(policySHA256, forKey: .policySHA256)
+        try c.encode(cases, forKey: .cases)
+        try c.encode(failures, forKey: .failures)
+        try c.encode(passed, forKey: .passed)
     }
 }

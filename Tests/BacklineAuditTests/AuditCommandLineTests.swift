@@ -41,6 +41,24 @@ import Testing
         #expect(report.problems.contains { $0.contains("root mismatch") })
     }
 
+    /// Item 45 through the CLI: a log rolled back to an older, genuinely signed state fails
+    /// against the auditor's saved checkpoint, and the saved state is left as it was.
+    @Test func verifyRejectsARolledBackLog() throws {
+        let f = try Fixture(count: 30)
+        let state = f.directory.file("auditor.json")
+        #expect(try BuiltBinary.run(["audit", "verify", "--log", f.log, "--key", f.key, "--state", state]).status == 0)
+        let savedBefore = try String(contentsOfFile: state, encoding: .utf8)
+
+        // Cut the log back to 20 entries; without the key no matching checkpoint can be signed.
+        let lines = try String(contentsOfFile: f.log, encoding: .utf8).split(separator: "\n").prefix(20)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: f.log, atomically: true, encoding: .utf8)
+        let result = try BuiltBinary.run(["audit", "verify", "--log", f.log, "--key", f.key, "--state", state])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("first bad index: 20"))
+        #expect(result.standardOutput.contains("roll-back") || result.standardOutput.contains("entries removed"))
+        #expect(try String(contentsOfFile: state, encoding: .utf8) == savedBefore)
+    }
+
     @Test func exportedBundleVerifiesOfflineAndHoldsOnlyTheFilteredEntries() throws {
         let f = try Fixture()
         let bundle = f.directory.file("bundle.json")
