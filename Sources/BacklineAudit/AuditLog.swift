@@ -66,8 +66,8 @@ public final class AuditLog: Sendable {
     /// Number of entries.
     public var size: Int { state.withLock { $0.tree.size } }
 
-    /// Appends one entry durably; returns its index. If this throws, nothing was logged and
-    /// the caller must not perform the action (see ``withAudit(_:_:)``).
+    /// Appends one entry durably; returns its index. If this throws, the caller must not
+    /// perform the action (see ``withAudit(_:_:)``).
     @discardableResult
     public func append(_ entry: AuditEntry) throws -> Int {
         try append(contentsOf: [entry])
