@@ -37,17 +37,23 @@ import Testing
         let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin)
         let results = Mutex<[Int: AuditEntry]>([:])
         let failures = Atomic<Int>(0)
-        DispatchQueue.concurrentPerform(iterations: 8) { worker in
-            for i in 0..<25 {
-                do {
-                    let entry = try AuditFixtures.entry(worker * 25 + i)
-                    let index = try log.append(entry)
-                    results.withLock { $0[index] = entry }
-                } catch {
-                    failures.add(1, ordering: .relaxed)
+        // Real threads, so the callers overlap even when the shared pools are busy.
+        let done = DispatchSemaphore(value: 0)
+        for worker in 0..<8 {
+            Thread {
+                for i in 0..<25 {
+                    do {
+                        let entry = try AuditFixtures.entry(worker * 25 + i)
+                        let index = try log.append(entry)
+                        results.withLock { $0[index] = entry }
+                    } catch {
+                        failures.add(1, ordering: .relaxed)
+                    }
                 }
-            }
+                done.signal()
+            }.start()
         }
+        for _ in 0..<8 { done.wait() }
         #expect(failures.load(ordering: .relaxed) == 0)
         let byIndex = results.withLock { $0 }
         #expect(Set(byIndex.keys) == Set(0..<200))
