@@ -11,6 +11,8 @@ public struct RootCommand: Command {
             VersionCommand(),
             DataCommand(),
             PKICommand(),
+            AuditCommand(),
+            PolicyCommand(),
         ]
     }
 }

@@ -7,6 +7,7 @@ let groups: [String: () async throws -> Void] = [
         try runVaultImportBench(BenchReporter(group: "vault"))
     },
     "transport": { try await runTransportBench(BenchReporter(group: "transport")) },
+    "audit": { try runAuditBench(BenchReporter(group: "audit")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
