@@ -28,3 +28,4 @@ int CBacklineShims_ERR_GET_LIB(unsigned long error);
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
 
 #endif
+#include "CBacklineShims_sqlite.h"

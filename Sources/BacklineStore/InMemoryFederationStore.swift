@@ -1,0 +1,23 @@
+import BacklineCore
+import Foundation
+
+/// A ``FederationStore`` in process memory, for fast tests and simulations: same rules as the
+/// SQL backends (validation, idempotent submit, one claim per round), nothing durable.
+/// Transactions run one at a time on a copy of the state, committed by swapping it in.
+public final class InMemoryFederationStore: FederationStore, @unchecked Sendable {
+    // @unchecked: `state` is only read or written while `lock` is held.
+    private let lock = NSLock()
+    private var state = InMemoryState()
+
+    /// An empty store.
+    public init() {}
+
+    public func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        let transaction = InMemoryTransaction(state: state)
+        let result = try body(transaction)
+        state = transaction.state
+        return result
+    }
+}
