@@ -79,6 +79,12 @@ enum SchemaMigrations {
             BEGIN SELECT RAISE(ABORT, 'backline: audit_log is insert-only'); END;
         CREATE TRIGGER audit_log_refuse_delete BEFORE DELETE ON audit_log
             BEGIN SELECT RAISE(ABORT, 'backline: audit_log is insert-only'); END;
+        CREATE TRIGGER audit_log_refuse_replace BEFORE INSERT ON audit_log
+            WHEN EXISTS (SELECT 1 FROM audit_log WHERE idx = NEW.idx)
+            BEGIN SELECT RAISE(ABORT, 'backline: audit_log is insert-only'); END;
+        CREATE TRIGGER audit_checkpoints_refuse_replace BEFORE INSERT ON audit_checkpoints
+            WHEN EXISTS (SELECT 1 FROM audit_checkpoints WHERE size = NEW.size)
+            BEGIN SELECT RAISE(ABORT, 'backline: audit_checkpoints is insert-only'); END;
         CREATE TRIGGER audit_checkpoints_refuse_update BEFORE UPDATE ON audit_checkpoints
             BEGIN SELECT RAISE(ABORT, 'backline: audit_checkpoints is insert-only'); END;
         CREATE TRIGGER audit_checkpoints_refuse_delete BEFORE DELETE ON audit_checkpoints
