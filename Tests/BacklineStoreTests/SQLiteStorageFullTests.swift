@@ -4,7 +4,7 @@ import BacklineTestSupport
 import Foundation
 import Testing
 
-/// SECURITY-TESTS 56: on a full disk (a 1 MiB tmpfs when the test may mount one, else SQLite's
+/// SECURITY-TESTS 56: on a full disk (a 4 MiB tmpfs, 3 MiB of it ballast, when the test may mount one, else SQLite's
 /// `max_page_count`) a submission fails with an explicit storage_full error, everything
 /// acknowledged before is intact, and writing resumes once space is freed.
 @Suite struct SQLiteStorageFullTests {
@@ -19,12 +19,12 @@ import Testing
             directory = try TemporaryDirectory(prefix: "backline-full")
             let mountPoint = directory.file("disk")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-            mounted = getuid() == 0 && (try? CrampedDisk.run("/bin/mount", ["-t", "tmpfs", "-o", "size=1m,mode=0700", "tmpfs", mountPoint])) == 0
+            mounted = getuid() == 0 && (try? CrampedDisk.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint])) == 0
             databasePath = mountPoint + "/state.db"
             ballastPath = mountPoint + "/ballast"
             if mounted {
-                // 256 KiB of ballast that can be deleted to free space later.
-                _ = FileManager.default.createFile(atPath: ballastPath, contents: Data(count: 256 * 1024))
+                // 3 MiB of ballast to delete later: room for the WAL checkpoint on close and new writes.
+                _ = FileManager.default.createFile(atPath: ballastPath, contents: Data(count: 3 * 1024 * 1024))
             }
         }
 
@@ -77,21 +77,26 @@ import Testing
         #expect(acknowledged.count >= 2, "the disk filled up before any update was stored")
         try #require(rejected != nil)
 
-        // Reopen: everything acknowledged is there and whole, the refused update is absent.
+        // Still full: what was acknowledged is there and whole, the refused update is absent.
+        try checkIntact(store!, acknowledged)
+
+        // Freed: a fresh connection sees the same state, and the refused update now goes in.
+        try disk.freeSpace()
         store = nil
-        store = try disk.open()
-        let stored = try store!.updates(inRound: 1)
+        store = try disk.open(roomy: true)
+        try checkIntact(store!, acknowledged)
+        let receipt = try store!.submitUpdate(rejected!)
+        #expect(try store!.updates(inRound: 1).count == acknowledged.count + 1)
+        #expect(receipt.promoterID == rejected!.promoterID)
+    }
+
+    private func checkIntact(_ store: SQLFederationStore, _ acknowledged: [String: UpdateReceipt]) throws {
+        let stored = try store.updates(inRound: 1)
         #expect(Set(stored.map(\.promoterID)) == Set(acknowledged.keys))
         for update in stored {
             #expect(update.receipt == acknowledged[update.promoterID])
             #expect(update.digest == StoreSamples.digest(of: update.payload))
         }
-
-        try disk.freeSpace()
-        store = nil
-        store = try disk.open(roomy: true)
-        let receipt = try store!.submitUpdate(rejected!)
-        #expect(try store!.updates(inRound: 1).count == acknowledged.count + 1)
-        #expect(receipt.promoterID == rejected!.promoterID)
+        #expect(try store.round(1)?.state == .collecting)
     }
 }
