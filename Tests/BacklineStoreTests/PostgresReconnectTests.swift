@@ -32,13 +32,19 @@ struct PostgresReconnectTests {
             }
         }
         writer.start()
+        func settled() -> Int { receipts.withLock { $0.count } + failures.withLock { $0.count } }
+        func wait(until done: () -> Bool) throws {
+            let deadline = Date().addingTimeInterval(60)
+            while !done() {
+                guard Date() < deadline else { throw StoreError.database(.unavailable, "writer stalled") }
+                Thread.sleep(forTimeInterval: 0.005)
+            }
+        }
         // Restart once about a quarter of the updates are in.
-        while receipts.withLock({ $0.count }) < 10 { Thread.sleep(forTimeInterval: 0.005) }
+        try wait { settled() >= 10 }
         try cluster.restartImmediately()
         restarted.withLock { $0 = true }
-        while receipts.withLock({ $0.count }) + failures.withLock({ $0.count }) < submissions.count {
-            Thread.sleep(forTimeInterval: 0.01)
-        }
+        try wait { settled() == submissions.count }
         #expect(restarted.withLock { $0 })
         #expect(failures.withLock { $0 } == [])
         let stored = try store.updates(inRound: 1)

@@ -19,7 +19,7 @@ import Testing
             directory = try TemporaryDirectory(prefix: "backline-full")
             let mountPoint = directory.file("disk")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-            mounted = getuid() == 0 && (try? CrampedDisk.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint])) == 0
+            mounted = getuid() == 0 && (try? ToolRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint])) == 0
             databasePath = mountPoint + "/state.db"
             ballastPath = mountPoint + "/ballast"
             if mounted {
@@ -41,17 +41,7 @@ import Testing
         }
 
         deinit {
-            if mounted { _ = try? CrampedDisk.run("/bin/umount", ["-l", directory.file("disk")]) }
-        }
-
-        static func run(_ tool: String, _ arguments: [String]) throws -> Int32 {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: tool)
-            process.arguments = arguments
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
+            if mounted { _ = try? ToolRunner.run("/bin/umount", ["-l", directory.file("disk")]) }
         }
     }
 

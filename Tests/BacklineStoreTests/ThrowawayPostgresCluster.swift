@@ -20,7 +20,7 @@ final class ThrowawayPostgresCluster {
         port = Int.random(in: 20_000...60_000)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
-        if getuid() == 0 { try Self.run("/bin/chown", ["postgres:postgres", directory]) }
+        if getuid() == 0 { try ToolRunner.check("/bin/chown", ["postgres:postgres", directory]) }
         try pg("initdb", ["-D", directory + "/data", "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8"])
         try pg("pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-o",
                           "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off", "start"])
@@ -38,24 +38,11 @@ final class ThrowawayPostgresCluster {
 
     private func pg(_ tool: String, _ arguments: [String]) throws {
         if getuid() == 0 {
-            try Self.run("/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/" + tool] + arguments)
+            try ToolRunner.check("/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/" + tool] + arguments)
         } else {
-            try Self.run(binaries + "/" + tool, arguments)
+            try ToolRunner.check(binaries + "/" + tool, arguments)
         }
     }
 
     enum ClusterError: Error { case failed(String) }
-
-    private static func run(_ tool: String, _ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw ClusterError.failed("\(tool) \(arguments.first ?? "") exited with \(process.terminationStatus)")
-        }
-    }
 }
