@@ -26,10 +26,9 @@ enum PostgresTestEnvironment {
     /// Runs `body` with a fresh database (dropped afterwards, even on failure).
     static func withDatabase<T>(_ body: (PostgresConfiguration) throws -> T) throws -> T {
         guard let server = configuration else { throw StoreError.database(.unavailable, "BACKLINE_PG_URL is not set") }
-        let name = randomName("bl_test")
-        try admin(server) { try $0.executeScript(unsafeSQL: "CREATE DATABASE \(name)") }
-        defer { try? admin(server) { try $0.executeScript(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)") } }
-        return try body(server.with(database: name))
+        let database = try PostgresScratchDatabase(server: server, prefix: "bl_test")
+        defer { try? database.drop() }
+        return try body(database.configuration)
     }
 
     /// Runs `body` on a raw connection to the server's maintenance database.
