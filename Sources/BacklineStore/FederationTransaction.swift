@@ -41,7 +41,8 @@ public protocol FederationTransaction {
     func appendAuditEntries(_ entries: [AuditEntryRecord]) throws
     /// Audit entries passing `filter`, by index.
     func auditEntries(_ filter: AuditFilter) throws -> [AuditEntryRecord]
-    /// Number of audit entries (the next index).
+    /// Number of audit entries (the next index). It holds until the transaction ends: appends from
+    /// other connections wait, so `append(entries starting at auditLogSize())` never races.
     func auditLogSize() throws -> Int64
     /// Stores a signed checkpoint; its size must not exceed the log size.
     func insertCheckpoint(_ checkpoint: CheckpointRecord) throws

@@ -11,6 +11,8 @@ final class PostgresConnection: SQLConnection {
     private let configuration: PostgresConfiguration
     private var handle: OpaquePointer?
     private var prepared: [String: String] = [:]
+    /// Prepared statements kept per connection before they are all released.
+    private static let maxPreparedStatements = 256
 
     init(_ configuration: PostgresConfiguration) throws {
         self.configuration = configuration
@@ -94,6 +96,13 @@ final class PostgresConnection: SQLConnection {
     private func statementName(_ sql: String, types: [UInt32], handle: OpaquePointer) throws -> String {
         let key = types.map(String.init).joined(separator: ",") + "|" + sql
         if let name = prepared[key] { return name }
+        if prepared.count >= Self.maxPreparedStatements {
+            // NULL binds in varying positions make new shapes; keep the server's share bounded.
+            let result = PQexec(handle, "DEALLOCATE ALL")
+            defer { PQclear(result) }
+            try check(result, handle: handle, action: "releasing prepared statements")
+            prepared.removeAll()
+        }
         let name = "backline_\(prepared.count)"
         let result = PQprepare(handle, name, sql, Int32(types.count), types)
         defer { PQclear(result) }

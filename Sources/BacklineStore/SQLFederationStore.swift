@@ -56,8 +56,9 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
         defer { lock.unlock() }
         var attempt = 0
         while true {
+            // Reconnecting is bounded by the connection's own policy; its failure is final.
+            try connection.ensureConnected()
             do {
-                try connection.ensureConnected()
                 try connection.begin()
                 do {
                     let result = try body(SQLFederationTransaction(connection: connection))

@@ -15,6 +15,8 @@ struct SQLFederationTransaction: FederationTransaction {
     private static let auditColumns: SQLQuery = "idx, entry, leaf_hash, logged_ms, actor, action, decision, round_id"
     /// Rows per multi-row INSERT of audit entries (8 binds each, well under both engines' limits).
     private static let auditBatchRows = 64
+    /// Names the PostgreSQL advisory lock that serialises audit appends across connections.
+    private static let auditLockKey: Int64 = 0x4261_636B_4175_6474
 
     // MARK: rounds
 
@@ -210,8 +212,13 @@ struct SQLFederationTransaction: FederationTransaction {
     }
 
     func auditLogSize() throws -> Int64 {
+        // Writers on other connections append under this lock, so the size read here stays the
+        // size until this transaction ends (SQLite's write transaction already excludes them).
+        if connection.dialect == .postgres {
+            _ = try connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLockKey))")
+        }
         // Indices are contiguous from 0, so the size is the highest index + 1.
-        try connection.query("SELECT idx FROM \(table: .auditLog) ORDER BY idx DESC LIMIT 1").first
+        return try connection.query("SELECT idx FROM \(table: .auditLog) ORDER BY idx DESC LIMIT 1").first
             .map { try $0.int64(0) + 1 } ?? 0
     }
 

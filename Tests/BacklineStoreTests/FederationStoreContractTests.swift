@@ -139,6 +139,57 @@ import Testing
         }
     }
 
+    /// Two writers each append 15 entries, one per transaction, at the size they read: the log
+    /// ends up with all 30, indices contiguous, nobody refused.
+    @Test(arguments: StoreBackend.shared)
+    func concurrentAuditAppendsNeverCollide(backend: StoreBackend) throws {
+        try backend.withStore { (fixture: StoreFixture) throws in
+            let writers = [fixture.primary, try fixture.openAnother()]
+            let failures = Mutex<[String]>([])
+            DispatchQueue.concurrentPerform(iterations: 2) { writer in
+                for _ in 0..<15 {
+                    do {
+                        try writers[writer].withTransaction { transaction in
+                            let next = try transaction.auditLogSize()
+                            try transaction.appendAuditEntries([StoreSamples.auditEntry(next, actor: "writer\(writer)")])
+                        }
+                    } catch {
+                        failures.withLock { $0.append(String(describing: error)) }
+                    }
+                }
+            }
+            #expect(failures.withLock { $0 } == [])
+            let log = try writers[0].auditEntries()
+            #expect(log.map(\.index) == Array(0..<30))
+            #expect(log.filter { $0.actor == "writer0" }.count == 15)
+        }
+    }
+
+    /// "Store durably, then acknowledge" with its audit entry: if the audit insert fails, the
+    /// update is not stored either (SECURITY-TESTS 47, store side).
+    @Test(arguments: StoreBackend.available)
+    func anUpdateAndItsAuditEntryCommitTogether(backend: StoreBackend) throws {
+        try backend.withStore { (fixture: StoreFixture) throws in
+            let store = fixture.primary
+            try store.createRound(StoreSamples.round(1))
+            #expect(throws: StoreError(code: .invalidInput, reason: "")) {
+                try store.withTransaction { transaction in
+                    _ = try transaction.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
+                    try transaction.appendAuditEntries([StoreSamples.auditEntry(7)])
+                }
+            }
+            #expect(try store.updates(inRound: 1).isEmpty)
+            #expect(try store.round(1)?.state == .open)
+            let receipt = try store.withTransaction { transaction in
+                let receipt = try transaction.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
+                try transaction.appendAuditEntries([StoreSamples.auditEntry(try transaction.auditLogSize())])
+                return receipt
+            }
+            #expect(try store.updates(inRound: 1).map(\.receipt) == [receipt])
+            #expect(try store.auditEntries().count == 1)
+        }
+    }
+
     @Test(arguments: StoreBackend.available)
     func aThrowingTransactionLeavesNoTrace(backend: StoreBackend) throws {
         struct Abort: Error {}
