@@ -12,6 +12,7 @@ public final class InMemoryFederationStore: FederationStore, @unchecked Sendable
     /// An empty store.
     public init() {}
 
+    /// Runs `body` in one transaction; see ``FederationStore/withTransaction(_:)``.
     public func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }

@@ -51,6 +51,7 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     /// The schema version this program writes.
     public static var latestSchemaVersion: Int { SchemaMigrations.latestVersion }
 
+    /// Runs `body` in one transaction; see ``FederationStore/withTransaction(_:)``.
     public func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
