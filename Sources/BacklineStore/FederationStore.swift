@@ -42,6 +42,11 @@ extension FederationStore {
     public func updates(inRound round: Int64) throws -> [UpdateRecord] {
         try withTransaction { try $0.updates(inRound: round) }
     }
+    /// Empties the payloads of a published or failed round; see ``FederationTransaction/discardPayloads(inRound:at:)``.
+    @discardableResult
+    public func discardPayloads(inRound round: Int64, at time: Date = Date()) throws -> Int {
+        try withTransaction { try $0.discardPayloads(inRound: round, at: time) }
+    }
     /// Appends audit entries in one transaction.
     public func appendAuditEntries(_ entries: [AuditEntryRecord]) throws {
         try withTransaction { try $0.appendAuditEntries(entries) }

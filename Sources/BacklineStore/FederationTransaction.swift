@@ -22,6 +22,11 @@ public protocol FederationTransaction {
     func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt
     /// The updates of round `round`, by promoter id.
     func updates(inRound round: Int64) throws -> [UpdateRecord]
+    /// Empties the payloads of round `round` once it is published or failed, keeping digest,
+    /// receipt and metadata (raw per-promoter updates are not kept after aggregation); returns how
+    /// many were discarded. A round still open, collecting or aggregating is
+    /// ``StoreError/Code/invalidTransition``.
+    func discardPayloads(inRound round: Int64, at time: Date) throws -> Int
     /// Sets the status of the update of `promoterID` in `round`.
     func setUpdateStatus(round: Int64, promoterID: String, to status: UpdateStatus) throws
 

@@ -75,6 +75,18 @@ final class InMemoryTransaction: FederationTransaction {
         state.updates.values.filter { $0.round == round }.sorted { $0.promoterID < $1.promoterID }
     }
 
+    func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
+        try StoreValidation.time("discard.time", time)
+        try existingRound(round).state.requireFinal(forDiscardingIn: round)
+        var discarded = 0
+        for (key, update) in state.updates where key.round == round && update.payloadDiscardedAt == nil {
+            state.updates[key]?.payload = []
+            state.updates[key]?.payloadDiscardedAt = time.atStoredPrecision
+            discarded += 1
+        }
+        return discarded
+    }
+
     func setUpdateStatus(round: Int64, promoterID: String, to status: UpdateStatus) throws {
         let key = InMemoryState.UpdateKey(round: round, promoterID: promoterID)
         guard state.updates[key] != nil else {

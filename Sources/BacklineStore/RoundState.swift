@@ -29,6 +29,13 @@ public enum RoundState: String, Sendable, Hashable, CaseIterable, Codable {
         }
     }
 
+    /// Throws unless the round is over (payloads may only be discarded then).
+    func requireFinal(forDiscardingIn round: Int64) throws {
+        guard isFinal else {
+            throw StoreError.invalidTransition(round, from: rawValue, to: "payloads discarded (only after published or failed)")
+        }
+    }
+
     /// Parses a stored state name.
     static func parse(_ text: String) throws -> RoundState {
         guard let state = RoundState(rawValue: text) else {

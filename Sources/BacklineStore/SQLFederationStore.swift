@@ -76,6 +76,24 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
         }
     }
 
+    /// Run after ``FederationStore/discardPayloads(inRound:at:)`` so discarded bytes leave the disk
+    /// where the engine allows. SQLite: checkpoints and truncates the WAL, which still holds old page
+    /// images (freed pages are already zeroed by `secure_delete`). PostgreSQL: `VACUUM updates`
+    /// makes dead row versions reusable, but PostgreSQL does not zero them; rely on disk encryption.
+    public func purgeDiscardedData() throws {
+        try withConnection { connection in
+            switch connection.dialect {
+            case .sqlite:
+                let result = try connection.query("PRAGMA wal_checkpoint(TRUNCATE)").first
+                guard try result?.int64(0) == 0 else {
+                    throw StoreError.database(.busy, "WAL checkpoint blocked by another connection")
+                }
+            case .postgres:
+                try connection.executeScript(unsafeSQL: "VACUUM updates")
+            }
+        }
+    }
+
     /// Raw access to the connection, outside any transaction (tests, role setup, benchmarks).
     package func withConnection<T>(_ body: (any SQLConnection) throws -> T) throws -> T {
         lock.lock()

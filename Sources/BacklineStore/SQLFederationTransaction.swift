@@ -8,7 +8,7 @@ struct SQLFederationTransaction: FederationTransaction {
 
     private static let roundColumns: SQLQuery = "id, state, min_clients, deadline_ms, params_json, created_ms, updated_ms"
     private static let updateColumns: SQLQuery =
-        "round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id, received_ms"
+        "round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id, received_ms, payload_discarded_ms"
     private static let modelColumns: SQLQuery = "version, bytes, path, checksum, round_id, created_ms"
     private static let ledgerColumns: SQLQuery =
         "id, promoter_id, round_id, query, mechanism, params_json, epsilon, delta, recorded_ms"
@@ -115,6 +115,16 @@ struct SQLFederationTransaction: FederationTransaction {
         try connection.query("""
             SELECT \(Self.updateColumns) FROM \(table: .updates) WHERE round_id = \(round) ORDER BY promoter_id
             """).map(Self.decodeUpdate)
+    }
+
+    func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
+        try StoreValidation.time("discard.time", time)
+        let current = try lockedRound(round)
+        try current.state.requireFinal(forDiscardingIn: round)
+        return try connection.execute("""
+            UPDATE \(table: .updates) SET payload = \([UInt8]()), payload_discarded_ms = \(time.storedMillis)
+            WHERE round_id = \(round) AND payload_discarded_ms IS NULL
+            """)
     }
 
     func setUpdateStatus(round: Int64, promoterID: String, to status: UpdateStatus) throws {
@@ -308,7 +318,8 @@ struct SQLFederationTransaction: FederationTransaction {
         UpdateRecord(round: try row.int64(0), promoterID: try row.string(1), payload: try row.bytes(2),
                      digest: try row.bytes(3), norm: try row.double(4), sampleCount: try row.int64(5),
                      status: try UpdateStatus.parse(try row.string(6)), receiptID: try row.string(7),
-                     receivedAt: Date(storedMillis: try row.int64(8)))
+                     receivedAt: Date(storedMillis: try row.int64(8)),
+                     payloadDiscardedAt: try row.optionalInt64(9).map(Date.init(storedMillis:)))
     }
 
     private static func decodeModel(_ row: SQLRow) throws -> ModelVersionRecord {

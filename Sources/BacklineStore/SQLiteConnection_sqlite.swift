@@ -36,7 +36,8 @@ final class SQLiteConnection: SQLConnection {
                 throw StoreError.database(.database, "SQLite refused WAL mode for \(configuration.path)")
             }
         }
-        try executeScript(unsafeSQL: "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;")
+        // secure_delete: discarded payloads are overwritten in the file, not left in free pages.
+        try executeScript(unsafeSQL: "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;")
         if let pages = configuration.maxPageCount {
             guard pages > 0 else { throw StoreError.invalidInput("maxPageCount", "must be positive") }
             _ = try query(SQLQuery(unsafeSQL: "PRAGMA max_page_count = \(pages)"))

@@ -104,6 +104,7 @@ enum SchemaMigrations {
 
     private static let sqliteVersion2 = """
         ALTER TABLE rounds ADD COLUMN claimed_by TEXT;
+        ALTER TABLE updates ADD COLUMN payload_discarded_ms INTEGER;
         CREATE INDEX audit_log_actor_action ON audit_log (actor, action, idx);
         """
 
@@ -197,6 +198,7 @@ enum SchemaMigrations {
 
     private static let postgresVersion2 = """
         ALTER TABLE rounds ADD COLUMN claimed_by TEXT;
+        ALTER TABLE updates ADD COLUMN payload_discarded_ms BIGINT;
         CREATE INDEX audit_log_actor_action ON audit.log (actor, action, idx);
         """
 }

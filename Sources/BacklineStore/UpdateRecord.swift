@@ -21,10 +21,12 @@ public struct UpdateRecord: Sendable, Hashable {
     public var receiptID: String
     /// When it was received.
     public var receivedAt: Date
+    /// When its payload was discarded after the round ended (`payload` is then empty), if it was.
+    public var payloadDiscardedAt: Date?
 
     /// Creates a record.
     public init(round: Int64, promoterID: String, payload: [UInt8], digest: [UInt8], norm: Double, sampleCount: Int64,
-                status: UpdateStatus, receiptID: String, receivedAt: Date) {
+                status: UpdateStatus, receiptID: String, receivedAt: Date, payloadDiscardedAt: Date? = nil) {
         self.round = round
         self.promoterID = promoterID
         self.payload = payload
@@ -34,6 +36,7 @@ public struct UpdateRecord: Sendable, Hashable {
         self.status = status
         self.receiptID = receiptID
         self.receivedAt = receivedAt
+        self.payloadDiscardedAt = payloadDiscardedAt
     }
 
     /// The receipt for this update.

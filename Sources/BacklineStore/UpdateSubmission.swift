@@ -30,9 +30,10 @@ public struct UpdateSubmission: Sendable, Hashable {
         self.receivedAt = receivedAt
     }
 
-    /// Whether `existing` (same round and promoter) holds exactly these bytes.
+    /// Whether `existing` (same round and promoter) holds exactly these bytes; once its payload
+    /// was discarded, the digest is all that is left to compare.
     func isIdentical(to existing: UpdateRecord) -> Bool {
-        existing.digest == digest && existing.payload == payload
+        existing.digest == digest && (existing.payloadDiscardedAt != nil || existing.payload == payload)
     }
 
     /// The rule every backend applies, given the locked `round` and the stored update of the same

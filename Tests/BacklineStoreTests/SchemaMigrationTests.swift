@@ -44,12 +44,22 @@ import Testing
             // Version 1 has no claimed_by column, so claiming cannot work yet.
             #expect(throws: StoreError.self) { try old.claimRoundForAggregation(1) }
             try old.createRound(StoreSamples.round(1))
-            let receipt = try old.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [4, 2]))
             try old.appendAuditEntries([StoreSamples.auditEntry(0)])
+            // An update as the version-1 program wrote it (no payload_discarded_ms yet).
+            let submission = StoreSamples.submission(round: 1, promoter: "p1", payload: [4, 2])
+            _ = try old.withConnection {
+                try $0.execute("""
+                    INSERT INTO updates (round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id,
+                        received_ms)
+                    VALUES (\(Int64(1)), \("p1"), \(submission.payload), \(submission.digest), \(0.75), \(Int64(120)),
+                        \("accepted"), \("receipt-v1"), \(Int64(0)))
+                    """)
+            }
 
             let new = try open(2)
             #expect(try new.schemaVersion() == 2)
-            #expect(try new.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [4, 2])) == receipt)
+            #expect(try new.submitUpdate(submission).receiptID == "receipt-v1")
+            #expect(try new.updates(inRound: 1).first?.payloadDiscardedAt == nil)
             #expect(try new.auditEntries() == [StoreSamples.auditEntry(0)])
             #expect(try new.claimRoundForAggregation(1))
             #expect(try new.claimRoundForAggregation(1) == false)
