@@ -7,7 +7,7 @@ import Foundation
 /// `BACKLINE_PG_URL` (run under scripts/with-postgres.sh). Goal: ≥ 20 000 appends/s each.
 func runStoreBench(_ reporter: BenchReporter) throws {
     let seconds = Double(ProcessInfo.processInfo.environment["BACKLINE_BENCH_SECONDS"] ?? "") ?? 5
-    let batch = 500
+    let batch = Int(ProcessInfo.processInfo.environment["BACKLINE_BENCH_BATCH"] ?? "") ?? 500
     let entries = makeBenchAuditEntries(count: 200_000)
     reporter.progress("prepared \(entries.count) audit entries; \(batch) per transaction, \(seconds) s per backend")
 
@@ -35,6 +35,7 @@ private func measureAuditAppends(_ store: SQLFederationStore, name: String, entr
                                  seconds: Double, reporter: BenchReporter) throws {
     var appended = 0
     var checkpoints = 0
+    let cpuBefore = processCPUSeconds()
     var nextCheckpoint = 1.0
     let elapsed = try measureSeconds {
         let start = DispatchTime.now().uptimeNanoseconds
@@ -57,7 +58,10 @@ private func measureAuditAppends(_ store: SQLFederationStore, name: String, entr
     guard verified == Int64(appended) else {
         throw BenchStoreError.mismatch("log holds \(verified) entries, \(appended) appended")
     }
-    reporter.progress("\(name): \(appended) entries and \(checkpoints) checkpoints in \(String(format: "%.2f", elapsed)) s (machine under load from parallel builds)")
+    let cpu = processCPUSeconds() - cpuBefore
+    reporter.progress("\(name): \(appended) entries in batches of \(batch), \(checkpoints) checkpoints, "
+        + "\(String(format: "%.2f", elapsed)) s wall, \(String(format: "%.2f", cpu)) s CPU in this process "
+        + "(machine shared with parallel builds)")
     reporter.emit(name, Double(appended) / elapsed, "appends/s", goal: ">= 20000")
 }
 
@@ -70,6 +74,13 @@ private func makeBenchAuditEntries(count: Int) -> [AuditEntryRecord] {
                                 loggedAt: base, actor: "spiffe://backline/promoter/p\(index % 40)",
                                 action: "submit_update", decision: "allow", round: Int64(index / 1000 + 1))
     }
+}
+
+/// User + system CPU seconds of this process so far.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(Int32(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
 }
 
 private enum BenchStoreError: Error { case mismatch(String) }
