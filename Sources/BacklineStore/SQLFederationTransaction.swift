@@ -15,8 +15,18 @@ struct SQLFederationTransaction: FederationTransaction {
     private static let auditColumns: SQLQuery = "idx, entry, leaf_hash, logged_ms, actor, action, decision, round_id"
     /// Rows per multi-row INSERT of audit entries (8 binds each, well under both engines' limits).
     private static let auditBatchRows = 64
-    /// Names the PostgreSQL advisory lock that serialises audit appends across connections.
-    private static let auditLockKey: Int64 = 0x4261_636B_4175_6474
+    /// PostgreSQL advisory locks that serialise appends to a table across connections (row locks
+    /// cannot lock the row that does not exist yet). SQLite's write transaction already does.
+    private enum AppendLock: Int64 {
+        case audit = 0x4261_636B_4175_6474
+        case models = 0x4261_636B_4D6F_646C
+    }
+
+    private func lock(_ key: AppendLock) throws {
+        if connection.dialect == .postgres {
+            _ = try connection.query("SELECT pg_advisory_xact_lock(\(key.rawValue))")
+        }
+    }
 
     // MARK: rounds
 
@@ -138,6 +148,7 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func insertModelVersion(_ model: ModelVersionRecord) throws {
         try StoreValidation.check(model)
+        try lock(.models)
         if let latest = try latestModelVersion(), latest.version >= model.version {
             throw StoreError.conflict("model version", key: "\(model.version) (latest is \(latest.version))")
         }
@@ -223,10 +234,8 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func auditLogSize() throws -> Int64 {
         // Writers on other connections append under this lock, so the size read here stays the
-        // size until this transaction ends (SQLite's write transaction already excludes them).
-        if connection.dialect == .postgres {
-            _ = try connection.query("SELECT pg_advisory_xact_lock(\(Self.auditLockKey))")
-        }
+        // size until this transaction ends.
+        try lock(.audit)
         // Indices are contiguous from 0, so the size is the highest index + 1.
         return try connection.query("SELECT idx FROM \(table: .auditLog) ORDER BY idx DESC LIMIT 1").first
             .map { try $0.int64(0) + 1 } ?? 0
@@ -261,16 +270,15 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func registerIdentity(_ identity: IdentityRecord) throws {
         try StoreValidation.check(identity)
-        if let existing = try self.identity(serial: identity.serial) {
-            guard existing.spiffeID == identity.spiffeID, existing.role == identity.role else {
-                throw StoreError.conflict("identity", key: "serial \(identity.serial)")
-            }
-            return
-        }
         try connection.execute("""
             INSERT INTO \(table: .identities) (serial, spiffe_id, role, registered_ms)
             VALUES (\(identity.serial), \(identity.spiffeID), \(identity.role), \(identity.registeredAt.storedMillis))
+            ON CONFLICT (serial) DO NOTHING
             """)
+        // Whoever registered the serial first, it must be the same identity.
+        guard let stored = try self.identity(serial: identity.serial), stored.spiffeID == identity.spiffeID,
+            stored.role == identity.role
+        else { throw StoreError.conflict("identity", key: "serial \(identity.serial)") }
     }
 
     func identity(serial: String) throws -> IdentityRecord? {
@@ -284,10 +292,11 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func revoke(_ revocation: RevocationRecord) throws {
         try StoreValidation.check(revocation)
-        if try self.revocation(serial: revocation.serial) != nil { return }
+        // The first revocation of a serial wins; a concurrent duplicate is not an error.
         try connection.execute("""
             INSERT INTO \(table: .revocations) (serial, spiffe_id, revoked_ms, reason)
             VALUES (\(revocation.serial), \(revocation.spiffeID), \(revocation.revokedAt.storedMillis), \(revocation.reason))
+            ON CONFLICT (serial) DO NOTHING
             """)
     }
 
