@@ -1,11 +1,42 @@
 import BacklineCore
 import Foundation
 
-/// ``FederationTransaction`` over a private copy of the in-memory state.
+/// ``FederationTransaction`` over the in-memory state, changed in place (no copy per
+/// transaction) with an undo log that ``rollback()`` replays backwards.
 final class InMemoryTransaction: FederationTransaction {
-    var state: InMemoryState
+    private var state: InMemoryState
+    private var undo: [(inout InMemoryState) -> Void] = []
 
+    /// Takes over `state`; give it back with ``takeState()``.
     init(state: InMemoryState) { self.state = state }
+
+    /// The state, handed back (the transaction keeps no reference, so the next one mutates in place).
+    func takeState() -> InMemoryState {
+        undo.removeAll()
+        let taken = state
+        state = InMemoryState()
+        return taken
+    }
+
+    /// Undoes every change of this transaction.
+    func rollback() {
+        for step in undo.reversed() { step(&state) }
+        undo.removeAll()
+    }
+
+    /// `state[table][key] = value`, remembering the previous value.
+    private func set<Key: Hashable, Value>(_ table: WritableKeyPath<InMemoryState, [Key: Value]>, _ key: Key, _ value: Value) {
+        let previous = state[keyPath: table][key]
+        undo.append { $0[keyPath: table][key] = previous }
+        state[keyPath: table][key] = value
+    }
+
+    /// Appends `elements` to `state[list]`, remembering how many.
+    private func append<Element>(_ list: WritableKeyPath<InMemoryState, [Element]>, _ elements: [Element]) {
+        let count = elements.count
+        undo.append { $0[keyPath: list].removeLast(count) }
+        state[keyPath: list] += elements
+    }
 
     private func existingRound(_ id: Int64) throws -> RoundRecord {
         guard let round = state.rounds[id] else { throw StoreError.notFound("round", key: "\(id)") }
@@ -19,7 +50,7 @@ final class InMemoryTransaction: FederationTransaction {
         stored.deadline = round.deadline.atStoredPrecision
         stored.createdAt = round.createdAt.atStoredPrecision
         stored.updatedAt = round.updatedAt.atStoredPrecision
-        state.rounds[round.id] = stored
+        set(\.rounds, round.id, stored)
     }
 
     func round(_ id: Int64) throws -> RoundRecord? { state.rounds[id] }
@@ -36,7 +67,7 @@ final class InMemoryTransaction: FederationTransaction {
         }
         round.state = next
         round.updatedAt = time.atStoredPrecision
-        state.rounds[id] = round
+        set(\.rounds, id, round)
         return round
     }
 
@@ -48,8 +79,8 @@ final class InMemoryTransaction: FederationTransaction {
         }
         round.state = .aggregating
         round.updatedAt = time.atStoredPrecision
-        state.rounds[id] = round
-        state.claims[id] = claimToken
+        set(\.rounds, id, round)
+        set(\.claims, id, claimToken)
         return true
     }
 
@@ -62,11 +93,11 @@ final class InMemoryTransaction: FederationTransaction {
                                   digest: submission.digest, norm: submission.norm, sampleCount: submission.sampleCount,
                                   status: .accepted, receiptID: UUID().uuidString.lowercased(),
                                   receivedAt: submission.receivedAt.atStoredPrecision)
-        state.updates[key] = record
+        set(\.updates, key, record)
         if round.state == .open {
             round.state = .collecting
             round.updatedAt = submission.receivedAt.atStoredPrecision
-            state.rounds[round.id] = round
+            set(\.rounds, round.id, round)
         }
         return record.receipt
     }
@@ -80,8 +111,10 @@ final class InMemoryTransaction: FederationTransaction {
         try existingRound(round).state.requireFinal(forDiscardingIn: round)
         var discarded = 0
         for (key, update) in state.updates where key.round == round && update.payloadDiscardedAt == nil {
-            state.updates[key]?.payload = []
-            state.updates[key]?.payloadDiscardedAt = time.atStoredPrecision
+            var emptied = update
+            emptied.payload = []
+            emptied.payloadDiscardedAt = time.atStoredPrecision
+            set(\.updates, key, emptied)
             discarded += 1
         }
         return discarded
@@ -89,10 +122,11 @@ final class InMemoryTransaction: FederationTransaction {
 
     func setUpdateStatus(round: Int64, promoterID: String, to status: UpdateStatus) throws {
         let key = InMemoryState.UpdateKey(round: round, promoterID: promoterID)
-        guard state.updates[key] != nil else {
+        guard var update = state.updates[key] else {
             throw StoreError.notFound("update", key: "round \(round), promoter \(promoterID)")
         }
-        state.updates[key]?.status = status
+        update.status = status
+        set(\.updates, key, update)
     }
 
     func insertModelVersion(_ model: ModelVersionRecord) throws {
@@ -105,7 +139,7 @@ final class InMemoryTransaction: FederationTransaction {
         }
         var stored = model
         stored.createdAt = model.createdAt.atStoredPrecision
-        state.models[model.version] = stored
+        set(\.models, model.version, stored)
     }
 
     func modelVersion(_ version: Int64) throws -> ModelVersionRecord? { state.models[version] }
@@ -119,7 +153,7 @@ final class InMemoryTransaction: FederationTransaction {
         var stored = entry
         stored.id = (state.ledger.last?.id ?? 0) + 1
         stored.recordedAt = entry.recordedAt.atStoredPrecision
-        state.ledger.append(stored)
+        append(\.ledger, [stored])
         return stored
     }
 
@@ -129,11 +163,11 @@ final class InMemoryTransaction: FederationTransaction {
 
     func appendAuditEntries(_ entries: [AuditEntryRecord]) throws {
         try StoreValidation.check(entries, startingAt: Int64(state.audit.count))
-        state.audit += entries.map {
+        append(\.audit, entries.map {
             var stored = $0
             stored.loggedAt = $0.loggedAt.atStoredPrecision
             return stored
-        }
+        })
     }
 
     func auditEntries(_ filter: AuditFilter) throws -> [AuditEntryRecord] {
@@ -157,7 +191,7 @@ final class InMemoryTransaction: FederationTransaction {
         }
         var stored = checkpoint
         stored.createdAt = checkpoint.createdAt.atStoredPrecision
-        state.checkpoints[checkpoint.size] = stored
+        set(\.checkpoints, checkpoint.size, stored)
     }
 
     func latestCheckpoint() throws -> CheckpointRecord? { state.checkpoints.max { $0.key < $1.key }?.value }
@@ -172,7 +206,7 @@ final class InMemoryTransaction: FederationTransaction {
         }
         var stored = identity
         stored.registeredAt = identity.registeredAt.atStoredPrecision
-        state.identities[identity.serial] = stored
+        set(\.identities, identity.serial, stored)
     }
 
     func identity(serial: String) throws -> IdentityRecord? { state.identities[serial] }
@@ -182,7 +216,7 @@ final class InMemoryTransaction: FederationTransaction {
         guard state.revocations[revocation.serial] == nil else { return }
         var stored = revocation
         stored.revokedAt = revocation.revokedAt.atStoredPrecision
-        state.revocations[revocation.serial] = stored
+        set(\.revocations, revocation.serial, stored)
     }
 
     func revocation(serial: String) throws -> RevocationRecord? { state.revocations[serial] }

@@ -215,6 +215,53 @@ import Testing
         }
     }
 
+    /// Everything a transaction can change, to compare before and after a rollback.
+    private struct Snapshot: Equatable {
+        var rounds: [RoundRecord], updates: [UpdateRecord], ledger: [LedgerEntryRecord], identity: IdentityRecord?
+        var revocations: [RevocationRecord], model: ModelVersionRecord?, audit: [AuditEntryRecord]
+        var checkpoint: CheckpointRecord?
+
+        init(_ store: any FederationStore) throws {
+            (rounds, updates, ledger, identity, revocations, model, audit, checkpoint) = try store.withTransaction {
+                (try $0.rounds(in: nil), try $0.updates(inRound: 1), try $0.ledgerEntries(promoterID: nil),
+                 try $0.identity(serial: "01"), try $0.revocations(), try $0.latestModelVersion(),
+                 try $0.auditEntries(AuditFilter()), try $0.latestCheckpoint())
+            }
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
+    func aRollbackUndoesEveryKindOfChange(backend: StoreBackend) throws {
+        struct Abort: Error {}
+        try backend.withStore { (fixture: StoreFixture) throws in
+            let store = fixture.primary
+            try store.createRound(StoreSamples.round(1))
+            _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
+            try store.appendAuditEntries([StoreSamples.auditEntry(0)])
+            let before = try Snapshot(store)
+            #expect(throws: Abort.self) {
+                try store.withTransaction { transaction in
+                    _ = try transaction.submitUpdate(StoreSamples.submission(round: 1, promoter: "p2", payload: [2]))
+                    try transaction.setUpdateStatus(round: 1, promoterID: "p1", to: .rejected)
+                    #expect(try transaction.claimRoundForAggregation(1, claimToken: "t", at: StoreSamples.time(20)))
+                    try transaction.createRound(StoreSamples.round(2))
+                    _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
+                        promoterID: "p1", round: 1, mechanism: "gaussian", parametersJSON: "{}", epsilon: 1, delta: 0,
+                        recordedAt: StoreSamples.time(1)))
+                    try transaction.registerIdentity(IdentityRecord(serial: "01", spiffeID: "spiffe://x", role: "promoter",
+                                                                    registeredAt: StoreSamples.time(1)))
+                    try transaction.revoke(RevocationRecord(serial: "01", spiffeID: "spiffe://x", revokedAt: StoreSamples.time(2)))
+                    try transaction.insertModelVersion(ModelVersionRecord(version: 1, bytes: [1], checksum: StoreSamples.digest(of: [1]),
+                                                                          createdAt: StoreSamples.time(1)))
+                    try transaction.appendAuditEntries([StoreSamples.auditEntry(1)])
+                    try transaction.insertCheckpoint(CheckpointRecord(size: 2, signedNote: "n", createdAt: StoreSamples.time(2)))
+                    throw Abort()
+                }
+            }
+            #expect(try Snapshot(store) == before)
+        }
+    }
+
     @Test(arguments: StoreBackend.available)
     func modelVersionsIncreaseAndRoundTrip(backend: StoreBackend) throws {
         try backend.withStore { (fixture: StoreFixture) throws in
