@@ -3,7 +3,7 @@ import Foundation
 
 /// A ``FederationStore`` in process memory, for fast tests and simulations: same rules as the
 /// SQL backends (validation, idempotent submit, one claim per round), nothing durable.
-/// Transactions run one at a time on a copy of the state, committed by swapping it in.
+/// Transactions run one at a time, changing the state in place and undoing on a throw.
 public final class InMemoryFederationStore: FederationStore, @unchecked Sendable {
     // @unchecked: `state` is only read or written while `lock` is held.
     private let lock = NSLock()
@@ -17,8 +17,15 @@ public final class InMemoryFederationStore: FederationStore, @unchecked Sendable
         lock.lock()
         defer { lock.unlock() }
         let transaction = InMemoryTransaction(state: state)
-        let result = try body(transaction)
-        state = transaction.state
-        return result
+        state = InMemoryState()  // the transaction holds the only reference: no copy-on-write
+        do {
+            let result = try body(transaction)
+            state = transaction.takeState()
+            return result
+        } catch {
+            transaction.rollback()
+            state = transaction.takeState()
+            throw error
+        }
     }
 }
