@@ -29,6 +29,9 @@ cleanup() {
     rm -rf "$workdir"
 }
 trap cleanup EXIT
+# EXIT traps do not run when bash dies of a signal: turn INT/TERM into an exit so the cluster goes.
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 superuser=$( [ "$(id -u)" = 0 ] && echo postgres || id -un )
 as_pg "$pg_bin/initdb" -D "$workdir/data" -U "$superuser" -A trust --no-sync -E UTF8 >"$workdir/initdb.log" 2>&1 \
@@ -39,6 +42,9 @@ as_pg "$pg_bin/pg_ctl" -D "$workdir/data" -l "$workdir/server.log" -w \
 
 export PGHOST=127.0.0.1 PGPORT=$port PGUSER=$superuser
 export BACKLINE_PG_URL="postgresql://$superuser@127.0.0.1:$port/postgres"
-export BACKLINE_PG_BIN="$pg_bin" BACKLINE_PG_DATA="$workdir/data"
+# For restart tests (`pg_ctl restart -m immediate -D "$BACKLINE_PG_DATA" -l "$BACKLINE_PG_LOG"`, run
+# as the postgres user when root); the store's own restart test starts a private cluster instead,
+# so restarting cannot disturb tests running in parallel against this one.
+export BACKLINE_PG_BIN="$pg_bin" BACKLINE_PG_DATA="$workdir/data" BACKLINE_PG_LOG="$workdir/server.log"
 echo "with-postgres: throwaway cluster on 127.0.0.1:$port" >&2
 "$@"

@@ -8,6 +8,7 @@ let groups: [String: () async throws -> Void] = [
     },
     "transport": { try await runTransportBench(BenchReporter(group: "transport")) },
     "audit": { try runAuditBench(BenchReporter(group: "audit")) },
+    "audit-store": { try runStoreBench(BenchReporter(group: "audit")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

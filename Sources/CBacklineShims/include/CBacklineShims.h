@@ -43,3 +43,4 @@ unsigned long CBacklineShims_SSL_OP_backline_strict(void);
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
 
 #endif
+#include "CBacklineShims_sqlite.h"
