@@ -34,8 +34,7 @@ demo: deps release
 	scripts/demo.sh "$(DEMO_DIR)"
 
 bench: deps release
-	@groups="$(if $(ONLY),$(ONLY),$(BENCH_GROUPS))"; mkdir -p .bench; \
-	for g in $$groups; do $(SWIFT) run -c release --skip-build backline-bench $$g || exit 1; done
+	@mkdir -p .bench; scripts/with-postgres.sh .build/release/backline-bench $(if $(ONLY),$(ONLY),$(BENCH_GROUPS))
 
 clean:
 	rm -rf .build .bench

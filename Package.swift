@@ -20,8 +20,8 @@ let package = Package(
 
         // What every part needs: secure bytes, zeroization, errors, blocking executor, redaction.
         .target(name: "BacklineCore", dependencies: ["CSodium"]),
-        // libsodium: AEAD streams, signatures, KDF, hashing, password hashing, randomness.
-        .target(name: "BacklineCrypto", dependencies: ["BacklineCore", "CSodium"]),
+        // libsodium: AEAD streams, signatures, KDF, hashing, password hashing, randomness (SHA-256 via OpenSSL).
+        .target(name: "BacklineCrypto", dependencies: ["BacklineCore", "CSodium", "COpenSSL"]),
         // A promoter's audience data: schema, CSV import, synthetic generator, encrypted files.
         .target(name: "BacklineVault", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // Implicit-feedback factor model with side features; training, metrics, queries. Pure Swift.

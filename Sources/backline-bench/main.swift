@@ -7,8 +7,10 @@ let groups: [String: () async throws -> Void] = [
         try runVaultImportBench(BenchReporter(group: "vault"))
     },
     "transport": { try await runTransportBench(BenchReporter(group: "transport")) },
-    "audit": { try runAuditBench(BenchReporter(group: "audit")) },
-    "audit-store": { try runStoreBench(BenchReporter(group: "audit")) },
+    "audit": {
+        try runAuditBench(BenchReporter(group: "audit"))
+        try runStoreBench(BenchReporter(group: "audit"))  // needs BACKLINE_PG_URL (make bench provides it)
+    },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

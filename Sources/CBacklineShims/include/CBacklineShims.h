@@ -42,5 +42,6 @@ unsigned long CBacklineShims_SSL_OP_backline_strict(void);
 /// SQLITE_TRANSIENT is a cast expression Swift cannot import.
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
 
-#endif
 #include "CBacklineShims_sqlite.h"
+
+#endif
