@@ -1,0 +1,46 @@
+import BacklineCore
+import BacklinePrivacy
+import Foundation
+import Testing
+
+@Suite struct DiscreteGaussianSamplerTests {
+    @Test func smallVarianceMatchesTheExactProbabilities() throws {
+        // σ² = 4: compare the empirical frequencies of −6…6 with exp(−x²/8)/Z over 100 000 draws.
+        let sampler = try DiscreteGaussianSampler(variance: 4)
+        var source = SeededNoiseSource(seed: 11)
+        let n = 100_000
+        var counts: [Int64: Int] = [:]
+        for _ in 0..<n { counts[sampler.sample(using: &source), default: 0] += 1 }
+        let normaliser = (-60...60).reduce(0.0) { $0 + exp(-Double($1 * $1) / 8) }
+        for x in -6...6 {
+            let p = exp(-Double(x * x) / 8) / normaliser
+            let observed = Double(counts[Int64(x), default: 0]) / Double(n)
+            let tolerance = 5 * (p * (1 - p) / Double(n)).squareRoot()
+            #expect(abs(observed - p) <= tolerance, "P(\(x)): observed \(observed), exact \(p)")
+        }
+    }
+
+    @Test func largeVarianceHasTheRightMoments() throws {
+        let sampler = try DiscreteGaussianSampler(variance: 1_000_000)
+        var source = SeededNoiseSource(seed: 12)
+        let draws = (0..<50_000).map { _ in Double(sampler.sample(using: &source)) }
+        let (mean, deviation) = moments(draws)
+        #expect(abs(deviation - 1000) < 15, "std \(deviation)")
+        #expect(abs(mean) < 4 * 1000 / Double(draws.count).squareRoot(), "mean \(mean)")
+    }
+
+    @Test func productionSourceProducesDistinctNoise() throws {
+        // libsodium's CSPRNG: two sequences of 64 draws are never equal (probability ~0 otherwise).
+        let sampler = try DiscreteGaussianSampler(variance: 1 << 40)
+        var first = SecureNoiseSource(), second = SecureNoiseSource()
+        let a = (0..<64).map { _ in sampler.sample(using: &first) }
+        let b = (0..<64).map { _ in sampler.sample(using: &second) }
+        #expect(a != b)
+        #expect(Set(a).count > 60)
+    }
+
+    @Test(arguments: [UInt64(0), DiscreteGaussianSampler.maximumVariance + 1])
+    func outOfRangeVarianceIsRefused(_ variance: UInt64) {
+        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) { try DiscreteGaussianSampler(variance: variance) }
+    }
+}
