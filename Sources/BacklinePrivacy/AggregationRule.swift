@@ -52,11 +52,23 @@ public struct AggregationRule: Hashable, Sendable {
                     let coefficients = zip(updates, scales).map { $0.weight * $1 / total }
                     CoordinateKernels.weightedSum(inputs, coefficients: coefficients, into: destination)
                 case .median:
-                    CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) { CoordinateKernels.median($0) }
+                    let n = updates.count
+                    if n <= CoordinateKernels.networkLimit {
+                        CoordinateKernels.sortedColumns(inputs, scales: scales, into: destination) { CoordinateKernels.medianRow($0, n: n) }
+                    } else {
+                        CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) { CoordinateKernels.median($0) }
+                    }
                 case .trimmedMean(let beta):
-                    let trim = Int((beta * Double(updates.count)).rounded(.down))
-                    CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) {
-                        CoordinateKernels.trimmedMean($0, trim: trim)
+                    let n = updates.count
+                    let trim = Int((beta * Double(n)).rounded(.down))
+                    if n <= CoordinateKernels.networkLimit {
+                        CoordinateKernels.sortedColumns(inputs, scales: scales, into: destination) {
+                            CoordinateKernels.trimmedMeanRow($0, n: n, trim: trim)
+                        }
+                    } else {
+                        CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) {
+                            CoordinateKernels.trimmedMean($0, trim: trim)
+                        }
                     }
                 }
             }

@@ -2,8 +2,8 @@
 /// (Canonne, Kamath, Steinke 2020, "The Discrete Gaussian for Differential Privacy", Algorithms 1–3).
 ///
 /// Why it is exact: every random decision is a Bernoulli(n/d) with whole n and d, decided by
-/// comparing an unbiased uniform integer in [0, d) (Lemire's rejection method in the standard
-/// library's `random(in:using:)`) with n. On top of that:
+/// comparing fresh random bits with the binary expansion of n/d (first difference decides), and
+/// U ∼ Uniform{0…t−1} uses Lemire's unbiased multiply-and-reject method. On top of that:
 /// - Bernoulli(exp(−n/d)) for n/d ≤ 1 draws A_k ∼ Bernoulli(n/(dk)) for k = 1, 2, … until the first
 ///   failure and returns whether that k is odd (von Neumann's series for e^−x); for n/d > 1 it
 ///   multiplies ⌊n/d⌋ Bernoulli(e^−1) draws with one Bernoulli(exp(−frac)).
@@ -35,65 +35,88 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
 
     /// One draw from N_ℤ(0, σ²).
     public func sample(using source: inout some NoiseRandomSource) -> Int64 {
+        var bits = RandomBits()
         let t = UInt128(scale), s = UInt128(variance)
         let denominator = 2 * s * t * t
         while true {
-            let candidate = discreteLaplace(using: &source)
+            let candidate = discreteLaplace(using: &source, &bits)
             let magnitude = candidate.magnitude
             if magnitude > Self.candidateLimit { continue }
             let product = UInt128(magnitude) * t
             let difference = product > s ? product - s : s - product
-            if Self.bernoulliExp(numerator: difference * difference, denominator: denominator, using: &source) {
+            if Self.bernoulliExp(numerator: difference * difference, denominator: denominator, using: &source, &bits) {
                 return candidate
             }
         }
     }
 
     /// A draw from the discrete Laplace distribution with scale t: P(x) ∝ e^(−|x|/t).
-    private func discreteLaplace(using source: inout some NoiseRandomSource) -> Int64 {
+    private func discreteLaplace(using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Int64 {
         while true {
-            let u = UInt64.random(in: 0..<scale, using: &source)
-            guard Self.bernoulliExp(numerator: UInt128(u), denominator: UInt128(scale), using: &source) else { continue }
+            let u = Self.uniform(below: scale, using: &source)
+            guard Self.bernoulliExp(numerator: UInt128(u), denominator: UInt128(scale), using: &source, &bits) else { continue }
             var v: UInt64 = 0
-            while Self.bernoulliExp(numerator: 1, denominator: 1, using: &source) {
+            while Self.bernoulliExp(numerator: 1, denominator: 1, using: &source, &bits) {
                 v += 1
                 if v > Self.candidateLimit { break }  // Probability e^−(2^36): only to bound the loop.
             }
             let magnitude = u &+ scale &* v
-            let negative = (source.next() & 1) == 1
+            let negative = bits.next(&source)
             if negative && magnitude == 0 { continue }
             if magnitude > Self.candidateLimit { return Int64(Self.candidateLimit + 1) }  // Rejected by the caller.
             return negative ? -Int64(magnitude) : Int64(magnitude)
         }
     }
 
-    /// Bernoulli(n/d) for 0 ≤ n ≤ d, d > 0.
+    /// A uniform integer in [0, bound), bound > 0, without bias (Lemire 2019, "Fast random integer
+    /// generation in an interval": multiply-shift with rejection of the short low range).
     @inline(__always)
-    static func bernoulli(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource) -> Bool {
+    static func uniform(below bound: UInt64, using source: inout some NoiseRandomSource) -> UInt64 {
+        var product = source.next().multipliedFullWidth(by: bound)
+        if product.low < bound {
+            let threshold = (0 &- bound) % bound
+            while product.low < threshold { product = source.next().multipliedFullWidth(by: bound) }
+        }
+        return product.high
+    }
+
+    /// Bernoulli(n/d) for 0 ≤ n ≤ d, 0 < d < 2^126.
+    ///
+    /// The binary expansion of p = n/d is produced digit by digit by long division and compared
+    /// with fresh random bits (the expansion of a uniform real U) until they differ, two bits on
+    /// average; the first difference decides U < p, which has probability exactly p.
+    @inline(__always)
+    static func bernoulli(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Bool {
         if numerator >= denominator { return true }
         if numerator == 0 { return false }
-        if denominator <= UInt128(UInt64.max) {
-            return UInt128(UInt64.random(in: 0..<UInt64(denominator), using: &source)) < numerator
+        var remainder = numerator
+        while true {
+            remainder <<= 1  // remainder < d < 2^126, so no overflow.
+            let digit = remainder >= denominator
+            if digit { remainder -= denominator }
+            if bits.next(&source) != digit { return digit }  // U's bit 0 where p's is 1: U < p, and conversely.
+            if remainder == 0 { return false }  // p's expansion ended: U ≥ p from here on.
         }
-        return UInt128.random(in: 0..<denominator, using: &source) < numerator
     }
 
     /// Bernoulli(exp(−n/d)) for n ≥ 0, d > 0.
-    static func bernoulliExp(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource) -> Bool {
+    static func bernoulliExp(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Bool {
         var remaining = numerator
         while remaining > denominator {
             // exp(−n/d) = exp(−1)^⌊n/d⌋ · exp(−(n mod d)/d), one factor at a time.
-            guard bernoulliExpAtMostOne(numerator: 1, denominator: 1, using: &source) else { return false }
+            guard bernoulliExpAtMostOne(numerator: 1, denominator: 1, using: &source, &bits) else { return false }
             remaining -= denominator
         }
-        return bernoulliExpAtMostOne(numerator: remaining, denominator: denominator, using: &source)
+        return bernoulliExpAtMostOne(numerator: remaining, denominator: denominator, using: &source, &bits)
     }
 
     /// Bernoulli(exp(−n/d)) for 0 ≤ n ≤ d: the count of successes before the first failure of
     /// Bernoulli(n/(dk)), k = 1, 2, …, is even with probability e^(−n/d).
-    private static func bernoulliExpAtMostOne(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource) -> Bool {
+    private static func bernoulliExpAtMostOne(
+        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+    ) -> Bool {
         var k: UInt128 = 1
-        while bernoulli(numerator: numerator, denominator: denominator * k, using: &source) { k += 1 }
+        while bernoulli(numerator: numerator, denominator: denominator * k, using: &source, &bits) { k += 1 }
         return k % 2 == 1
     }
 
@@ -103,5 +126,24 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
         while root > 0 && root.multipliedFullWidth(by: root).high > 0 || root * root > n { root -= 1 }
         while (root + 1).multipliedFullWidth(by: root + 1).high == 0 && (root + 1) * (root + 1) <= n { root += 1 }
         return root
+    }
+}
+
+/// Single random bits taken from 64-bit words of a ``NoiseRandomSource``, so that a Bernoulli
+/// decision (two bits on average) does not consume a whole word.
+struct RandomBits {
+    private var word: UInt64 = 0
+    private var remaining = 0
+
+    @inline(__always)
+    mutating func next(_ source: inout some NoiseRandomSource) -> Bool {
+        if remaining == 0 {
+            word = source.next()
+            remaining = 64
+        }
+        let bit = word & 1 == 1
+        word >>= 1
+        remaining -= 1
+        return bit
     }
 }

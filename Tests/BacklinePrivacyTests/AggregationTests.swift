@@ -2,6 +2,9 @@ import BacklineCore
 import BacklinePrivacy
 import Testing
 
+/// The input count above which the order-statistic rules switch from the sorting network to quickselect.
+private enum CoordinateKernelLimits { static let network = 1024 }
+
 @Suite struct AggregationTests {
     private func validated(_ rows: [[Float]], weights: [Double]? = nil, privacy: MechanismParameters? = nil) throws -> [ValidatedUpdate] {
         let shape = try ParameterShape.flat(rows[0].count)
@@ -21,9 +24,10 @@ import Testing
 
     private func column(_ rows: [[Float]], _ j: Int) -> [Double] { rows.map { Double($0[j]) }.sorted() }
 
-    @Test(arguments: [1, 2, 5, 6, 100])
+    @Test(arguments: [1, 2, 5, 6, 17, 100, 1030])
     func medianAndTrimmedMeanMatchASortedReference(_ n: Int) throws {
-        let d = 40_000  // Above one parallel range, so several threads run.
+        // Above one parallel range, so several threads run; 1030 takes the quickselect path.
+        let d = n > CoordinateKernelLimits.network ? 300 : max(8_200, min(40_003, 400_000 / n))
         let rows = randomRows(n, d, seed: UInt64(n))
         let global = [Float](repeating: 0, count: d)
         let median = try FederatedStrategy(rule: .coordinateMedian, optimizer: .sgd(), minimumContributions: 1)

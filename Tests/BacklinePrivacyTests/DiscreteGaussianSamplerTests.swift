@@ -1,5 +1,5 @@
 import BacklineCore
-import BacklinePrivacy
+@testable import BacklinePrivacy
 import Foundation
 import Testing
 
@@ -42,5 +42,42 @@ import Testing
     @Test(arguments: [UInt64(0), DiscreteGaussianSampler.maximumVariance + 1])
     func outOfRangeVarianceIsRefused(_ variance: UInt64) {
         #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) { try DiscreteGaussianSampler(variance: variance) }
+    }
+}
+
+/// The sampler's building blocks, reached through `@testable`.
+@Suite struct ExactBernoulliTests {
+    @Test(arguments: [(UInt128(1), UInt128(3)), (UInt128(1) << 100, UInt128(3) << 100 + 1), (UInt128(7), UInt128(1_000))])
+    func bernoulliFrequencyMatchesTheFraction(_ fraction: (UInt128, UInt128)) {
+        var source = SeededNoiseSource(seed: 99)
+        var bits = RandomBits()
+        let n = 200_000
+        var hits = 0
+        for _ in 0..<n where DiscreteGaussianSampler.bernoulli(numerator: fraction.0, denominator: fraction.1, using: &source, &bits) {
+            hits += 1
+        }
+        let p = Double(fraction.0) / Double(fraction.1)
+        #expect(abs(Double(hits) / Double(n) - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot(), "p = \(p), got \(Double(hits) / Double(n))")
+    }
+
+    @Test func bernoulliOfExponentialMatchesExp() {
+        var source = SeededNoiseSource(seed: 98)
+        var bits = RandomBits()
+        let n = 100_000
+        for (numerator, denominator) in [(UInt128(1), UInt128(1)), (UInt128(5), UInt128(2)), (UInt128(1) << 90, UInt128(3) << 89)] {
+            var hits = 0
+            for _ in 0..<n where DiscreteGaussianSampler.bernoulliExp(numerator: numerator, denominator: denominator, using: &source, &bits) {
+                hits += 1
+            }
+            let p = exp(-Double(numerator) / Double(denominator))
+            #expect(abs(Double(hits) / Double(n) - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot(), "p = \(p)")
+        }
+    }
+
+    @Test func uniformBelowBoundIsUnbiased() {
+        var source = SeededNoiseSource(seed: 97)
+        var counts = [Int](repeating: 0, count: 7)
+        for _ in 0..<70_000 { counts[Int(DiscreteGaussianSampler.uniform(below: 7, using: &source))] += 1 }
+        for count in counts { #expect(abs(count - 10_000) < 5 * 93) }
     }
 }
