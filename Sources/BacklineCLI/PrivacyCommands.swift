@@ -1,5 +1,5 @@
-import Foundation
 internal import BacklinePrivacy
+import Foundation
 
 /// `backline privacy`: privacy accounting commands.
 struct PrivacyCommand: Command {
@@ -46,17 +46,23 @@ struct PrivacyPlanCommand: Command {
         let q = try arguments.double("q", in: Double.leastNonzeroMagnitude...1)
         let rounds = try arguments.integer("rounds", in: 1...MechanismParameters.maximumSteps)
         let delta = try arguments.double("delta", in: Double.leastNonzeroMagnitude...0.999_999)
-        let target = try arguments.value("target-epsilon").map { _ in try arguments.double("target-epsilon", in: Double.leastNonzeroMagnitude...1e6) }
+        let target = try arguments.value("target-epsilon").map { _ in
+            try arguments.double("target-epsilon", in: Double.leastNonzeroMagnitude...1e6)
+        }
         let sigma: Double
         switch (arguments.value("sigma"), target) {
         case (.some, .some): throw UsageError("give either --sigma or --target-epsilon, not both")
         case (.none, .none): throw UsageError("missing --sigma (or --target-epsilon)")
         case (.some, .none): sigma = try arguments.double("sigma", in: Double.leastNonzeroMagnitude...1e6)
         case (.none, .some(let target)):
-            sigma = try RDPAccountant.noiseMultiplier(targetEpsilon: target, delta: delta, samplingRate: q, steps: rounds)
+            sigma = try RDPAccountant.noiseMultiplier(
+                targetEpsilon: target, delta: delta, samplingRate: q, steps: rounds)
         }
-        let loss = try RDPAccountant.loss(of: MechanismParameters(noiseMultiplier: sigma, samplingRate: q, steps: rounds), delta: delta)
-        let plan = Plan(q: q, sigma: sigma, rounds: rounds, delta: delta, epsilon: loss.epsilon, order: loss.order, target_epsilon: target)
+        let loss = try RDPAccountant.loss(
+            of: MechanismParameters(noiseMultiplier: sigma, samplingRate: q, steps: rounds), delta: delta)
+        let plan = Plan(
+            q: q, sigma: sigma, rounds: rounds, delta: delta, epsilon: loss.epsilon, order: loss.order,
+            target_epsilon: target)
         try context.report(plan) {
             let order = loss.order.map { String(format: "%g", $0) } ?? "-"
             let summary = "q = \(q), \(rounds) rounds, δ = \(delta); best RDP order \(order)"

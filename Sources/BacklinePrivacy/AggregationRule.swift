@@ -54,9 +54,13 @@ public struct AggregationRule: Hashable, Sendable {
                 case .median:
                     let n = updates.count
                     if n <= CoordinateKernels.networkLimit {
-                        CoordinateKernels.sortedColumns(inputs, scales: scales, into: destination) { CoordinateKernels.medianRow($0, n: n) }
+                        CoordinateKernels.sortedColumns(inputs, scales: scales, into: destination) {
+                            CoordinateKernels.medianRow($0, n: n)
+                        }
                     } else {
-                        CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) { CoordinateKernels.median($0) }
+                        CoordinateKernels.orderStatistic(inputs, scales: scales, into: destination) {
+                            CoordinateKernels.median($0)
+                        }
                     }
                 case .trimmedMean(let beta):
                     let n = updates.count

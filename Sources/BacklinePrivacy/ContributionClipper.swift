@@ -20,7 +20,8 @@ public struct ContributionClipper: Sendable, Hashable {
     /// - Throws: `nan` or `inf` naming the first bad coordinate, before anything is computed from it.
     public func scale(for values: UnsafeBufferPointer<Float>) throws -> Double {
         if let bad = VectorNorm.firstNonFinite(values) {
-            throw bad.isNaN ? PrivacyError.notANumber("member contribution", index: bad.index)
+            throw bad.isNaN
+                ? PrivacyError.notANumber("member contribution", index: bad.index)
                 : PrivacyError.infinite("member contribution", index: bad.index)
         }
         let norm = VectorNorm.l2(values)

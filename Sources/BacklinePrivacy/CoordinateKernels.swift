@@ -5,7 +5,9 @@ enum CoordinateKernels {
     static let block = 256
 
     /// output[j] = Σ_i coefficients[i] · inputs[i][j].
-    static func weightedSum(_ inputs: [UnsafeBufferPointer<Float>], coefficients: [Double], into output: UnsafeMutableBufferPointer<Float>) {
+    static func weightedSum(
+        _ inputs: [UnsafeBufferPointer<Float>], coefficients: [Double], into output: UnsafeMutableBufferPointer<Float>
+    ) {
         let sources = CoordinateParallel.SendablePointer(value: inputs)
         let destination = CoordinateParallel.SendablePointer(value: output)
         CoordinateParallel.forEachRange(count: output.count) { range in
@@ -59,7 +61,8 @@ enum CoordinateKernels {
                     for (i, input) in sources.value.enumerated() {
                         var row = SIMD16<Float>(repeating: 0)
                         if width == lanes {
-                            row = SIMD16<Float>(UnsafeRawPointer(input.baseAddress! + start).loadUnaligned(as: SIMD16<Float>.self))
+                            row = SIMD16<Float>(
+                                UnsafeRawPointer(input.baseAddress! + start).loadUnaligned(as: SIMD16<Float>.self))
                         } else {
                             for c in 0..<width { row[c] = input[start + c] }
                         }
@@ -85,7 +88,8 @@ enum CoordinateKernels {
                 for i in 0..<count {
                     let partner = i ^ stride
                     guard partner > i else { continue }
-                    let a = rows[i], b = rows[partner]
+                    let a = rows[i]
+                    let b = rows[partner]
                     let swap = b .< a
                     let low = a.replacing(with: b, where: swap)
                     let high = b.replacing(with: a, where: swap)
@@ -138,7 +142,8 @@ enum CoordinateKernels {
                         for j in start..<end { gathered[(j - start) * n + i] = input[j] * scale }
                     }
                     for j in start..<end {
-                        let column = UnsafeMutableBufferPointer(rebasing: gathered[(j - start) * n..<(j - start + 1) * n])
+                        let column = UnsafeMutableBufferPointer(
+                            rebasing: gathered[(j - start) * n..<(j - start + 1) * n])
                         destination.value[j] = reduce(column)
                     }
                     start = end
@@ -175,14 +180,16 @@ enum CoordinateKernels {
     /// Quickselect (Hoare partition, median-of-three pivot): afterwards values[k] is the k-th
     /// smallest, everything before it is ≤ and everything after it ≥. Values must not be NaN.
     static func select(_ values: UnsafeMutableBufferPointer<Float>, _ k: Int) {
-        var low = 0, high = values.count - 1
+        var low = 0
+        var high = values.count - 1
         while high > low {
             let middle = low + (high - low) / 2
             if values[middle] < values[low] { values.swapAt(middle, low) }
             if values[high] < values[low] { values.swapAt(high, low) }
             if values[high] < values[middle] { values.swapAt(high, middle) }
             let pivot = values[middle]
-            var i = low, j = high
+            var i = low
+            var j = high
             while i <= j {
                 while values[i] < pivot { i += 1 }
                 while values[j] > pivot { j -= 1 }

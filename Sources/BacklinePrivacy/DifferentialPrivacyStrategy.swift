@@ -26,7 +26,9 @@ public struct DifferentialPrivacyStrategy: AggregationStrategy {
         return configuration
     }
 
-    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState) -> AggregationOutcome {
+    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState)
+        -> AggregationOutcome
+    {
         var accepted: [ValidatedUpdate] = []
         var excluded: [UpdateRejection] = []
         for update in updates {

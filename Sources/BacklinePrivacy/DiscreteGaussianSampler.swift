@@ -27,7 +27,8 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// - Throws: `invalid_parameter` unless 1 ≤ variance ≤ ``maximumVariance``.
     public init(variance: UInt64) throws {
         guard variance >= 1, variance <= Self.maximumVariance else {
-            throw PrivacyError.invalidParameter("discrete Gaussian variance", variance, expected: "1...\(Self.maximumVariance)")
+            throw PrivacyError.invalidParameter(
+                "discrete Gaussian variance", variance, expected: "1...\(Self.maximumVariance)")
         }
         self.variance = variance
         self.scale = Self.integerSquareRoot(variance) + 1
@@ -36,7 +37,8 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// One draw from N_ℤ(0, σ²).
     public func sample(using source: inout some NoiseRandomSource) -> Int64 {
         var bits = RandomBits()
-        let t = UInt128(scale), s = UInt128(variance)
+        let t = UInt128(scale)
+        let s = UInt128(variance)
         let denominator = 2 * s * t * t
         while true {
             let candidate = discreteLaplace(using: &source, &bits)
@@ -54,7 +56,9 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     private func discreteLaplace(using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Int64 {
         while true {
             let u = Self.uniform(below: scale, using: &source)
-            guard Self.bernoulliExp(numerator: UInt128(u), denominator: UInt128(scale), using: &source, &bits) else { continue }
+            guard Self.bernoulliExp(numerator: UInt128(u), denominator: UInt128(scale), using: &source, &bits) else {
+                continue
+            }
             var v: UInt64 = 0
             while Self.bernoulliExp(numerator: 1, denominator: 1, using: &source, &bits) {
                 v += 1
@@ -86,7 +90,9 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// with fresh random bits (the expansion of a uniform real U) until they differ, two bits on
     /// average; the first difference decides U < p, which has probability exactly p.
     @inline(__always)
-    static func bernoulli(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Bool {
+    static func bernoulli(
+        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+    ) -> Bool {
         if numerator >= denominator { return true }
         if numerator == 0 { return false }
         var remainder = numerator
@@ -100,7 +106,9 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     }
 
     /// Bernoulli(exp(−n/d)) for n ≥ 0, d > 0.
-    static func bernoulliExp(numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits) -> Bool {
+    static func bernoulliExp(
+        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+    ) -> Bool {
         var remaining = numerator
         while remaining > denominator {
             // exp(−n/d) = exp(−1)^⌊n/d⌋ · exp(−(n mod d)/d), one factor at a time.

@@ -16,7 +16,10 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
 
     /// A strategy; see the static factories for the usual ones.
     /// - Throws: `invalid_parameter` for k < 1 or a non-positive bound.
-    public init(rule: AggregationRule, optimizer: ServerOptimizer, serverNormBound: Double? = nil, minimumContributions: Int = defaultMinimumContributions) throws {
+    public init(
+        rule: AggregationRule, optimizer: ServerOptimizer, serverNormBound: Double? = nil,
+        minimumContributions: Int = defaultMinimumContributions
+    ) throws {
         guard minimumContributions >= 1 else {
             throw PrivacyError.invalidParameter("minimum contributions k", minimumContributions, expected: "≥ 1")
         }
@@ -34,12 +37,18 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
         try Self(rule: .weightedMean, optimizer: .sgd(), minimumContributions: minimumContributions)
     }
     /// FedAdam (Reddi et al. 2021).
-    public static func fedAdam(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3) throws -> Self {
-        try Self(rule: .weightedMean, optimizer: .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
+    public static func fedAdam(
+        learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3
+    ) throws -> Self {
+        try Self(
+            rule: .weightedMean, optimizer: .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
     }
     /// FedYogi (Reddi et al. 2021).
-    public static func fedYogi(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3) throws -> Self {
-        try Self(rule: .weightedMean, optimizer: .yogi(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
+    public static func fedYogi(
+        learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3
+    ) throws -> Self {
+        try Self(
+            rule: .weightedMean, optimizer: .yogi(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
     }
 
     public var name: String {
@@ -50,14 +59,19 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
         RoundConfiguration(round: round, minimumContributions: minimumContributions)
     }
 
-    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState) -> AggregationOutcome {
+    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState)
+        -> AggregationOutcome
+    {
         guard updates.count >= minimumContributions else {
             return .notPublished(
-                round: round, reason: "only \(updates.count) contributions, at least \(minimumContributions) needed", excluded: [], state: state)
+                round: round, reason: "only \(updates.count) contributions, at least \(minimumContributions) needed",
+                excluded: [], state: state)
         }
         if let wrong = updates.first(where: { $0.values.count != global.count }) {
             return .notPublished(
-                round: round, reason: "update from '\(wrong.node)' has \(wrong.values.count) values, the model \(global.count)", excluded: [],
+                round: round,
+                reason: "update from '\(wrong.node)' has \(wrong.values.count) values, the model \(global.count)",
+                excluded: [],
                 state: state)
         }
         let scales = updates.map { update in

@@ -23,7 +23,8 @@ public struct GaussianSumAccumulator: Sendable {
             throw PrivacyError.shapeMismatch("member contribution", expected: steps.count, actual: contribution.count)
         }
         guard contributionCount < Self.maximumContributions else {
-            throw PrivacyError.invalidParameter("contribution count", contributionCount + 1, expected: "at most \(Self.maximumContributions)")
+            throw PrivacyError.invalidParameter(
+                "contribution count", contributionCount + 1, expected: "at most \(Self.maximumContributions)")
         }
         let clipper = try ContributionClipper(clipNorm: mechanism.roundingClipNorm)
         let factor = try clipper.scale(for: contribution) / mechanism.noise.granularity

@@ -32,12 +32,17 @@ public struct GaussianSumMechanism: Sendable, Hashable {
     /// A mechanism for vectors of `shape`, clipping to `clipNorm` with noise multiplier `noiseMultiplier`.
     /// - Throws: `invalid_parameter` for a non-finite or non-positive C or z, an empty shape, or a noise
     ///   too large relative to C for the lattice (z·√d above about 10⁴).
-    public init(shape: ParameterShape, clipNorm: Double, noiseMultiplier: Double, count: CountRelease = .noised(multiplier: 10)) throws {
+    public init(
+        shape: ParameterShape, clipNorm: Double, noiseMultiplier: Double, count: CountRelease = .noised(multiplier: 10)
+    ) throws {
         _ = try ContributionClipper(clipNorm: clipNorm)
         guard noiseMultiplier.isFinite, noiseMultiplier > 0 else {
-            throw PrivacyError.invalidParameter("noise multiplier z", noiseMultiplier, expected: "a finite number > 0 (0 would release raw data)")
+            throw PrivacyError.invalidParameter(
+                "noise multiplier z", noiseMultiplier, expected: "a finite number > 0 (0 would release raw data)")
         }
-        guard shape.count > 0 else { throw PrivacyError.invalidParameter("parameter count", shape.count, expected: "> 0") }
+        guard shape.count > 0 else {
+            throw PrivacyError.invalidParameter("parameter count", shape.count, expected: "> 0")
+        }
         self.shape = shape
         self.clipNorm = clipNorm
         self.noiseMultiplier = noiseMultiplier
@@ -48,18 +53,22 @@ public struct GaussianSumMechanism: Sendable, Hashable {
         while standardDeviation / granularity > Double(1 << 26) { granularity *= 2 }
         let margin = granularity * root / 2
         guard margin <= clipNorm / 2 else {
-            throw PrivacyError.invalidParameter("noise multiplier z", noiseMultiplier, expected: "small enough that z·√d ≤ 10⁴ (lattice)")
+            throw PrivacyError.invalidParameter(
+                "noise multiplier z", noiseMultiplier, expected: "small enough that z·√d ≤ 10⁴ (lattice)")
         }
         self.noise = try LatticeGaussianNoise(standardDeviation: standardDeviation, granularity: granularity)
         self.roundingClipNorm = (clipNorm - margin) * (1 - 1e-12)
-        self.countNoise = try self.count.noiseMultiplier.map { try LatticeGaussianNoise(standardDeviation: $0, granularity: 1.0 / 256) }
+        self.countNoise = try self.count.noiseMultiplier.map {
+            try LatticeGaussianNoise(standardDeviation: $0, granularity: 1.0 / 256)
+        }
     }
 
     /// What the ledger charges for one release with Poisson sampling rate `samplingRate` over
     /// `steps` steps: the combined multiplier of sum and count, sensitivity C.
     public func accountedParameters(samplingRate: Double = 1, steps: Int = 1) -> MechanismParameters {
         MechanismParameters(
-            noiseMultiplier: count.combinedMultiplier(withSum: noiseMultiplier), samplingRate: samplingRate, steps: steps,
+            noiseMultiplier: count.combinedMultiplier(withSum: noiseMultiplier), samplingRate: samplingRate,
+            steps: steps,
             sensitivity: clipNorm)
     }
 
@@ -68,7 +77,8 @@ public struct GaussianSumMechanism: Sendable, Hashable {
 
     /// Clips and sums `contributions`, then noises the sum: a convenience over ``makeAccumulator()``.
     /// - Throws: the first contribution's `shape`, `nan` or `inf` error; nothing is released then.
-    public func release(_ contributions: [[Float]], using source: inout some NoiseRandomSource) throws -> NoisedRelease {
+    public func release(_ contributions: [[Float]], using source: inout some NoiseRandomSource) throws -> NoisedRelease
+    {
         var accumulator = makeAccumulator()
         for contribution in contributions { try accumulator.add(contribution) }
         return accumulator.release(using: &source)

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Numerically careful arithmetic on logarithms, for the RDP accountant.
@@ -14,7 +14,8 @@ import Foundation
 enum LogSpace {
     /// log(exp(a) + exp(b)), exact for `-inf` operands.
     static func add(_ a: Double, _ b: Double) -> Double {
-        let high = max(a, b), low = min(a, b)
+        let high = max(a, b)
+        let low = min(a, b)
         if low == -.infinity { return high }
         return high + log1p(exp(low - high))
     }
@@ -34,7 +35,8 @@ enum LogSpace {
         if x < 25 { return log(cErfc(x)) }
         // Asymptotic series: erfc(x) = exp(−x²)/(x√π) · (1 − 1/(2x²) + 3/(4x⁴) − 15/(8x⁶) + 105/(16x⁸)).
         let inverseSquare = 1 / (x * x)
-        let series = 1 - inverseSquare / 2 + 3 * inverseSquare * inverseSquare / 4
+        let series =
+            1 - inverseSquare / 2 + 3 * inverseSquare * inverseSquare / 4
             - 15 * inverseSquare * inverseSquare * inverseSquare / 8
             + 105 * inverseSquare * inverseSquare * inverseSquare * inverseSquare / 16
         return -x * x - log(x) - 0.5 * log(Double.pi) + log(series)

@@ -30,11 +30,14 @@ public struct ParameterShape: Codable, Hashable, Sendable {
             var size = 1
             for dimension in tensor.dimensions {
                 guard dimension >= 0 else {
-                    throw PrivacyError.invalidParameter("dimension of tensor '\(tensor.name)'", dimension, expected: "≥ 0")
+                    throw PrivacyError.invalidParameter(
+                        "dimension of tensor '\(tensor.name)'", dimension, expected: "≥ 0")
                 }
                 let (product, overflow) = size.multipliedReportingOverflow(by: dimension)
                 guard !overflow, product <= Self.maximumCount else {
-                    throw PrivacyError.invalidParameter("size of tensor '\(tensor.name)'", tensor.dimensions, expected: "at most \(Self.maximumCount) values")
+                    throw PrivacyError.invalidParameter(
+                        "size of tensor '\(tensor.name)'", tensor.dimensions,
+                        expected: "at most \(Self.maximumCount) values")
                 }
                 size = product
             }

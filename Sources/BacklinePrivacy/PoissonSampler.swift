@@ -48,7 +48,9 @@ public struct PoissonSampler: Sendable {
 
     /// The indices in 0..<`memberCount` that take part in `round`, ascending.
     public func sample(memberCount: Int, round: UInt64) throws -> [Int] {
-        guard memberCount >= 0 else { throw PrivacyError.invalidParameter("member count", memberCount, expected: "≥ 0") }
+        guard memberCount >= 0 else {
+            throw PrivacyError.invalidParameter("member count", memberCount, expected: "≥ 0")
+        }
         return try (0..<memberCount).filter { try includes(member: UInt64($0), round: round) }
     }
 }

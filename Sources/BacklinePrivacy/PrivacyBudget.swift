@@ -20,7 +20,9 @@ public struct PrivacyBudget: Codable, Hashable, Sendable {
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        try self.init(epsilon: container.decode(Double.self, forKey: .epsilon), delta: container.decode(Double.self, forKey: .delta))
+        try self.init(
+            epsilon: container.decode(Double.self, forKey: .epsilon),
+            delta: container.decode(Double.self, forKey: .delta))
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -88,18 +88,22 @@ public struct PrivacyLedger: Sendable, Hashable {
         return try compute()
     }
 
-    private func prepare(_ kind: ReleaseKind, label: String, parameters: MechanismParameters) throws -> (Entry, RDPAccountant) {
+    private func prepare(_ kind: ReleaseKind, label: String, parameters: MechanismParameters) throws -> (
+        Entry, RDPAccountant
+    ) {
         guard kind.isWellFormed else {
             throw PrivacyError.invalidParameter("release kind", kind.identifier, expected: "1–64 of a–z, 0–9, _")
         }
         guard label.utf8.count <= Self.maximumLabelBytes else {
-            throw PrivacyError.invalidParameter("release label length", label.utf8.count, expected: "at most \(Self.maximumLabelBytes) bytes")
+            throw PrivacyError.invalidParameter(
+                "release label length", label.utf8.count, expected: "at most \(Self.maximumLabelBytes) bytes")
         }
         let next = try accountant.composing(parameters)
         let projected = try next.loss(delta: budget.delta).epsilon
         guard projected <= budget.epsilon else {
             throw PrivacyError.budgetExceeded(
-                promoter: promoter, current: spent.epsilon, projected: projected, budget: budget.epsilon, delta: budget.delta)
+                promoter: promoter, current: spent.epsilon, projected: projected, budget: budget.epsilon,
+                delta: budget.delta)
         }
         return (Entry(kind: kind, label: label, parameters: parameters, cumulativeEpsilon: projected), next)
     }
@@ -134,14 +138,17 @@ extension PrivacyLedger: Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let version = try container.decode(Int.self, forKey: .version)
         guard version == Self.version else { throw PrivacyError.invalidLedger("unsupported version \(version)") }
-        self.init(promoter: try container.decode(String.self, forKey: .promoter), budget: try container.decode(PrivacyBudget.self, forKey: .budget))
+        self.init(
+            promoter: try container.decode(String.self, forKey: .promoter),
+            budget: try container.decode(PrivacyBudget.self, forKey: .budget))
         for (index, entry) in try container.decode([Entry].self, forKey: .entries).enumerated() {
             do {
                 let next = try accountant.composing(entry.parameters)
                 let epsilon = try next.loss(delta: budget.delta).epsilon
                 guard abs(epsilon - entry.cumulativeEpsilon) <= 1e-9 * max(1, epsilon) else {
                     throw PrivacyError.invalidLedger(
-                        "entry \(index) records cumulative ε \(entry.cumulativeEpsilon) but its parameters give \(epsilon)")
+                        "entry \(index) records cumulative ε \(entry.cumulativeEpsilon) but its parameters give \(epsilon)"
+                    )
                 }
                 entries.append(entry)
                 accountant = next

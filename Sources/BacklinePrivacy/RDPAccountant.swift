@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// A Rényi-DP accountant: composes Poisson-subsampled Gaussian releases by adding their RDP at
@@ -25,7 +25,8 @@ public struct RDPAccountant: Hashable, Sendable {
 
     /// An accountant with nothing spent, tracking `orders` (each must be finite and > 1).
     public init(orders: [Double] = RDPAccountant.defaultOrders) {
-        precondition(!orders.isEmpty && orders.allSatisfy { $0.isFinite && $0 > 1 }, "RDP orders must be finite and > 1")
+        precondition(
+            !orders.isEmpty && orders.allSatisfy { $0.isFinite && $0 > 1 }, "RDP orders must be finite and > 1")
         self.orders = orders
         self.rdp = Array(repeating: 0, count: orders.count)
     }
@@ -92,11 +93,16 @@ public struct RDPAccountant: Hashable, Sendable {
             throw PrivacyError.invalidParameter("target ε", targetEpsilon, expected: "a finite number > 0")
         }
         func epsilon(_ sigma: Double) throws -> Double {
-            try loss(of: MechanismParameters(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps), delta: delta).epsilon
+            try loss(
+                of: MechanismParameters(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps), delta: delta
+            ).epsilon
         }
-        guard try epsilon(maximum) <= targetEpsilon else { throw PrivacyError.unreachableTarget(targetEpsilon, maximum: maximum) }
+        guard try epsilon(maximum) <= targetEpsilon else {
+            throw PrivacyError.unreachableTarget(targetEpsilon, maximum: maximum)
+        }
         if try epsilon(minimum) <= targetEpsilon { return minimum }
-        var low = log(minimum), high = log(maximum)  // ε(e^low) > target ≥ ε(e^high)
+        var low = log(minimum)
+        var high = log(maximum)  // ε(e^low) > target ≥ ε(e^high)
         while high - low > 1e-6 {
             let middle = (low + high) / 2
             if try epsilon(exp(middle)) <= targetEpsilon { high = middle } else { low = middle }

@@ -23,7 +23,9 @@ public struct ServerOptimizer: Hashable, Sendable {
         for (name, value) in [("β1", beta1), ("β2", beta2)] where !(value.isFinite && value >= 0 && value < 1) {
             throw PrivacyError.invalidParameter(name, value, expected: "a number in [0, 1)")
         }
-        guard tau.isFinite, tau > 0 else { throw PrivacyError.invalidParameter("τ", tau, expected: "a finite number > 0") }
+        guard tau.isFinite, tau > 0 else {
+            throw PrivacyError.invalidParameter("τ", tau, expected: "a finite number > 0")
+        }
         self.kind = kind
         self.learningRate = learningRate
         self.beta1 = beta1
@@ -36,11 +38,15 @@ public struct ServerOptimizer: Hashable, Sendable {
         try Self(kind: .sgd, learningRate: learningRate, beta1: 0, beta2: 0, tau: 1)
     }
     /// FedAdam.
-    public static func adam(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3) throws -> Self {
+    public static func adam(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3)
+        throws -> Self
+    {
         try Self(kind: .adam, learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
     }
     /// FedYogi.
-    public static func yogi(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3) throws -> Self {
+    public static func yogi(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3)
+        throws -> Self
+    {
         try Self(kind: .yogi, learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
     }
 
@@ -70,17 +76,24 @@ public struct ServerOptimizer: Hashable, Sendable {
         }
         let count = model.count
         var m = state.firstMoment.count == count ? state.firstMoment : [Float](repeating: 0, count: count)
-        var v = state.secondMoment.count == count ? state.secondMoment : [Float](repeating: Float(tau * tau), count: count)
-        let b1 = Float(beta1), b2 = Float(beta2), t = Float(tau), yogi = kind == .yogi
+        var v =
+            state.secondMoment.count == count ? state.secondMoment : [Float](repeating: Float(tau * tau), count: count)
+        let b1 = Float(beta1)
+        let b2 = Float(beta2)
+        let t = Float(tau)
+        let yogi = kind == .yogi
         model.withUnsafeMutableBufferPointer { x in
             m.withUnsafeMutableBufferPointer { mBuffer in
                 v.withUnsafeMutableBufferPointer { vBuffer in
                     delta.withUnsafeBufferPointer { d in
-                        let xs = CoordinateParallel.SendablePointer(value: x), ms = CoordinateParallel.SendablePointer(value: mBuffer)
-                        let vs = CoordinateParallel.SendablePointer(value: vBuffer), ds = CoordinateParallel.SendablePointer(value: d)
+                        let xs = CoordinateParallel.SendablePointer(value: x)
+                        let ms = CoordinateParallel.SendablePointer(value: mBuffer)
+                        let vs = CoordinateParallel.SendablePointer(value: vBuffer)
+                        let ds = CoordinateParallel.SendablePointer(value: d)
                         CoordinateParallel.forEachRange(count: count) { range in
                             for j in range {
-                                let g = ds.value[j], g2 = g * g
+                                let g = ds.value[j]
+                                let g2 = g * g
                                 ms.value[j] = b1 * ms.value[j] + (1 - b1) * g
                                 let previous = vs.value[j]
                                 if yogi {

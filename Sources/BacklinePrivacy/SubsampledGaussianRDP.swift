@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Rényi DP of one step of the Poisson-subsampled Gaussian mechanism.
@@ -39,9 +39,11 @@ public enum SubsampledGaussianRDP {
 
     private static func logAWhole(order alpha: Int, sigma: Double, q: Double) -> Double {
         var logA = -Double.infinity
-        let logQ = log(q), log1mQ = log1p(-q)
+        let logQ = log(q)
+        let log1mQ = log1p(-q)
         for k in 0...alpha {
-            let term = LogSpace.binomial(alpha, k) + Double(k) * logQ + Double(alpha - k) * log1mQ
+            let term =
+                LogSpace.binomial(alpha, k) + Double(k) * logQ + Double(alpha - k) * log1mQ
                 + Double(k * k - k) / (2 * sigma * sigma)
             logA = LogSpace.add(logA, term)
         }
@@ -49,9 +51,13 @@ public enum SubsampledGaussianRDP {
     }
 
     private static func logAFractional(order alpha: Double, sigma: Double, q: Double) -> Double {
-        var logA0 = -Double.infinity, logA1 = -Double.infinity
+        var logA0 = -Double.infinity
+        var logA1 = -Double.infinity
         let z0 = sigma * sigma * log(1 / q - 1) + 0.5
-        let logQ = log(q), log1mQ = log1p(-q), log2 = log(2.0), sqrt2Sigma = 2.0.squareRoot() * sigma
+        let logQ = log(q)
+        let log1mQ = log1p(-q)
+        let log2 = log(2.0)
+        let sqrt2Sigma = 2.0.squareRoot() * sigma
         // |C(α, i)| and its sign, updated term by term: C(α, i) = C(α, i−1) · (α − i + 1)/i.
         var logCoefficient = 0.0
         var coefficientPositive = true

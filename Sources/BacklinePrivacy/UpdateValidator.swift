@@ -14,12 +14,16 @@ public struct UpdateValidator: Sendable, Hashable {
 
     /// A validator for `round` and `shape`.
     /// - Throws: `invalid_parameter` for a non-positive or non-finite bound or cap.
-    public init(round: UInt64, shape: ParameterShape, maximumNorm: Double? = nil, maximumSampleCount: Double = 1_000_000, capsSampleCount: Bool = true) throws {
+    public init(
+        round: UInt64, shape: ParameterShape, maximumNorm: Double? = nil, maximumSampleCount: Double = 1_000_000,
+        capsSampleCount: Bool = true
+    ) throws {
         if let maximumNorm, !(maximumNorm.isFinite && maximumNorm > 0) {
             throw PrivacyError.invalidParameter("maximum update norm", maximumNorm, expected: "a finite number > 0")
         }
         guard maximumSampleCount.isFinite, maximumSampleCount > 0 else {
-            throw PrivacyError.invalidParameter("maximum sample count", maximumSampleCount, expected: "a finite number > 0")
+            throw PrivacyError.invalidParameter(
+                "maximum sample count", maximumSampleCount, expected: "a finite number > 0")
         }
         self.round = round
         self.shape = shape
@@ -33,26 +37,36 @@ public struct UpdateValidator: Sendable, Hashable {
         func reject(_ reason: UpdateRejection.Reason, _ detail: String) -> Result<ValidatedUpdate, UpdateRejection> {
             .failure(UpdateRejection(reason, node: update.node, detail: detail))
         }
-        guard update.round == round else { return reject(.round, "update is for round \(update.round), collecting round \(round)") }
+        guard update.round == round else {
+            return reject(.round, "update is for round \(update.round), collecting round \(round)")
+        }
         guard update.dtype == "f32" else { return reject(.dtype, "dtype '\(update.dtype.prefix(16))' is not f32") }
         guard update.shape == shape else { return reject(.shape, "tensor layout differs from the model's") }
         guard update.values.count == shape.count else {
             return reject(.shape, "\(update.values.count) values, the model has \(shape.count)")
         }
         // NaN first over the whole vector (it takes precedence over an earlier ±Inf), then ±Inf.
-        if let index = update.values.firstIndex(where: { $0.isNaN }) { return reject(.nan, "NaN at coordinate \(index)") }
+        if let index = update.values.firstIndex(where: { $0.isNaN }) {
+            return reject(.nan, "NaN at coordinate \(index)")
+        }
         if let index = update.values.firstIndex(where: { $0.isInfinite }) {
             return reject(.inf, "infinite value at coordinate \(index)")
         }
         let norm = VectorNorm.l2(update.values)
         guard norm.isFinite else { return reject(.inf, "L2 norm overflows") }
-        if let maximumNorm, norm > maximumNorm { return reject(.norm, "L2 norm \(norm) above the bound \(maximumNorm)") }
+        if let maximumNorm, norm > maximumNorm {
+            return reject(.norm, "L2 norm \(norm) above the bound \(maximumNorm)")
+        }
         let count = update.sampleCount
-        guard count.isFinite, count > 0 else { return reject(.count, "sample count \(count) is not a positive finite number") }
+        guard count.isFinite, count > 0 else {
+            return reject(.count, "sample count \(count) is not a positive finite number")
+        }
         if count > maximumSampleCount && !capsSampleCount {
             return reject(.count, "sample count \(count) above the cap \(maximumSampleCount)")
         }
         return .success(
-            ValidatedUpdate(node: update.node, values: update.values, weight: min(count, maximumSampleCount), norm: norm, privacy: update.privacy))
+            ValidatedUpdate(
+                node: update.node, values: update.values, weight: min(count, maximumSampleCount), norm: norm,
+                privacy: update.privacy))
     }
 }

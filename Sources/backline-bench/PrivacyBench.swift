@@ -13,7 +13,8 @@ func runPrivacyBench(_ reporter: BenchReporter) throws {
 /// ε for every row of the reference vectors: ratio to dp_accounting's RDP value (goal ≤ 1.01) and
 /// to the tight PLD value (must be ≥ 1).
 private func benchAccountant(_ reporter: BenchReporter) throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent("Tests/Vectors/privacy/dp_vectors.tsv").path
     let text = try String(contentsOfFile: path, encoding: .utf8)
     var worst = 0.0
@@ -25,14 +26,22 @@ private func benchAccountant(_ reporter: BenchReporter) throws {
             let parameters = MechanismParameters(noiseMultiplier: f[0], samplingRate: f[1], steps: Int(f[2]))
             let epsilon = try RDPAccountant.loss(of: parameters, delta: f[3]).epsilon
             let label = "σ=\(f[0]),q=\(f[1]),steps=\(Int(f[2])),δ=\(f[3])"
-            reporter.emit("epsilon_rdp[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 RdpAccountant", peerValue: f[4], goal: "<= 1.01")
-            reporter.emit("epsilon_vs_pld[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD (tight)", peerValue: f[5], goal: ">= 1")
+            reporter.emit(
+                "epsilon_rdp[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 RdpAccountant", peerValue: f[4],
+                goal: "<= 1.01")
+            reporter.emit(
+                "epsilon_vs_pld[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD (tight)",
+                peerValue: f[5], goal: ">= 1")
             worst = max(worst, epsilon / f[4])
             rows += 1
         }
     }
-    let abadi = try RDPAccountant.loss(of: MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000), delta: 1e-5).epsilon
-    reporter.emit("epsilon_abadi_q0.01_sigma4_10000steps", abadi, "epsilon", peer: "Abadi et al. 2016 (RDP)", peerValue: 1.035, goal: "<= 1.01")
+    let abadi = try RDPAccountant.loss(
+        of: MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000), delta: 1e-5
+    ).epsilon
+    reporter.emit(
+        "epsilon_abadi_q0.01_sigma4_10000steps", abadi, "epsilon", peer: "Abadi et al. 2016 (RDP)", peerValue: 1.035,
+        goal: "<= 1.01")
     reporter.emit("accountant_rows", Double(rows), "rows")
     reporter.emit("accountant_worst_ratio_to_eps_rdp", worst, "ratio", goal: "<= 1.01")
     reporter.emit("accountant_seconds_per_row", seconds / Double(max(rows, 1)), "s")
@@ -43,7 +52,8 @@ private func benchAccountant(_ reporter: BenchReporter) throws {
 /// mechanism uses (z = 1.1, C = 1), and one full noised release of that size.
 private func benchNoise(_ reporter: BenchReporter) throws {
     let count = 1_128_448
-    let mechanism = try GaussianSumMechanism(shape: .flat(count), clipNorm: 1, noiseMultiplier: 1.1, count: .noised(multiplier: 10))
+    let mechanism = try GaussianSumMechanism(
+        shape: .flat(count), clipNorm: 1, noiseMultiplier: 1.1, count: .noised(multiplier: 10))
     var source = SecureNoiseSource()
     let draws = 2_000_000
     var sink: Int64 = 0
@@ -65,7 +75,8 @@ private func benchNoise(_ reporter: BenchReporter) throws {
 
 /// 100 validated updates of 1 128 448 parameters, aggregated by FedAvg, median and trimmed mean.
 private func benchAggregation(_ reporter: BenchReporter) throws {
-    let count = 1_128_448, nodes = 100
+    let count = 1_128_448
+    let nodes = 100
     let shape = try ParameterShape.flat(count)
     reporter.progress("generating \(nodes) updates of \(count) parameters")
     let rows: [[Float]] = (0..<nodes).map { node in
@@ -76,7 +87,10 @@ private func benchAggregation(_ reporter: BenchReporter) throws {
     var updates: [ValidatedUpdate] = []
     let validationSeconds = try measureSeconds {
         for (node, row) in rows.enumerated() {
-            updates.append(try validator.validate(ModelUpdate(node: "p\(node)", round: 1, shape: shape, values: row, sampleCount: 50)).get())
+            updates.append(
+                try validator.validate(
+                    ModelUpdate(node: "p\(node)", round: 1, shape: shape, values: row, sampleCount: 50)
+                ).get())
         }
     }
     reporter.emit("validate_100_updates_1.1M_params", validationSeconds, "s")

@@ -23,7 +23,8 @@ struct DPVector: Sendable, CustomStringConvertible {
         guard let text = try? String(contentsOf: url, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").dropFirst().compactMap { line in
             let fields = line.split(separator: "\t").map(String.init)
-            guard fields.count == 6, let sigma = Double(fields[0]), let q = Double(fields[1]), let steps = Int(fields[2]),
+            guard fields.count == 6, let sigma = Double(fields[0]), let q = Double(fields[1]),
+                let steps = Int(fields[2]),
                 let delta = Double(fields[3]), let rdp = Double(fields[4]), let pld = Double(fields[5])
             else { return nil }
             return DPVector(sigma: sigma, samplingRate: q, steps: steps, delta: delta, epsilonRDP: rdp, epsilonPLD: pld)

@@ -1,7 +1,8 @@
 import BacklineCore
-@testable import BacklinePrivacy
 import Foundation
 import Testing
+
+@testable import BacklinePrivacy
 
 @Suite struct DiscreteGaussianSamplerTests {
     @Test func smallVarianceMatchesTheExactProbabilities() throws {
@@ -32,7 +33,8 @@ import Testing
     @Test func productionSourceProducesDistinctNoise() throws {
         // libsodium's CSPRNG: two sequences of 64 draws are never equal (probability ~0 otherwise).
         let sampler = try DiscreteGaussianSampler(variance: 1 << 40)
-        var first = SecureNoiseSource(), second = SecureNoiseSource()
+        var first = SecureNoiseSource()
+        var second = SecureNoiseSource()
         let a = (0..<64).map { _ in sampler.sample(using: &first) }
         let b = (0..<64).map { _ in sampler.sample(using: &second) }
         #expect(a != b)
@@ -41,32 +43,44 @@ import Testing
 
     @Test(arguments: [UInt64(0), DiscreteGaussianSampler.maximumVariance + 1])
     func outOfRangeVarianceIsRefused(_ variance: UInt64) {
-        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) { try DiscreteGaussianSampler(variance: variance) }
+        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) {
+            try DiscreteGaussianSampler(variance: variance)
+        }
     }
 }
 
 /// The sampler's building blocks, reached through `@testable`.
 @Suite struct ExactBernoulliTests {
-    @Test(arguments: [(UInt128(1), UInt128(3)), (UInt128(1) << 100, UInt128(3) << 100 + 1), (UInt128(7), UInt128(1_000))])
+    @Test(arguments: [
+        (UInt128(1), UInt128(3)), (UInt128(1) << 100, UInt128(3) << 100 + 1), (UInt128(7), UInt128(1_000)),
+    ])
     func bernoulliFrequencyMatchesTheFraction(_ fraction: (UInt128, UInt128)) {
         var source = SeededNoiseSource(seed: 99)
         var bits = RandomBits()
         let n = 200_000
         var hits = 0
-        for _ in 0..<n where DiscreteGaussianSampler.bernoulli(numerator: fraction.0, denominator: fraction.1, using: &source, &bits) {
+        for _ in 0..<n
+        where DiscreteGaussianSampler.bernoulli(numerator: fraction.0, denominator: fraction.1, using: &source, &bits) {
             hits += 1
         }
         let p = Double(fraction.0) / Double(fraction.1)
-        #expect(abs(Double(hits) / Double(n) - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot(), "p = \(p), got \(Double(hits) / Double(n))")
+        #expect(
+            abs(Double(hits) / Double(n) - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot(),
+            "p = \(p), got \(Double(hits) / Double(n))")
     }
 
     @Test func bernoulliOfExponentialMatchesExp() {
         var source = SeededNoiseSource(seed: 98)
         var bits = RandomBits()
         let n = 100_000
-        for (numerator, denominator) in [(UInt128(1), UInt128(1)), (UInt128(5), UInt128(2)), (UInt128(1) << 90, UInt128(3) << 89)] {
+        for (numerator, denominator) in [
+            (UInt128(1), UInt128(1)), (UInt128(5), UInt128(2)), (UInt128(1) << 90, UInt128(3) << 89),
+        ] {
             var hits = 0
-            for _ in 0..<n where DiscreteGaussianSampler.bernoulliExp(numerator: numerator, denominator: denominator, using: &source, &bits) {
+            for _ in 0..<n
+            where DiscreteGaussianSampler.bernoulliExp(
+                numerator: numerator, denominator: denominator, using: &source, &bits)
+            {
                 hits += 1
             }
             let p = exp(-Double(numerator) / Double(denominator))

@@ -7,7 +7,8 @@ import Testing
     /// mean has std 0.055 within 1 % and mean 0 within 4σ/√N; the noise is added after clipping
     /// (every member's contribution has norm ~3e30 and is clipped, yet the noise keeps its size).
     @Test func noiseOnTheMeanHasTheCalibratedSizeAndComesAfterClipping() throws {
-        let d = 100_000, members = 20
+        let d = 100_000
+        let members = 20
         let mechanism = try GaussianSumMechanism(
             shape: .flat(d), clipNorm: 1, noiseMultiplier: 1.1, count: .publicValue(Double(members)))
         var source = SeededNoiseSource(seed: 68)
@@ -36,7 +37,8 @@ import Testing
     @Test func allZeroContributionsAreAccepted() throws {
         let mechanism = try GaussianSumMechanism(shape: .flat(1000), clipNorm: 1, noiseMultiplier: 0.5)
         var source = SeededNoiseSource(seed: 61)
-        let release = try mechanism.release(Array(repeating: [Float](repeating: 0, count: 1000), count: 3), using: &source)
+        let release = try mechanism.release(
+            Array(repeating: [Float](repeating: 0, count: 1000), count: 3), using: &source)
         #expect(release.values.count == 1000)
         let allFinite = release.values.allSatisfy { $0.isFinite }
         #expect(allFinite)
@@ -58,11 +60,13 @@ import Testing
     }
 
     @Test func noisedCountIsChargedJointly() throws {
-        let mechanism = try GaussianSumMechanism(shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .noised(multiplier: 1))
+        let mechanism = try GaussianSumMechanism(
+            shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .noised(multiplier: 1))
         let parameters = mechanism.accountedParameters(samplingRate: 0.5)
         #expect(abs(parameters.noiseMultiplier - 1 / 2.0.squareRoot()) < 1e-12)
         #expect(parameters.sensitivity == 2 && parameters.samplingRate == 0.5)
-        let publicCount = try GaussianSumMechanism(shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .publicValue(10))
+        let publicCount = try GaussianSumMechanism(
+            shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .publicValue(10))
         #expect(publicCount.accountedParameters().noiseMultiplier == 1)
     }
 

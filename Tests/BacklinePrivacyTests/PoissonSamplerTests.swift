@@ -17,12 +17,17 @@ import Testing
         #expect(abs(first.count - 2000) < 5 * 43, "sampled \(first.count)")
         #expect(try PoissonSampler(rate: 0.1, seed: seed).sample(memberCount: 20_000, round: 7) == first)
         #expect(try sampler.sample(memberCount: 20_000, round: 8) != first)
-        let other = try PoissonSampler(rate: 0.1, seed: SecureRandom.secureBytes(32)).sample(memberCount: 20_000, round: 7)
+        let other = try PoissonSampler(rate: 0.1, seed: SecureRandom.secureBytes(32)).sample(
+            memberCount: 20_000, round: 7)
         #expect(other != first)
     }
 
     @Test func badRateOrSeedIsRefused() throws {
-        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) { try PoissonSampler(rate: 0, seed: SecureRandom.secureBytes(32)) }
-        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) { try PoissonSampler(rate: 0.5, seed: SecureRandom.secureBytes(16)) }
+        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) {
+            try PoissonSampler(rate: 0, seed: SecureRandom.secureBytes(32))
+        }
+        #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) {
+            try PoissonSampler(rate: 0.5, seed: SecureRandom.secureBytes(16))
+        }
     }
 }

@@ -31,7 +31,8 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
             let before = ledger
             var computed = false
             do {
-                try ledger.spend(.trainingRound, label: "round \(charged)", parameters: round, persistence: persistence) { computed = true }
+                try ledger.spend(.trainingRound, label: "round \(charged)", parameters: round, persistence: persistence)
+                { computed = true }
                 charged += 1
                 #expect(computed)
             } catch let error as PrivacyError {
@@ -56,7 +57,8 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
     @Test func restoredLedgerGivesTheSameEpsilon() throws {
         var ledger = try ledger(epsilon: 10)
         try ledger.charge(.trainingRound, label: "round 1", parameters: round)
-        try ledger.charge(.analyticsQuery, label: "histogram", parameters: MechanismParameters(noiseMultiplier: 5, sensitivity: 3))
+        try ledger.charge(
+            .analyticsQuery, label: "histogram", parameters: MechanismParameters(noiseMultiplier: 5, sensitivity: 3))
         try ledger.charge(.trainingRound, label: "round 2", parameters: round)
         let restored = try PrivacyLedger.decode(ledger.encoded())
         #expect(restored.spent == ledger.spent)
@@ -74,7 +76,9 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
         persistence.failing = true
         var computed = false
         #expect(throws: PrivacyError(code: .persistenceFailed, reason: "")) {
-            try ledger.spend(.trainingRound, label: "r", parameters: round, persistence: persistence) { computed = true }
+            try ledger.spend(.trainingRound, label: "r", parameters: round, persistence: persistence) {
+                computed = true
+            }
         }
         #expect(!computed && ledger == before)
     }

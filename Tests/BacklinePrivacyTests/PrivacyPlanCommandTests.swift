@@ -22,7 +22,9 @@ import Testing
     }
 
     @Test func printsTheSigmaATargetNeeds() throws {
-        let (result, plan) = try plan(["--q", "0.01", "--target-epsilon", "1.035", "--rounds", "10000", "--delta", "1e-5"])
+        let (result, plan) = try plan([
+            "--q", "0.01", "--target-epsilon", "1.035", "--rounds", "10000", "--delta", "1e-5",
+        ])
         #expect(result.status == 0, "\(result.standardError)")
         let found = try #require(plan)
         #expect(abs(found.sigma - 4) < 0.02 && found.epsilon <= 1.035 && found.target_epsilon == 1.035)

@@ -9,12 +9,18 @@ import Testing
 
     @Test(arguments: DPVector.all)
     func epsilonMatchesDPAccountingAndStaysAbovePLD(_ vector: DPVector) throws {
-        let parameters = MechanismParameters(noiseMultiplier: vector.sigma, samplingRate: vector.samplingRate, steps: vector.steps)
+        let parameters = MechanismParameters(
+            noiseMultiplier: vector.sigma, samplingRate: vector.samplingRate, steps: vector.steps)
         let epsilon = try RDPAccountant.loss(of: parameters, delta: vector.delta).epsilon
-        #expect(epsilon >= vector.epsilonPLD, "ε \(epsilon) below the tight PLD value \(vector.epsilonPLD) for \(vector)")
-        #expect(epsilon <= vector.epsilonRDP * 1.01, "ε \(epsilon) more than 1 % above dp_accounting's \(vector.epsilonRDP) for \(vector)")
+        #expect(
+            epsilon >= vector.epsilonPLD, "ε \(epsilon) below the tight PLD value \(vector.epsilonPLD) for \(vector)")
+        #expect(
+            epsilon <= vector.epsilonRDP * 1.01,
+            "ε \(epsilon) more than 1 % above dp_accounting's \(vector.epsilonRDP) for \(vector)")
         if !vector.mayBeBelowReference {
-            #expect(epsilon >= vector.epsilonRDP * 0.99, "ε \(epsilon) more than 1 % below dp_accounting's \(vector.epsilonRDP) for \(vector)")
+            #expect(
+                epsilon >= vector.epsilonRDP * 0.99,
+                "ε \(epsilon) more than 1 % below dp_accounting's \(vector.epsilonRDP) for \(vector)")
         }
     }
 
@@ -28,7 +34,8 @@ import Testing
     @Test func composingRoundsEqualsOneRecordWithAllSteps() throws {
         var stepwise = RDPAccountant()
         for _ in 0..<10 { try stepwise.compose(MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05)) }
-        let together = try RDPAccountant().composing(MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10))
+        let together = try RDPAccountant().composing(
+            MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10))
         for (a, b) in zip(stepwise.rdp, together.rdp) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
         #expect(abs(try stepwise.loss(delta: 1e-5).epsilon - together.loss(delta: 1e-5).epsilon) < 1e-9)
     }
@@ -39,7 +46,8 @@ import Testing
             let below = SubsampledGaussianRDP.rdp(order: alpha.rounded(.down), noiseMultiplier: 1.3, samplingRate: 0.02)
             let value = SubsampledGaussianRDP.rdp(order: alpha, noiseMultiplier: 1.3, samplingRate: 0.02)
             let above = SubsampledGaussianRDP.rdp(order: alpha.rounded(.up), noiseMultiplier: 1.3, samplingRate: 0.02)
-            #expect(below <= value * (1 + 1e-9) && value <= above * (1 + 1e-9), "α=\(alpha): \(below) \(value) \(above)")
+            #expect(
+                below <= value * (1 + 1e-9) && value <= above * (1 + 1e-9), "α=\(alpha): \(below) \(value) \(above)")
         }
     }
 
@@ -48,9 +56,11 @@ import Testing
     }
 
     @Test func noiseMultiplierForTargetReachesIt() throws {
-        let sigma = try RDPAccountant.noiseMultiplier(targetEpsilon: 1.035, delta: 1e-5, samplingRate: 0.01, steps: 10_000)
+        let sigma = try RDPAccountant.noiseMultiplier(
+            targetEpsilon: 1.035, delta: 1e-5, samplingRate: 0.01, steps: 10_000)
         #expect(abs(sigma - 4) < 0.02, "got σ = \(sigma)")
-        let reached = try RDPAccountant.loss(of: MechanismParameters(noiseMultiplier: sigma, samplingRate: 0.01, steps: 10_000), delta: 1e-5)
+        let reached = try RDPAccountant.loss(
+            of: MechanismParameters(noiseMultiplier: sigma, samplingRate: 0.01, steps: 10_000), delta: 1e-5)
         #expect(reached.epsilon <= 1.035)
         let slightlyLess = try RDPAccountant.loss(
             of: MechanismParameters(noiseMultiplier: sigma * 0.999, samplingRate: 0.01, steps: 10_000), delta: 1e-5)
@@ -78,7 +88,8 @@ import Testing
 
     @Test func unreachableTargetIsReported() {
         #expect(throws: PrivacyError(code: .unreachableTarget, reason: "")) {
-            try RDPAccountant.noiseMultiplier(targetEpsilon: 1e-9, delta: 1e-5, samplingRate: 1, steps: 1000, maximum: 10)
+            try RDPAccountant.noiseMultiplier(
+                targetEpsilon: 1e-9, delta: 1e-5, samplingRate: 1, steps: 1000, maximum: 10)
         }
     }
 }
