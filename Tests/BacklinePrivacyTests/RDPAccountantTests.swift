@@ -1,5 +1,6 @@
 import BacklineCore
 import BacklinePrivacy
+import Foundation
 import Testing
 
 @Suite struct RDPAccountantTests {
@@ -91,5 +92,39 @@ import Testing
             try RDPAccountant.noiseMultiplier(
                 targetEpsilon: 1e-9, delta: 1e-5, samplingRate: 1, steps: 1000, maximum: 10)
         }
+    }
+}
+
+/// The subsampled Gaussian's RDP checked against direct numerical integration of its definition,
+/// independent of the series the accountant sums.
+@Suite struct SubsampledGaussianRDPIntegrationTests {
+    /// log A_α = log ∫ μ0(z) (1 − q + q·e^((2z − 1)/(2σ²)))^α dz, trapezoid rule in log space.
+    private func integratedRDP(order alpha: Double, sigma: Double, q: Double) -> Double {
+        let low = -40 * sigma - 5, high = 40 * sigma + 5 + 2 * alpha * sigma * sigma
+        let steps = 200_000
+        let h = (high - low) / Double(steps)
+        var logTerms = [Double]()
+        logTerms.reserveCapacity(steps + 1)
+        for i in 0...steps {
+            let z = low + Double(i) * h
+            let logDensity = -z * z / (2 * sigma * sigma) - log(sigma * (2 * Double.pi).squareRoot())
+            let t = (2 * z - 1) / (2 * sigma * sigma)
+            let logRatio = t > 0 ? t + log(q + (1 - q) * exp(-t)) : log1p(q * expm1(t))
+            logTerms.append(logDensity + alpha * logRatio + (i == 0 || i == steps ? log(0.5) : 0))
+        }
+        let largest = logTerms.max()!
+        let logA = largest + log(logTerms.reduce(0) { $0 + exp($1 - largest) } * h)
+        return logA / (alpha - 1)
+    }
+
+    @Test(arguments: [
+        (1.5, 0.8, 0.1), (1.7, 0.8, 0.1), (2.4, 0.8, 0.1), (3.0, 0.8, 0.1), (7.3, 1.5, 0.1), (20.5, 1.5, 0.01),
+        (54.0, 4.0, 0.01), (2.0, 0.5, 0.3),
+    ])
+    func seriesMatchesIntegral(_ point: (Double, Double, Double)) {
+        let (alpha, sigma, q) = point
+        let series = SubsampledGaussianRDP.rdp(order: alpha, noiseMultiplier: sigma, samplingRate: q)
+        let integral = integratedRDP(order: alpha, sigma: sigma, q: q)
+        #expect(abs(series - integral) <= 1e-6 * max(integral, 1e-6), "α=\(alpha) σ=\(sigma) q=\(q): \(series) vs \(integral)")
     }
 }
