@@ -1,5 +1,9 @@
 import Dispatch
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Splits work over coordinates across threads (Dispatch's `concurrentPerform`), and gives stable
 /// buffer pointers to many arrays at once.
 enum CoordinateParallel {
@@ -53,7 +57,3 @@ private enum System {
         #endif
     }()
 }
-
-#if canImport(Glibc)
-    import Glibc
-#endif

@@ -42,6 +42,13 @@ public struct GaussianSumAccumulator: Sendable {
         try contribution.withUnsafeBufferPointer { try add($0) }
     }
 
+    /// Noises the sum and the count with libsodium's CSPRNG (``SecureNoiseSource``), the production
+    /// path; see ``release(using:)`` to inject a source.
+    public mutating func release() -> NoisedRelease {
+        var source = SecureNoiseSource()
+        return release(using: &source)
+    }
+
     /// Noises the sum and the count and returns the release; the accumulated sum is wiped.
     public mutating func release(using source: inout some NoiseRandomSource) -> NoisedRelease {
         let granularity = mechanism.noise.granularity

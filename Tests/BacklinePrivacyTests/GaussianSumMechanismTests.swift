@@ -78,3 +78,19 @@ import Testing
         }
     }
 }
+
+@Suite struct GaussianSumProductionPathTests {
+    /// The default release draws from libsodium: two releases of the same data differ.
+    @Test func defaultReleaseUsesFreshCSPRNGNoise() throws {
+        let mechanism = try GaussianSumMechanism(shape: .flat(64), clipNorm: 1, noiseMultiplier: 1, count: .publicValue(3))
+        var first = mechanism.makeAccumulator(), second = mechanism.makeAccumulator()
+        for _ in 0..<3 {
+            try first.add([Float](repeating: 0.1, count: 64))
+            try second.add([Float](repeating: 0.1, count: 64))
+        }
+        let a = first.release(), b = second.release()
+        #expect(a.values != b.values)
+        #expect(a.count == 3 && !a.countIsNoised)
+        #expect(first.contributionCount == 0)
+    }
+}
