@@ -6,6 +6,7 @@ import Foundation
 /// scale, and noise throughput from the production CSPRNG.
 func runPrivacyBench(_ reporter: BenchReporter) throws {
     try benchAccountant(reporter)
+    try benchPLDAccountant(reporter)
     try benchNoise(reporter)
     try benchAggregation(reporter)
 }
@@ -13,29 +14,23 @@ func runPrivacyBench(_ reporter: BenchReporter) throws {
 /// ε for every row of the reference vectors: ratio to dp_accounting's RDP value (goal ≤ 1.01) and
 /// to the tight PLD value (must be ≥ 1).
 private func benchAccountant(_ reporter: BenchReporter) throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent("Tests/Vectors/privacy/dp_vectors.tsv").path
-    let text = try String(contentsOfFile: path, encoding: .utf8)
+    let vectors = try referenceVectors()
     var worst = 0.0
-    var rows = 0
     let seconds = try measureSeconds {
-        for line in text.split(separator: "\n").dropFirst() {
-            let f = line.split(separator: "\t").compactMap { Double($0) }
-            guard f.count == 6 else { continue }
-            let parameters = MechanismParameters(noiseMultiplier: f[0], samplingRate: f[1], steps: Int(f[2]))
-            let epsilon = try RDPAccountant.loss(of: parameters, delta: f[3]).epsilon
-            let label = "σ=\(f[0]),q=\(f[1]),steps=\(Int(f[2])),δ=\(f[3])"
+        for vector in vectors {
+            let parameters = MechanismParameters(
+                noiseMultiplier: vector.sigma, samplingRate: vector.q, steps: vector.steps)
+            let epsilon = try RDPAccountant.loss(of: parameters, delta: vector.delta).epsilon
             reporter.emit(
-                "epsilon_rdp[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 RdpAccountant", peerValue: f[4],
-                goal: "<= 1.01")
+                "epsilon_rdp[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 RdpAccountant",
+                peerValue: vector.rdp, goal: "<= 1.01")
             reporter.emit(
-                "epsilon_vs_pld[\(label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD (tight)",
-                peerValue: f[5], goal: ">= 1")
-            worst = max(worst, epsilon / f[4])
-            rows += 1
+                "epsilon_vs_pld[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD (tight)",
+                peerValue: vector.pld, goal: ">= 1")
+            worst = max(worst, epsilon / vector.rdp)
         }
     }
+    let rows = vectors.count
     let abadi = try RDPAccountant.loss(
         of: MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000), delta: 1e-5
     ).epsilon
@@ -46,6 +41,53 @@ private func benchAccountant(_ reporter: BenchReporter) throws {
     reporter.emit("accountant_worst_ratio_to_eps_rdp", worst, "ratio", goal: "<= 1.01")
     reporter.emit("accountant_seconds_per_row", seconds / Double(max(rows, 1)), "s")
     reporter.progress("accountant: \(rows) rows, worst ratio \(worst)")
+}
+
+/// Our PLD accountant against dp_accounting's PLD values: ratio goal ≤ 1.01, never below 1.
+private func benchPLDAccountant(_ reporter: BenchReporter) throws {
+    var worst = 0.0
+    var lowest = Double.infinity
+    var slowest = 0.0
+    for vector in try referenceVectors() {
+        let parameters = MechanismParameters(noiseMultiplier: vector.sigma, samplingRate: vector.q, steps: vector.steps)
+        var epsilon = 0.0
+        let seconds = try measureSeconds { epsilon = try PLDAccountant.epsilon(of: parameters, delta: vector.delta) }
+        reporter.emit(
+            "epsilon_pld[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD", peerValue: vector.pld,
+            goal: "<= 1.01")
+        worst = max(worst, epsilon / vector.pld)
+        lowest = min(lowest, epsilon / vector.pld)
+        slowest = max(slowest, seconds)
+        reporter.progress("PLD \(vector.label): \(epsilon) vs \(vector.pld) in \(seconds) s")
+    }
+    let abadi = MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000)
+    let abadiSeconds = try measureSeconds {
+        let epsilon = try PLDAccountant.epsilon(of: abadi, delta: 1e-5)
+        reporter.emit(
+            "epsilon_pld_abadi_q0.01_sigma4_10000steps", epsilon, "epsilon",
+            peer: "Abadi et al. setting, dp_accounting PLD",
+            peerValue: 0.947, goal: "<= 1.01")
+    }
+    reporter.emit("pld_abadi_seconds", abadiSeconds, "s")
+    reporter.emit("pld_worst_ratio_to_eps_pld", worst, "ratio", goal: "<= 1.01")
+    reporter.emit("pld_lowest_ratio_to_eps_pld", lowest, "ratio", goal: ">= 1")
+    reporter.emit("pld_slowest_row", slowest, "s")
+}
+
+/// One row of Tests/Vectors/privacy/dp_vectors.tsv.
+private struct ReferenceVector {
+    let sigma: Double, q: Double, steps: Int, delta: Double, rdp: Double, pld: Double
+    var label: String { "σ=\(sigma),q=\(q),steps=\(steps),δ=\(delta)" }
+}
+
+private func referenceVectors() throws -> [ReferenceVector] {
+    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Tests/Vectors/privacy/dp_vectors.tsv").path
+    return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").dropFirst().compactMap { line in
+        let f = line.split(separator: "\t").compactMap { Double($0) }
+        guard f.count == 6 else { return nil }
+        return ReferenceVector(sigma: f[0], q: f[1], steps: Int(f[2]), delta: f[3], rdp: f[4], pld: f[5])
+    }
 }
 
 /// Exact discrete Gaussian samples per second from libsodium, at the lattice the 1.1 M-parameter
