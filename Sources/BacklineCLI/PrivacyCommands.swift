@@ -19,6 +19,7 @@ struct PrivacyPlanCommand: Command {
             .value("target-epsilon", "E", "Instead of --sigma: find the smallest σ that keeps ε ≤ E"),
             .value("rounds", "R", "Number of rounds (compositions)"),
             .value("delta", "D", "δ, in (0, 1)"),
+            .flag("pld", "Also print ε from the (tighter) privacy-loss-distribution accountant"),
         ]
     }
     var discussion: String {
@@ -40,6 +41,7 @@ struct PrivacyPlanCommand: Command {
         let epsilon: Double
         let order: Double?
         let target_epsilon: Double?
+        let epsilon_pld: Double?
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
@@ -58,14 +60,16 @@ struct PrivacyPlanCommand: Command {
             sigma = try RDPAccountant.noiseMultiplier(
                 targetEpsilon: target, delta: delta, samplingRate: q, steps: rounds)
         }
-        let loss = try RDPAccountant.loss(
-            of: MechanismParameters(noiseMultiplier: sigma, samplingRate: q, steps: rounds), delta: delta)
+        let parameters = MechanismParameters(noiseMultiplier: sigma, samplingRate: q, steps: rounds)
+        let loss = try RDPAccountant.loss(of: parameters, delta: delta)
+        let pld = try arguments.flag("pld") ? PLDAccountant.epsilon(of: parameters, delta: delta) : nil
         let plan = Plan(
             q: q, sigma: sigma, rounds: rounds, delta: delta, epsilon: loss.epsilon, order: loss.order,
-            target_epsilon: target)
+            target_epsilon: target, epsilon_pld: pld)
         try context.report(plan) {
             let order = loss.order.map { String(format: "%g", $0) } ?? "-"
-            let summary = "q = \(q), \(rounds) rounds, δ = \(delta); best RDP order \(order)"
+            var summary = "q = \(q), \(rounds) rounds, δ = \(delta); best RDP order \(order)"
+            if let pld { summary += String(format: "; PLD accountant ε = %.4f", pld) }
             if let target {
                 return String(format: "σ = %.4f keeps ε = %.4f ≤ %g (", sigma, loss.epsilon, target) + summary + ")"
             }

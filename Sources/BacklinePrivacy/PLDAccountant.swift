@@ -22,9 +22,11 @@ public enum PLDAccountant {
             var single = PrivacyLossDistribution.subsampledGaussian(
                 sigma: checked.noiseMultiplier, samplingRate: checked.samplingRate, removal: removal, interval: interval
             )
-            // The composed grid grows with the single-step width and about 4√steps; coarsen the
-            // grid (still pessimistic, just less tight) if it would not fit.
-            let predicted = Double(single.masses.count) * max(1, 4 * Double(checked.steps).squareRoot())
+            // The composed support spans about the single step's plus ±8 standard deviations of
+            // the summed loss; coarsen the grid (still pessimistic, only looser) if that would not fit.
+            let predicted =
+                Double(single.masses.count) + 16 * Double(checked.steps).squareRoot() * single.standardDeviation
+                / interval
             if predicted > Double(maximumGridPoints) {
                 single = PrivacyLossDistribution.subsampledGaussian(
                     sigma: checked.noiseMultiplier, samplingRate: checked.samplingRate, removal: removal,

@@ -94,6 +94,20 @@ struct PrivacyLossDistribution {
         infinityMass = min(1, infinityMass + upperTail)
     }
 
+    /// The standard deviation of the finite part of the loss.
+    var standardDeviation: Double {
+        let total = masses.reduce(0, +)
+        guard total > 0 else { return 0 }
+        var mean = 0.0
+        for (offset, mass) in masses.enumerated() { mean += Double(offset) * mass }
+        mean /= total
+        var variance = 0.0
+        for (offset, mass) in masses.enumerated() {
+            variance += (Double(offset) - mean) * (Double(offset) - mean) * mass
+        }
+        return (variance / total).squareRoot() * interval
+    }
+
     /// The distribution of the summed losses of two independent runs.
     func composed(with other: Self) -> Self {
         var result = Self(

@@ -1,4 +1,5 @@
 import BacklinePrivacy
+import Foundation
 import Testing
 
 @Suite struct PLDAccountantTests {
@@ -25,5 +26,35 @@ import Testing
         #expect(throws: PrivacyError.self) {
             try PLDAccountant.epsilon(of: MechanismParameters(noiseMultiplier: 1), delta: 0)
         }
+    }
+}
+
+/// Without subsampling, T runs of the Gaussian mechanism with multiplier σ are one Gaussian
+/// mechanism with μ = √T/σ, whose exact δ(ε) = Φ(−ε/μ + μ/2) − e^ε Φ(−ε/μ − μ/2) (Balle & Wang
+/// 2018): the PLD accountant must land just above the exact ε, never below.
+@Suite struct PLDAccountantExactGaussianTests {
+    private func exactEpsilon(sigma: Double, steps: Int, delta: Double) -> Double {
+        let mu = Double(steps).squareRoot() / sigma
+        func phi(_ x: Double) -> Double { 0.5 * erfc(-x / 2.0.squareRoot()) }
+        func deltaAt(_ epsilon: Double) -> Double {
+            phi(-epsilon / mu + mu / 2) - exp(epsilon) * phi(-epsilon / mu - mu / 2)
+        }
+        var low = 0.0
+        var high = 100.0
+        for _ in 0..<200 {
+            let middle = (low + high) / 2
+            if deltaAt(middle) > delta { low = middle } else { high = middle }
+        }
+        return high
+    }
+
+    @Test(arguments: [(0.8, 1, 1e-5), (1.5, 10, 1e-6), (4.0, 10, 1e-5), (2.0, 3, 1e-3)])
+    func epsilonIsJustAboveTheExactValue(_ plan: (Double, Int, Double)) throws {
+        let (sigma, steps, delta) = plan
+        let exact = exactEpsilon(sigma: sigma, steps: steps, delta: delta)
+        let ours = try PLDAccountant.epsilon(
+            of: MechanismParameters(noiseMultiplier: sigma, steps: steps), delta: delta)
+        #expect(ours >= exact, "σ=\(sigma) T=\(steps): \(ours) below the exact \(exact)")
+        #expect(ours <= exact * 1.002, "σ=\(sigma) T=\(steps): \(ours) vs exact \(exact)")
     }
 }

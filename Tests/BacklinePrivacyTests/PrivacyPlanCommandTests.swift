@@ -43,3 +43,13 @@ import Testing
         #expect(result.standardError.contains("usage:"))
     }
 }
+
+@Suite struct PrivacyPlanPLDTests {
+    @Test func pldFlagAddsTheTighterEpsilon() throws {
+        let result = try BuiltBinary.run([
+            "privacy", "plan", "--q", "1", "--sigma", "4", "--rounds", "1", "--delta", "1e-5", "--pld",
+        ])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("PLD accountant ε = 0.92"), "\(result.standardOutput)")
+    }
+}
