@@ -142,6 +142,9 @@ extension PrivacyLedger: Codable {
             promoter: try container.decode(String.self, forKey: .promoter),
             budget: try container.decode(PrivacyBudget.self, forKey: .budget))
         for (index, entry) in try container.decode([Entry].self, forKey: .entries).enumerated() {
+            guard entry.kind.isWellFormed, entry.label.utf8.count <= Self.maximumLabelBytes else {
+                throw PrivacyError.invalidLedger("entry \(index) has a malformed kind or an oversized label")
+            }
             do {
                 let next = try accountant.composing(entry.parameters)
                 let epsilon = try next.loss(delta: budget.delta).epsilon

@@ -99,6 +99,7 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
         ("\"noiseMultiplier\":1.1", "\"noiseMultiplier\":-1"),
         ("\"epsilon\":2", "\"epsilon\":-2"),
         ("{", "["),
+        ("\"training_round\"", "\"Training Round\""),
     ])
     func tamperedOrUnknownLedgerIsRejected(_ edit: (String, String)) throws {
         var ledger = try ledger()
