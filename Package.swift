@@ -27,7 +27,7 @@ let package = Package(
         // Implicit-feedback factor model with side features; training, metrics, queries. Pure Swift.
         .target(name: "BacklineModel", dependencies: ["BacklineCore"]),
         // Clipping, Gaussian mechanism, RDP accountant, privacy ledger, aggregation. Pure Swift.
-        .target(name: "BacklinePrivacy", dependencies: ["BacklineCore"]),
+        .target(name: "BacklinePrivacy", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // RBAC policy language and evaluator. Pure Swift.
         .target(name: "BacklinePolicy", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // RFC 6962 Merkle log, signed checkpoints (C2SP signed note), proofs.
@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "BacklineCryptoTests", dependencies: ["BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineVaultTests", dependencies: ["BacklineVault", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineModelTests", dependencies: ["BacklineModel", "BacklineCore", "BacklineTestSupport"]),
-        .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePolicyTests", dependencies: ["BacklinePolicy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineStoreTests", dependencies: ["BacklineStore", "BacklineCore", "BacklineTestSupport"]),

@@ -13,6 +13,7 @@ public struct RootCommand: Command {
             PKICommand(),
             AuditCommand(),
             PolicyCommand(),
+            PrivacyCommand(),
         ]
     }
 }

@@ -11,6 +11,7 @@ let groups: [String: () async throws -> Void] = [
         try runAuditBench(BenchReporter(group: "audit"))
         try runStoreBench(BenchReporter(group: "audit"))  // needs BACKLINE_PG_URL (make bench provides it)
     },
+    "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
