@@ -1,0 +1,67 @@
+/// The dense inner loops, on raw Float32 pointers: explicit SIMD8 accumulators for reductions
+/// (the compiler may not reorder float sums) and plain loops it vectorises for updates.
+enum VectorKernels {
+    /// Σ a[i]·b[i] over `count` values.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
+        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var index = 0
+        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+        while index + 16 <= count {
+            acc0 += rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            acc1 += rawA.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
+            index += 16
+        }
+        if index + 8 <= count {
+            acc0 += rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+                * rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            index += 8
+        }
+        var sum = (acc0 + acc1).sum()
+        while index < count {
+            sum += a[index] * b[index]
+            index += 1
+        }
+        return sum
+    }
+
+    /// y[i] += alpha · x[i].
+    @inline(__always)
+    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        for index in 0..<count { y[index] += alpha * x[index] }
+    }
+
+    /// y[i] = x[i] + beta · y[i].
+    @inline(__always)
+    static func xpby(_ x: UnsafePointer<Float>, _ beta: Float, _ y: UnsafeMutablePointer<Float>, _ count: Int) {
+        for index in 0..<count { y[index] = x[index] + beta * y[index] }
+    }
+
+    /// out = M · x for a square row-major `size` × `size` matrix.
+    @inline(__always)
+    static func matrixVector(_ matrix: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ size: Int) {
+        for row in 0..<size { out[row] = dot(matrix + row * size, x, size) }
+    }
+
+    /// gram += Σ_r rows[r]ᵀ rows[r] for `rowCount` rows of width `size` (full square result),
+    /// four rows at a time so each gram row is loaded and stored once per four updates.
+    static func accumulateGram(_ rows: UnsafePointer<Float>, rowCount: Int, size: Int, into gram: UnsafeMutablePointer<Float>) {
+        var row = 0
+        while row + 4 <= rowCount {
+            let r0 = rows + row * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
+            for i in 0..<size {
+                let a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i]
+                let target = gram + i * size
+                for j in 0..<size { target[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j] }
+            }
+            row += 4
+        }
+        while row < rowCount {
+            let r0 = rows + row * size
+            for i in 0..<size { axpy(r0[i], r0, gram + i * size, size) }
+            row += 1
+        }
+    }
+}
