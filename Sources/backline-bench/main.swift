@@ -2,7 +2,7 @@ import Foundation
 
 /// Benchmark groups; each lives in `<Group>Bench.swift` and is run by `make bench ONLY=<group>`.
 let groups: [String: () async throws -> Void] = [
-    :
+    "model": { try await runModelBench(BenchReporter(group: "model")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -1,0 +1,113 @@
+import BacklineModel
+import Foundation
+
+/// Quality on Last.fm-2k: a small grid tuned on a validation split carved from train (20 % of
+/// each member's train artists, seed 7), the chosen configuration retrained on all of train and
+/// scored on test; every grid point's test score is printed too, so both protocols are visible.
+enum ModelBenchQuality {
+    struct Setting: CustomStringConvertible {
+        var factors = 64
+        var regularization: Float = 50
+        var featureRegularization: Float = 10
+        var weighting = ConfidenceWeighting.log(alpha: 2)
+        var iterations = 15
+        var tags = true
+        var tagMinimum = 2
+        var tagMaximum = 50
+        var description: String {
+            "f=\(factors) reg=\(regularization) freg=\(featureRegularization) w=\(weighting) it=\(iterations) tags=\(tags ? 1 : 0) tmin=\(tagMinimum) tmax=\(tagMaximum)"
+        }
+
+        /// Parses `key=value` pairs separated by spaces or commas over the defaults.
+        init(parsing text: String) throws {
+            for pair in text.split(whereSeparator: { $0 == " " || $0 == "," }) {
+                let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { continue }
+                switch parts[0] {
+                case "f": factors = Int(parts[1]) ?? factors
+                case "reg": regularization = Float(parts[1]) ?? regularization
+                case "freg": featureRegularization = Float(parts[1]) ?? featureRegularization
+                case "w": weighting = try ConfidenceWeighting(parsing: parts[1])
+                case "it": iterations = Int(parts[1]) ?? iterations
+                case "tags": tags = parts[1] == "1"
+                case "tmin": tagMinimum = Int(parts[1]) ?? tagMinimum
+                case "tmax": tagMaximum = Int(parts[1]) ?? tagMaximum
+                default: break
+                }
+            }
+        }
+    }
+
+    static let defaultGrid = [
+        "f=64 reg=50 w=log:2 tags=0",
+        "f=128 reg=50 w=log:2 tags=0",
+        "f=128 reg=50 w=log:2 tags=1 freg=10",
+        "f=128 reg=50 w=log:4 tags=1 freg=10",
+        "f=128 reg=100 w=log:4 tags=1 freg=30",
+    ]
+
+    static func run(_ reporter: BenchReporter, data: LastFMData, peer: ModelBenchPeer.Figures) throws {
+        let environment = ProcessInfo.processInfo.environment
+        let grid = try (environment["MODEL_BENCH_GRID"].map { $0.split(separator: ";").map(String.init) } ?? defaultGrid)
+            .map { try Setting(parsing: $0) }
+        let (validationTrain, validation) = try LastFMData.holdout(data.train, fraction: 0.2, seed: 7)
+        var best: (Setting, Double)?
+        for setting in grid {
+            let validationNDCG = try score(setting, data: data, train: validationTrain, test: validation).ndcg
+            let test = try score(setting, data: data, train: data.train, test: data.test)
+            reporter.progress(String(format: "%@: validation NDCG@10 %.4f, test NDCG@10 %.4f recall@10 %.4f", setting.description,
+                                     validationNDCG, test.ndcg, test.recall))
+            reporter.emit("grid_validation_ndcg10 \(setting)", validationNDCG, "ndcg")
+            reporter.emit("grid_test_ndcg10 \(setting)", test.ndcg, "ndcg")
+            if best == nil || validationNDCG > best!.1 { best = (setting, validationNDCG) }
+        }
+        guard let (chosen, _) = best else { return }
+        let metrics = try score(chosen, data: data, train: data.train, test: data.test, auc: true)
+        reporter.progress("chosen on validation: \(chosen)")
+        let peerBest = peer.bestNDCG ?? 0.2447
+        let peerName = peer.bestNDCG == nil ? "implicit-als best (reference figure, peer unavailable)" : "implicit-als f=128 reg=50 alpha=2 log1p"
+        reporter.emit("test_ndcg10 (validation-chosen \(chosen))", metrics.ndcg, "ndcg", peer: peerName, peerValue: peerBest, goal: ">= 1.1")
+        reporter.emit("test_recall10", metrics.recall, "recall")
+        reporter.emit("test_precision10", metrics.precision, "precision")
+        reporter.emit("test_hr10", metrics.hitRate, "hit rate")
+        reporter.emit("test_map10", metrics.map, "map")
+        reporter.emit("test_auc", metrics.auc, "auc")
+        let cold = try coldStart(chosen, data: data)
+        reporter.emit("cold_artist_ndcg10 (ranking only artists without train pairs)", cold.ndcg, "ndcg")
+        reporter.emit("cold_artist_recall10", cold.recall, "recall")
+    }
+
+    static func train(_ setting: Setting, data: LastFMData, train: SparseMatrix) throws -> TrainingResult {
+        var configuration = TrainingConfiguration()
+        configuration.factors = setting.factors
+        configuration.regularization = setting.regularization
+        configuration.featureRegularization = setting.featureRegularization
+        configuration.weighting = setting.weighting
+        configuration.iterations = setting.iterations
+        configuration.threads = 2
+        let features: SideFeatures
+        if setting.tags {
+            let tags = try data.tagFeatures(minimumCount: setting.tagMinimum, maximumPerRow: setting.tagMaximum)
+            features = SideFeatures(members: tags.members, artists: tags.artists)
+        } else {
+            features = .none(memberCount: train.rowCount, artistCount: train.columnCount)
+        }
+        return try ALSTrainer(configuration: configuration).train(interactions: train, features: features)
+    }
+
+    static func score(_ setting: Setting, data: LastFMData, train trainMatrix: SparseMatrix, test: SparseMatrix, auc: Bool = false) throws -> RankingMetrics {
+        let result = try train(setting, data: data, train: trainMatrix)
+        return try RankingEvaluator(k: 10, includeAUC: auc, threads: 2).evaluate(
+            members: result.memberRepresentations, artists: result.model.artistRepresentations(), train: trainMatrix, test: test)
+    }
+
+    static func coldStart(_ setting: Setting, data: LastFMData) throws -> RankingMetrics {
+        let result = try train(setting, data: data, train: data.train)
+        var counts = [Int](repeating: 0, count: data.train.columnCount)
+        for column in data.train.columns { counts[Int(column)] += 1 }
+        let cold = Set(counts.indices.filter { counts[$0] == 0 })
+        return try RankingEvaluator(k: 10, includeAUC: false, threads: 2).evaluate(
+            members: result.memberRepresentations, artists: result.model.artistRepresentations(), train: data.train, test: data.test,
+            candidates: cold)
+    }
+}
