@@ -11,11 +11,12 @@ enum ModelBenchQuality {
         var featureRegularization: Float = 10
         var weighting = ConfidenceWeighting.log(alpha: 2)
         var iterations = 15
-        var tags = true
+        var tags = 1
+        var steps = 3
         var tagMinimum = 2
         var tagMaximum = 50
         var description: String {
-            "f=\(factors) reg=\(regularization) freg=\(featureRegularization) w=\(weighting) it=\(iterations) tags=\(tags ? 1 : 0) tmin=\(tagMinimum) tmax=\(tagMaximum)"
+            "f=\(factors) reg=\(regularization) freg=\(featureRegularization) w=\(weighting) it=\(iterations) tags=\(tags) cg=\(steps) tmin=\(tagMinimum) tmax=\(tagMaximum)"
         }
 
         /// Parses `key=value` pairs separated by spaces or commas over the defaults.
@@ -29,7 +30,8 @@ enum ModelBenchQuality {
                 case "freg": featureRegularization = Float(parts[1]) ?? featureRegularization
                 case "w": weighting = try ConfidenceWeighting(parsing: parts[1])
                 case "it": iterations = Int(parts[1]) ?? iterations
-                case "tags": tags = parts[1] == "1"
+                case "tags": tags = Int(parts[1]) ?? tags
+                case "cg": steps = Int(parts[1]) ?? steps
                 case "tmin": tagMinimum = Int(parts[1]) ?? tagMinimum
                 case "tmax": tagMaximum = Int(parts[1]) ?? tagMaximum
                 default: break
@@ -86,9 +88,13 @@ enum ModelBenchQuality {
         configuration.iterations = setting.iterations
         configuration.threads = 2
         let features: SideFeatures
-        if setting.tags {
+        configuration.conjugateGradientSteps = setting.steps
+        if setting.tags > 0 {
+            // 1: member and artist tags, 2: artist tags only, 3: member tags only.
             let tags = try data.tagFeatures(minimumCount: setting.tagMinimum, maximumPerRow: setting.tagMaximum)
-            features = SideFeatures(members: tags.members, artists: tags.artists)
+            let none = SideFeatures.none(memberCount: train.rowCount, artistCount: train.columnCount)
+            features = SideFeatures(members: setting.tags == 2 ? none.members : tags.members,
+                                    artists: setting.tags == 3 ? none.artists : tags.artists)
         } else {
             features = .none(memberCount: train.rowCount, artistCount: train.columnCount)
         }
