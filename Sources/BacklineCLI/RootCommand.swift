@@ -8,7 +8,8 @@ public struct RootCommand: Command {
     }
     public var subcommands: [any Command] {
         [
-            VersionCommand()
+            VersionCommand(),
+            ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
         ]
     }
 }

@@ -122,3 +122,30 @@ extension FactorModel {
         return (loss, gradient)
     }
 }
+
+extension FactorModel {
+    /// The representation of an artist known only by its features (a new artist, tags only):
+    /// Σ w_g T_g, with no own factor. Throws `outOfRange` for a feature index out of range.
+    public func newArtistRepresentation(features: [Int32], weights: [Float]) throws -> [Float] {
+        try Self.featureOnly(features, weights, embeddings: artistEmbeddings, kind: "artist")
+    }
+
+    /// The representation of a member known only by its features (cold start): Σ w_f E_f.
+    public func coldMemberRepresentation(features: [Int32], weights: [Float]) throws -> [Float] {
+        try Self.featureOnly(features, weights, embeddings: memberEmbeddings, kind: "member")
+    }
+
+    private static func featureOnly(_ features: [Int32], _ weights: [Float], embeddings: DenseMatrix, kind: String) throws -> [Float] {
+        guard features.count == weights.count else { throw ModelError.invalidShape("\(features.count) \(kind) features but \(weights.count) weights") }
+        guard weights.allSatisfy(\.isFinite) else { throw ModelError.nonFinite("\(kind) feature weight") }
+        let k = embeddings.columns
+        var result = [Float](repeating: 0, count: k)
+        for (feature, weight) in zip(features, weights) {
+            guard feature >= 0, Int(feature) < embeddings.rows else {
+                throw ModelError.outOfRange("\(kind) feature \(feature) outside 0..<\(embeddings.rows)")
+            }
+            for i in 0..<k { result[i] += weight * embeddings.storage[Int(feature) * k + i] }
+        }
+        return result
+    }
+}

@@ -63,7 +63,8 @@ public struct InteractionTable: Sendable {
     /// Artist identifiers in first-appearance order.
     public var artistIdentifiers: [String] { Self.unique(rows.map(\.artist)) }
 
-    static func unique(_ values: [String]) -> [String] {
+    /// `values` without repeats, in first-appearance order.
+    public static func unique(_ values: [String]) -> [String] {
         var seen = Set<String>()
         return values.filter { seen.insert($0).inserted }
     }

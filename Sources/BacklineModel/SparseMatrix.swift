@@ -36,9 +36,11 @@ public struct SparseMatrix: Sendable, Equatable {
         guard rowOffsets.first == 0, rowOffsets.last == columns.count else {
             throw ModelError.invalidShape("rowOffsets must start at 0 and end at \(columns.count)")
         }
+        for row in 0..<rowCount where rowOffsets[row] > rowOffsets[row + 1] {
+            throw ModelError.invalidShape("rowOffsets decrease at row \(row)")
+        }
         for row in 0..<rowCount {
             let start = rowOffsets[row], end = rowOffsets[row + 1]
-            guard start <= end else { throw ModelError.invalidShape("rowOffsets decrease at row \(row)") }
             var previous: Int32 = -1
             for index in start..<end {
                 let column = columns[index]

@@ -2,7 +2,8 @@ internal import Foundation
 
 /// Side features from tag assignments (member, artist, tag): each artist's tags and each
 /// member's used tags, weighted by log(1 + count), keeping the `maximumPerRow` most frequent
-/// tags of each row and tags used at least `minimumCount` times overall; rows are L2-normalised.
+/// tags of each row and tags used at least `minimumCount` times overall, optionally times the
+/// tag's inverse artist frequency log(1 + artists/(1 + artists with the tag)); rows are L2-normalised.
 public struct TagFeatures: Sendable {
     /// Tags kept, in feature-index order.
     public let tags: IdentifierIndex
@@ -14,7 +15,7 @@ public struct TagFeatures: Sendable {
     /// Builds both tables from `table` (rows: member, artist, tag) over the given indices, or over
     /// the tag vocabulary `vocabulary` when given (a saved model's). Unknown members or artists are skipped.
     public init(table: InteractionTable, members: IdentifierIndex, artists: IdentifierIndex, minimumCount: Int = 2,
-                maximumPerRow: Int = 50, vocabulary: IdentifierIndex? = nil) throws {
+                maximumPerRow: Int = 50, vocabulary: IdentifierIndex? = nil, inverseFrequency: Bool = false) throws {
         var tagCounts: [String: Int] = [:]
         for row in table.rows { tagCounts[row.third, default: 0] += 1 }
         let tags: IdentifierIndex
@@ -31,15 +32,22 @@ public struct TagFeatures: Sendable {
             if let member = members.index(of: row.member) { memberCounts[member, default: [:]][tag, default: 0] += 1 }
         }
         self.tags = tags
-        self.artists = try Self.table(artistCounts, rows: artists.count, columns: tags.count, maximumPerRow: maximumPerRow)
-        self.members = try Self.table(memberCounts, rows: members.count, columns: tags.count, maximumPerRow: maximumPerRow)
+        var idf = [Float](repeating: 1, count: tags.count)
+        if inverseFrequency {
+            var frequency = [Int](repeating: 0, count: tags.count)
+            for (_, tagCounts) in artistCounts { for tag in tagCounts.keys { frequency[tag] += 1 } }
+            let total = Double(max(artistCounts.count, 1))
+            idf = frequency.map { Float(log(1 + total / Double(1 + $0))) }
+        }
+        self.artists = try Self.table(artistCounts, rows: artists.count, columns: tags.count, maximumPerRow: maximumPerRow, idf: idf)
+        self.members = try Self.table(memberCounts, rows: members.count, columns: tags.count, maximumPerRow: maximumPerRow, idf: idf)
     }
 
-    private static func table(_ counts: [Int: [Int: Int]], rows: Int, columns: Int, maximumPerRow: Int) throws -> SparseMatrix {
+    private static func table(_ counts: [Int: [Int: Int]], rows: Int, columns: Int, maximumPerRow: Int, idf: [Float]) throws -> SparseMatrix {
         var triples: [(row: Int, column: Int, value: Float)] = []
         for (row, tagCounts) in counts {
             let best = tagCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(maximumPerRow)
-            for (tag, count) in best { triples.append((row, tag, Float(log1p(Double(count))))) }
+            for (tag, count) in best { triples.append((row, tag, Float(log1p(Double(count))) * idf[tag])) }
         }
         return try SparseMatrix(rowCount: rows, columnCount: columns, triples: triples).rowNormalized()
     }

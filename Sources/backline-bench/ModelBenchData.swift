@@ -23,8 +23,9 @@ struct LastFMData {
     }
 
     /// Tag features over these members and artists.
-    func tagFeatures(minimumCount: Int, maximumPerRow: Int) throws -> TagFeatures {
-        try TagFeatures(table: tagTable, members: members, artists: artists, minimumCount: minimumCount, maximumPerRow: maximumPerRow)
+    func tagFeatures(minimumCount: Int, maximumPerRow: Int, inverseFrequency: Bool) throws -> TagFeatures {
+        try TagFeatures(table: tagTable, members: members, artists: artists, minimumCount: minimumCount, maximumPerRow: maximumPerRow,
+                        inverseFrequency: inverseFrequency)
     }
 
     /// Splits `matrix` per member: about `fraction` of each member's items (members with ≥ 5) go to

@@ -13,10 +13,11 @@ enum ModelBenchQuality {
         var iterations = 15
         var tags = 1
         var steps = 3
+        var idf = 0
         var tagMinimum = 2
         var tagMaximum = 50
         var description: String {
-            "f=\(factors) reg=\(regularization) freg=\(featureRegularization) w=\(weighting) it=\(iterations) tags=\(tags) cg=\(steps) tmin=\(tagMinimum) tmax=\(tagMaximum)"
+            "f=\(factors) reg=\(regularization) freg=\(featureRegularization) w=\(weighting) it=\(iterations) tags=\(tags) cg=\(steps) tmin=\(tagMinimum) tmax=\(tagMaximum) idf=\(idf)"
         }
 
         /// Parses `key=value` pairs separated by spaces or commas over the defaults.
@@ -32,6 +33,7 @@ enum ModelBenchQuality {
                 case "it": iterations = Int(parts[1]) ?? iterations
                 case "tags": tags = Int(parts[1]) ?? tags
                 case "cg": steps = Int(parts[1]) ?? steps
+                case "idf": idf = Int(parts[1]) ?? idf
                 case "tmin": tagMinimum = Int(parts[1]) ?? tagMinimum
                 case "tmax": tagMaximum = Int(parts[1]) ?? tagMaximum
                 default: break
@@ -91,7 +93,7 @@ enum ModelBenchQuality {
         configuration.conjugateGradientSteps = setting.steps
         if setting.tags > 0 {
             // 1: member and artist tags, 2: artist tags only, 3: member tags only.
-            let tags = try data.tagFeatures(minimumCount: setting.tagMinimum, maximumPerRow: setting.tagMaximum)
+            let tags = try data.tagFeatures(minimumCount: setting.tagMinimum, maximumPerRow: setting.tagMaximum, inverseFrequency: setting.idf == 1)
             let none = SideFeatures.none(memberCount: train.rowCount, artistCount: train.columnCount)
             features = SideFeatures(members: setting.tags == 2 ? none.members : tags.members,
                                     artists: setting.tags == 3 ? none.artists : tags.artists)
