@@ -30,12 +30,14 @@ extension SideSystem {
                     embeddings.storage.withUnsafeBufferPointer { eBuffer in
                         ParallelLoop.run(count: confidence.rowCount, threads: threads) { _, range in
                             var scratch = [Float](repeating: 0, count: 6 * k)
+                            var workspace = WoodburyWorkspace(capacity: woodburyRowLimit)
                             scratch.withUnsafeMutableBufferPointer { s in
                                 let base = s.baseAddress!
                                 for row in range {
                                     let ownRow = target.base + row * k
                                     if let woodbury, confidence.count(ofRow: row) <= woodburyRowLimit,
-                                        woodbury.solve(row: row, system: self, own: ownRow, embeddings: eBuffer.baseAddress!, scratch: base)
+                                        woodbury.solve(row: row, system: self, own: ownRow, embeddings: eBuffer.baseAddress!, scratch: base,
+                                                       workspace: &workspace)
                                     {
                                         continue
                                     }
@@ -119,7 +121,7 @@ struct WoodburyTables: @unchecked Sendable {
 
     /// Solves row `row` exactly; returns false (own untouched) if the small system is singular.
     func solve(row: Int, system: SideSystem, own: UnsafeMutablePointer<Float>, embeddings: UnsafePointer<Float>,
-               scratch: UnsafeMutablePointer<Float>) -> Bool {
+               scratch: UnsafeMutablePointer<Float>, workspace: inout WoodburyWorkspace) -> Bool {
         let k = system.factors
         let confidence = system.confidence, features = system.features
         let start = confidence.rowOffsets[row], end = confidence.rowOffsets[row + 1]
@@ -128,44 +130,64 @@ struct WoodburyTables: @unchecked Sendable {
         return w.withUnsafeBufferPointer { wb in
             tau.withUnsafeBufferPointer { tb in
                 system.other.storage.withUnsafeBufferPointer { yb in
-                    let wBase = wb.baseAddress!, yBase = yb.baseAddress!
-                    for index in start..<end {
-                        VectorKernels.axpy(1 + confidence.values[index], wBase + Int(confidence.columns[index]) * k, z, k)
-                    }
-                    if features.count(ofRow: row) > 0 {
-                        for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                            VectorKernels.axpy(system.lambda * features.values[index],
-                                               tb.baseAddress! + Int(features.columns[index]) * k, z, k)
-                        }
-                    }
-                    var active: [Int] = []
-                    active.reserveCapacity(end - start)
-                    for index in start..<end where confidence.values[index] > 0 { active.append(index) }
-                    let n = active.count
-                    if n > 0 {
-                        var matrix = [Double](repeating: 0, count: n * n)
-                        var rhs = [Double](repeating: 0, count: n)
-                        for a in 0..<n {
-                            let ya = yBase + Int(confidence.columns[active[a]]) * k
-                            rhs[a] = Double(VectorKernels.dot(ya, z, k))
-                            for b in a..<n {
-                                let value = Double(VectorKernels.dot(ya, wBase + Int(confidence.columns[active[b]]) * k, k))
-                                matrix[a * n + b] = value
-                                matrix[b * n + a] = value
+                    confidence.columns.withUnsafeBufferPointer { columns in
+                        confidence.values.withUnsafeBufferPointer { values in
+                            let wBase = wb.baseAddress!, yBase = yb.baseAddress!
+                            for index in start..<end {
+                                VectorKernels.axpy(1 + values[index], wBase + Int(columns[index]) * k, z, k)
                             }
-                            matrix[a * n + a] += 1 / Double(confidence.values[active[a]])
-                        }
-                        guard let cholesky = CholeskySolver(matrix: matrix, size: n) else { return false }
-                        cholesky.solve(&rhs)
-                        for a in 0..<n {
-                            VectorKernels.axpy(-Float(rhs[a]), wBase + Int(confidence.columns[active[a]]) * k, z, k)
+                            for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
+                                VectorKernels.axpy(system.lambda * features.values[index], tb.baseAddress! + Int(features.columns[index]) * k, z, k)
+                            }
+                            var n = 0
+                            for index in start..<end where values[index] > 0 {
+                                workspace.active[n] = index
+                                n += 1
+                            }
+                            if n > 0 {
+                                let solved = workspace.matrix.withUnsafeMutableBufferPointer { mb in
+                                    workspace.rhs.withUnsafeMutableBufferPointer { rb in
+                                        let matrix = mb.baseAddress!, rhs = rb.baseAddress!
+                                        for a in 0..<n {
+                                            let ya = yBase + Int(columns[workspace.active[a]]) * k
+                                            rhs[a] = Double(VectorKernels.dot(ya, z, k))
+                                            for b in a..<n {
+                                                let value = Double(VectorKernels.dot(ya, wBase + Int(columns[workspace.active[b]]) * k, k))
+                                                matrix[a * n + b] = value
+                                                matrix[b * n + a] = value
+                                            }
+                                            matrix[a * n + a] += 1 / Double(values[workspace.active[a]])
+                                        }
+                                        guard CholeskySolver.factor(matrix, n) else { return false }
+                                        CholeskySolver.solve(matrix, n, rhs)
+                                        for a in 0..<n {
+                                            VectorKernels.axpy(-Float(rhs[a]), wBase + Int(columns[workspace.active[a]]) * k, z, k)
+                                        }
+                                        return true
+                                    }
+                                }
+                                guard solved else { return false }
+                            }
+                            system.featureSum(row, embeddings, s)
+                            for i in 0..<k { own[i] = z[i] - s[i] }
+                            return true
                         }
                     }
-                    system.featureSum(row, embeddings, s)
-                    for i in 0..<k { own[i] = z[i] - s[i] }
-                    return true
                 }
             }
         }
+    }
+}
+
+/// Reusable per-thread buffers of the Woodbury solves (no allocation per row).
+struct WoodburyWorkspace {
+    var active: [Int]
+    var matrix: [Double]
+    var rhs: [Double]
+
+    init(capacity: Int) {
+        active = [Int](repeating: 0, count: capacity)
+        matrix = [Double](repeating: 0, count: capacity * capacity)
+        rhs = [Double](repeating: 0, count: capacity)
     }
 }

@@ -48,6 +48,7 @@ struct SideSystem: @unchecked Sendable {
         }
         var result = Array(partial[0..<(k * k)])
         for chunk in 1..<chunks { for index in 0..<(k * k) { result[index] += partial[chunk * k * k + index] } }
+        result.withUnsafeMutableBufferPointer { VectorKernels.mirrorUpper($0.baseAddress!, size: k) }
         return result
     }
 

@@ -39,14 +39,26 @@ enum VectorKernels {
         for index in 0..<count { y[index] = x[index] + beta * y[index] }
     }
 
-    /// out = M · x for a square row-major `size` × `size` matrix.
+    /// out = M · x for a symmetric row-major `size` × `size` matrix, computed as Σ_j x_j·M[j, :]
+    /// four rows at a time, so the inner loop is a plain vectorisable update with no reduction.
     @inline(__always)
     static func matrixVector(_ matrix: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ size: Int) {
-        for row in 0..<size { out[row] = dot(matrix + row * size, x, size) }
+        out.update(repeating: 0, count: size)
+        var j = 0
+        while j + 4 <= size {
+            let a0 = x[j], a1 = x[j + 1], a2 = x[j + 2], a3 = x[j + 3]
+            let r0 = matrix + j * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
+            for i in 0..<size { out[i] += a0 * r0[i] + a1 * r1[i] + a2 * r2[i] + a3 * r3[i] }
+            j += 4
+        }
+        while j < size {
+            axpy(x[j], matrix + j * size, out, size)
+            j += 1
+        }
     }
 
-    /// gram += Σ_r rows[r]ᵀ rows[r] for `rowCount` rows of width `size` (full square result),
-    /// four rows at a time so each gram row is loaded and stored once per four updates.
+    /// gram += Σ_r rows[r]ᵀ rows[r] for `rowCount` rows of width `size`: the upper triangle
+    /// (j ≥ i) only, four rows at a time; call ``mirrorUpper(_:size:)`` once at the end.
     static func accumulateGram(_ rows: UnsafePointer<Float>, rowCount: Int, size: Int, into gram: UnsafeMutablePointer<Float>) {
         var row = 0
         while row + 4 <= rowCount {
@@ -54,14 +66,22 @@ enum VectorKernels {
             for i in 0..<size {
                 let a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i]
                 let target = gram + i * size
-                for j in 0..<size { target[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j] }
+                for j in i..<size { target[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j] }
             }
             row += 4
         }
         while row < rowCount {
             let r0 = rows + row * size
-            for i in 0..<size { axpy(r0[i], r0, gram + i * size, size) }
+            for i in 0..<size {
+                let a0 = r0[i], target = gram + i * size
+                for j in i..<size { target[j] += a0 * r0[j] }
+            }
             row += 1
         }
+    }
+
+    /// Copies the upper triangle of a square matrix onto its lower triangle.
+    static func mirrorUpper(_ matrix: UnsafeMutablePointer<Float>, size: Int) {
+        for i in 0..<size { for j in 0..<i { matrix[i * size + j] = matrix[j * size + i] } }
     }
 }
