@@ -84,6 +84,7 @@ struct ModelEvaluateCommand: Command {
             .value("tags", "FILE", "Tag file the model was trained with (if it uses tags)"),
             .value("k", "K", "Cut-off (default 10)"),
             .value("threads", "N", "Worker threads (default 2)"),
+            .flag("cold-artists", "Cold-start evaluation: rank and count only artists without --train interactions"),
         ]
     }
 
@@ -97,8 +98,14 @@ struct ModelEvaluateCommand: Command {
         let testTable = try ModelCommandSupport.table(testPath)
         let unrankable = testTable.rows.filter { archive.artists.index(of: $0.artist) == nil && folded.members.index(of: $0.member) != nil }.count
         let test = try testTable.matrix(members: folded.members, artists: archive.artists, skipUnknown: true, source: testPath)
+        var candidates: Set<Int>?
+        if arguments.flag("cold-artists") {
+            let warm = Set(folded.interactions.columns.map(Int.init))
+            candidates = Set((0..<archive.artists.count).filter { !warm.contains($0) })
+        }
         let metrics = try RankingEvaluator(k: k, includeAUC: true, threads: threads).evaluate(
-            members: folded.representations, artists: model.artistRepresentations(), train: folded.interactions, test: test)
+            members: folded.representations, artists: model.artistRepresentations(), train: folded.interactions, test: test,
+            candidates: candidates)
         struct Report: Encodable { let metrics: RankingMetrics; let unrankableTestPairs: Int }
         try context.report(Report(metrics: metrics, unrankableTestPairs: unrankable)) {
             String(format: "members %d  NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  MAP %.4f  AUC %.4f  (unrankable test pairs: %d, not counted)",

@@ -27,6 +27,19 @@ enum ParallelLoop {
     }
 }
 
+extension ParallelLoop {
+    /// For loops whose rows are independent (no reduction): `8 × threads` smaller chunks taken
+    /// dynamically by the workers, which balances rows of very different cost (popular artists).
+    static func runBalanced(count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+        guard threads > 1 else {
+            body(0..<count)
+            return
+        }
+        let chunks = max(1, min(threads * 8, count))
+        run(count: chunks, threads: chunks) { index, _ in body(chunk(index, of: chunks, count: count)) }
+    }
+}
+
 /// The loop body, handed to the worker threads.
 private struct ChunkBody: @unchecked Sendable {
     // @unchecked: chunks touch disjoint rows or per-chunk slots; concurrentPerform joins before returning.

@@ -6,7 +6,7 @@ extension SideSystem {
             let target = SharedMutablePointer(base: ownBuffer.baseAddress!)
             other.storage.withUnsafeBufferPointer { yBuffer in
                 embeddings.storage.withUnsafeBufferPointer { eBuffer in
-                    ParallelLoop.run(count: confidence.rowCount, threads: threads) { _, range in
+                    ParallelLoop.runBalanced(count: confidence.rowCount, threads: threads) { range in
                         var s = [Float](repeating: 0, count: 2 * k)
                         s.withUnsafeMutableBufferPointer { scratch in
                             let sum = scratch.baseAddress!, b = sum + k

@@ -28,7 +28,7 @@ extension SideSystem {
             other.storage.withUnsafeBufferPointer { yBuffer in
                 gram.withUnsafeBufferPointer { gBuffer in
                     embeddings.storage.withUnsafeBufferPointer { eBuffer in
-                        ParallelLoop.run(count: confidence.rowCount, threads: threads) { _, range in
+                        ParallelLoop.runBalanced(count: confidence.rowCount, threads: threads) { range in
                             var scratch = [Float](repeating: 0, count: 6 * k)
                             var workspace = WoodburyWorkspace(capacity: woodburyRowLimit)
                             scratch.withUnsafeMutableBufferPointer { s in
