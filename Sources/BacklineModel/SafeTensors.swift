@@ -72,10 +72,10 @@ public enum SafeTensors {
             guard let entry = raw as? [String: Any] else { throw ModelError.malformed("entry '\(name)' is not an object") }
             guard let dtype = entry["dtype"] as? String else { throw ModelError.malformed("tensor '\(name)' has no dtype") }
             guard dtype == "F32" else { throw ModelError.malformed("tensor '\(name)' has dtype \(dtype); only F32 is supported") }
-            guard let shape = (entry["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
+            guard let shape = (entry["shape"] as? [Any])?.compactMap(integer),
                 shape.count == (entry["shape"] as? [Any])?.count, shape.allSatisfy({ $0 >= 0 })
             else { throw ModelError.invalidShape("tensor '\(name)' has an invalid shape") }
-            guard let offsets = (entry["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2,
+            guard let offsets = (entry["data_offsets"] as? [Any])?.compactMap(integer), offsets.count == 2,
                 offsets[0] >= 0, offsets[0] <= offsets[1]
             else { throw ModelError.malformed("tensor '\(name)' has invalid data_offsets") }
             described.append((name, shape, offsets[0], offsets[1]))
@@ -124,6 +124,14 @@ public enum SafeTensors {
     /// Reads and decodes the file at `path`.
     public static func read(path: String) throws -> (parameters: ParameterSet, metadata: [String: String]) {
         try decode(FileAccess.readAll(path))
+    }
+
+    /// A JSON number that is a whole number in 0...2⁵³, else nil (never traps on huge values).
+    private static func integer(_ value: Any) -> Int? {
+        guard let number = value as? NSNumber else { return nil }
+        let double = number.doubleValue
+        guard double.isFinite, double >= 0, double <= 9_007_199_254_740_992, double == double.rounded() else { return nil }
+        return Int(double)
     }
 
     private static func jsonString(_ text: String) -> String {

@@ -12,7 +12,8 @@ func runModelBench(_ reporter: BenchReporter) async throws {
     let peer = parts.contains("peer") ? ModelBenchPeer.run(reporter) : ModelBenchPeer.Figures()
     let data = try LastFMData(directory: dataDirectory)
     reporter.progress("loaded \(data.members.count) members, \(data.artists.count) artists, \(data.train.entryCount) train pairs")
-    if parts.contains("quality") { try ModelBenchQuality.run(reporter, data: data, peer: peer) }
+    // Timing right after the peer, so both are measured under the same machine load.
     if parts.contains("timing") { try ModelBenchTiming.run(reporter, data: data, peer: peer) }
+    if parts.contains("quality") { try ModelBenchQuality.run(reporter, data: data, peer: peer) }
     if parts.contains("scale") { try ModelBenchScale.run(reporter) }
 }

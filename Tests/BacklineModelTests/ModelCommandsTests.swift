@@ -47,6 +47,11 @@ import Testing
         #expect(metrics?["members"] as? Int == 12)
         #expect((metrics?["ndcg"] as? Double ?? 0) == 1, "the held-out artist is the only unseen one of the group")
 
+        let cold = try backline(["evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"),
+                                 "--cold-artists", "--json"])
+        let coldReport = try JSONSerialization.jsonObject(with: Data(cold.standardOutput.utf8)) as? [String: Any]
+        #expect(cold.status == 0 && (coldReport?["metrics"] as? [String: Any])?["members"] as? Int == 0, "every artist has train pairs")
+
         let similar = try backline(["similar", "--model", model, "--artist", "a0", "--top", "3", "--json"])
         #expect(similar.status == 0, "\(similar.standardError)")
         let results = (try JSONSerialization.jsonObject(with: Data(similar.standardOutput.utf8)) as? [String: Any])?["results"] as? [[String: Any]]
