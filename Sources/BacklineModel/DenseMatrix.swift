@@ -7,7 +7,7 @@ public struct DenseMatrix: Sendable, Equatable {
     /// Number of columns (the factor count).
     public let columns: Int
     /// `rows × columns` values, row-major.
-    public var storage: [Float]
+    public internal(set) var storage: [Float]
 
     /// A matrix of zeros.
     public init(rows: Int, columns: Int) {

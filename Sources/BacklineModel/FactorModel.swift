@@ -13,11 +13,11 @@ public struct FactorModel: Sendable, Equatable {
     /// Number of latent factors k.
     public var factors: Int { artistFactors.columns }
     /// Artist own factors Q.
-    public var artistFactors: DenseMatrix
+    public internal(set) var artistFactors: DenseMatrix
     /// Artist-feature embeddings T.
-    public var artistEmbeddings: DenseMatrix
+    public internal(set) var artistEmbeddings: DenseMatrix
     /// Member-feature embeddings E.
-    public var memberEmbeddings: DenseMatrix
+    public internal(set) var memberEmbeddings: DenseMatrix
     /// Artists × artist features (weights).
     public let artistFeatures: SparseMatrix
     /// λ on own factors, used when folding members in.

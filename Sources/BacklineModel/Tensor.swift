@@ -3,7 +3,7 @@ public struct Tensor: Sendable, Equatable {
     /// Dimensions, outermost first; the product equals `values.count`.
     public let shape: [Int]
     /// The values, row-major.
-    public var values: [Float]
+    public internal(set) var values: [Float]
 
     /// A tensor; throws `invalidShape` unless the shape's product is `values.count`.
     public init(shape: [Int], values: [Float]) throws {
