@@ -1,6 +1,19 @@
 extension SideSystem {
-    /// Rows with at most this many interactions may be solved exactly by the Woodbury identity.
-    var woodburyRowLimit: Int { max(4, factors / 2) }
+    /// Rows with at most this many interactions are solved exactly by the Woodbury identity: the
+    /// largest n whose exact solve (≈ n²k/2 + n³/6 + 3nk) costs no more than the
+    /// `steps + 1` CG matrix applications it replaces (≈ k² + 2nk each), at least 4.
+    func woodburyRowLimit(steps: Int) -> Int {
+        let k = Double(factors)
+        var n = 4
+        while n < 4 * factors {
+            let next = Double(n + 1)
+            let exact = next * next * k / 2 + next * next * next / 6 + 3 * next * k
+            let conjugate = Double(steps + 1) * (k * k + 2 * next * k)
+            if exact > conjugate { break }
+            n += 1
+        }
+        return n
+    }
 
     /// Whether exact Woodbury solves of the small rows are cheaper than `steps` CG steps on them
     /// (the Woodbury path pays `rows(Y)·k²` once to precompute Y(YᵀY + λI)⁻¹).
@@ -8,9 +21,10 @@ extension SideSystem {
         let k = Double(factors)
         var woodbury = Double(other.rows + embeddings.rows) * k * k
         var conjugate = 0.0
+        let limit = woodburyRowLimit(steps: steps)
         for row in 0..<confidence.rowCount {
             let n = Double(confidence.count(ofRow: row))
-            guard Int(n) <= woodburyRowLimit else { continue }
+            guard Int(n) <= limit else { continue }
             woodbury += n * n * k / 2 + n * n * n / 6 + 3 * n * k
             conjugate += Double(steps) * (k * k + 2 * n * k + 2 * k)
         }
@@ -23,6 +37,7 @@ extension SideSystem {
     func solveOwn(_ own: inout DenseMatrix, steps: Int) {
         let k = factors
         let woodbury = prefersWoodbury(steps: steps) ? WoodburyTables(system: self) : nil
+        let limit = woodburyRowLimit(steps: steps)
         own.storage.withUnsafeMutableBufferPointer { ownBuffer in
             let target = SharedMutablePointer(base: ownBuffer.baseAddress!)
             other.storage.withUnsafeBufferPointer { yBuffer in
@@ -30,12 +45,12 @@ extension SideSystem {
                     embeddings.storage.withUnsafeBufferPointer { eBuffer in
                         ParallelLoop.runBalanced(count: confidence.rowCount, threads: threads) { range in
                             var scratch = [Float](repeating: 0, count: 6 * k)
-                            var workspace = WoodburyWorkspace(capacity: woodburyRowLimit)
+                            var workspace = WoodburyWorkspace(capacity: limit)
                             scratch.withUnsafeMutableBufferPointer { s in
                                 let base = s.baseAddress!
                                 for row in range {
                                     let ownRow = target.base + row * k
-                                    if let woodbury, confidence.count(ofRow: row) <= woodburyRowLimit,
+                                    if let woodbury, confidence.count(ofRow: row) <= limit,
                                         woodbury.solve(row: row, system: self, own: ownRow, embeddings: eBuffer.baseAddress!, scratch: base,
                                                        workspace: &workspace)
                                     {

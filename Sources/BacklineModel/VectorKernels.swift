@@ -40,16 +40,20 @@ enum VectorKernels {
     }
 
     /// out = M · x for a symmetric row-major `size` × `size` matrix, computed as Σ_j x_j·M[j, :]
-    /// four rows at a time, so the inner loop is a plain vectorisable update with no reduction.
+    /// eight rows at a time, so the inner loop is a plain vectorisable update with no reduction
+    /// and `out` is loaded and stored once per eight rows.
     @inline(__always)
     static func matrixVector(_ matrix: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ size: Int) {
         out.update(repeating: 0, count: size)
         var j = 0
-        while j + 4 <= size {
-            let a0 = x[j], a1 = x[j + 1], a2 = x[j + 2], a3 = x[j + 3]
+        while j + 8 <= size {
+            let a0 = x[j], a1 = x[j + 1], a2 = x[j + 2], a3 = x[j + 3], a4 = x[j + 4], a5 = x[j + 5], a6 = x[j + 6], a7 = x[j + 7]
             let r0 = matrix + j * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
-            for i in 0..<size { out[i] += a0 * r0[i] + a1 * r1[i] + a2 * r2[i] + a3 * r3[i] }
-            j += 4
+            let r4 = r3 + size, r5 = r4 + size, r6 = r5 + size, r7 = r6 + size
+            for i in 0..<size {
+                out[i] += (a0 * r0[i] + a1 * r1[i]) + (a2 * r2[i] + a3 * r3[i]) + (a4 * r4[i] + a5 * r5[i]) + (a6 * r6[i] + a7 * r7[i])
+            }
+            j += 8
         }
         while j < size {
             axpy(x[j], matrix + j * size, out, size)
@@ -58,17 +62,20 @@ enum VectorKernels {
     }
 
     /// gram += Σ_r rows[r]ᵀ rows[r] for `rowCount` rows of width `size`: the upper triangle
-    /// (j ≥ i) only, four rows at a time; call ``mirrorUpper(_:size:)`` once at the end.
+    /// (j ≥ i) only, eight rows at a time; call ``mirrorUpper(_:size:)`` once at the end.
     static func accumulateGram(_ rows: UnsafePointer<Float>, rowCount: Int, size: Int, into gram: UnsafeMutablePointer<Float>) {
         var row = 0
-        while row + 4 <= rowCount {
+        while row + 8 <= rowCount {
             let r0 = rows + row * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
+            let r4 = r3 + size, r5 = r4 + size, r6 = r5 + size, r7 = r6 + size
             for i in 0..<size {
-                let a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i]
+                let a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i], a4 = r4[i], a5 = r5[i], a6 = r6[i], a7 = r7[i]
                 let target = gram + i * size
-                for j in i..<size { target[j] += a0 * r0[j] + a1 * r1[j] + a2 * r2[j] + a3 * r3[j] }
+                for j in i..<size {
+                    target[j] += (a0 * r0[j] + a1 * r1[j]) + (a2 * r2[j] + a3 * r3[j]) + (a4 * r4[j] + a5 * r5[j]) + (a6 * r6[j] + a7 * r7[j])
+                }
             }
-            row += 4
+            row += 8
         }
         while row < rowCount {
             let r0 = rows + row * size
