@@ -182,8 +182,17 @@ import Testing
         }
         let bad = try BuiltBinary.run(["data", "generate", "--format", "xml", "--out", directory.file("x")])
         #expect(bad.status == 64)
-        let vault = try BuiltBinary.run(["data", "import", "--vault", directory.file("v"), "--preset", "backline", directory.file("one/promoter-0/members.csv")])
-        #expect(vault.status == 64)
-        #expect(vault.standardError.contains("encrypted vaults arrive with the at-rest layer"))
+        let keyless = try BuiltBinary.run(["data", "import", "--vault", directory.file("v"), "--preset", "backline", directory.file("one/promoter-0/members.csv")])
+        #expect(keyless.status == 64)
+        #expect(keyless.standardError.contains("give exactly one of --key-file"))
+
+        #expect(try BuiltBinary.run(["data", "keygen", "--out", directory.file("v.kek")]).status == 0)
+        let generatedVault = try BuiltBinary.run(arguments.filter { $0 != "--json" && $0 != "csv" && $0 != "--format" } + [
+            "--format", "vault", "--vault", directory.file("v"), "--key-file", directory.file("v.kek"), "--promoter", "1",
+        ])
+        #expect(generatedVault.status == 0, "stderr: \(generatedVault.standardError)")
+        let inspected = try BuiltBinary.run(["data", "inspect", "--vault", directory.file("v"), "--key-file", directory.file("v.kek")])
+        #expect(inspected.status == 0)
+        #expect(inspected.standardOutput.contains("members: 150 rows"), "\(inspected.standardOutput)")
     }
 }
