@@ -44,7 +44,7 @@ extension SideSystem {
                 gram.withUnsafeBufferPointer { gBuffer in
                     embeddings.storage.withUnsafeBufferPointer { eBuffer in
                         ParallelLoop.runBalanced(count: confidence.rowCount, threads: threads) { range in
-                            var scratch = [Float](repeating: 0, count: 6 * k)
+                            var scratch = [Float](repeating: 0, count: 6 * k + Self.gatherLimit * (k + 1))
                             var workspace = WoodburyWorkspace(capacity: limit)
                             scratch.withUnsafeMutableBufferPointer { s in
                                 let base = s.baseAddress!
@@ -67,22 +67,70 @@ extension SideSystem {
         }
     }
 
+    /// Rows with at most this many interactions have their other-side vectors gathered into
+    /// contiguous scratch before CG (each is read 2·(steps + 1) times).
+    static let gatherLimit = 1024
+
     /// Warm-started CG on (A_r + λI) x = b_r + λ s_r with x = own + s; writes own = x − s.
+    /// `scratch` holds 6k floats plus room for ``gatherLimit`` gathered rows and their weights.
     @inline(__always)
     private func conjugateGradient(row: Int, own: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gram: UnsafePointer<Float>,
                                    embeddings: UnsafePointer<Float>, steps: Int, scratch: UnsafeMutablePointer<Float>) {
         let k = factors
+        let start = confidence.rowOffsets[row], count = confidence.rowOffsets[row + 1] - start
+        guard count <= Self.gatherLimit else {
+            conjugateGradientScattered(row: row, own: own, y: y, gram: gram, embeddings: embeddings, steps: steps, scratch: scratch)
+            return
+        }
+        let gathered = scratch + 6 * k, extras = gathered + Self.gatherLimit * k
+        confidence.columns.withUnsafeBufferPointer { columns in
+            confidence.values.withUnsafeBufferPointer { values in
+                for t in 0..<count {
+                    (gathered + t * k).update(from: y + Int(columns[start + t]) * k, count: k)
+                    extras[t] = values[start + t]
+                }
+            }
+        }
+        let lambda = self.lambda
+        @inline(__always) func apply(_ v: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+            VectorKernels.matrixVector(gram, v, out, k)
+            VectorKernels.axpy(lambda, v, out, k)
+            for t in 0..<count where extras[t] != 0 {
+                let yt = gathered + t * k
+                VectorKernels.axpy(extras[t] * VectorKernels.dot(yt, v, k), yt, out, k)
+            }
+        }
+        iterate(own: own, row: row, embeddings: embeddings, steps: steps, scratch: scratch,
+                rightHandSide: { r in for t in 0..<count { VectorKernels.axpy(1 + extras[t], gathered + t * k, r, k) } },
+                apply: apply)
+    }
+
+    /// The same CG for rows too long to gather: reads the other side's vectors in place.
+    private func conjugateGradientScattered(row: Int, own: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gram: UnsafePointer<Float>,
+                                            embeddings: UnsafePointer<Float>, steps: Int, scratch: UnsafeMutablePointer<Float>) {
+        iterate(own: own, row: row, embeddings: embeddings, steps: steps, scratch: scratch,
+                rightHandSide: { r in rightHandSide(row, y, r) },
+                apply: { v, out in applyA(row, y, gram, v, out, withLambda: true) })
+    }
+
+    /// The CG iterations themselves, given how to add b_r to a zeroed vector and how to apply A_r + λI.
+    @inline(__always)
+    private func iterate(own: UnsafeMutablePointer<Float>, row: Int, embeddings: UnsafePointer<Float>, steps: Int,
+                         scratch: UnsafeMutablePointer<Float>, rightHandSide: (UnsafeMutablePointer<Float>) -> Void,
+                         apply: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+        let k = factors
         let s = scratch, x = scratch + k, r = scratch + 2 * k, p = scratch + 3 * k, ap = scratch + 4 * k
         featureSum(row, embeddings, s)
         for i in 0..<k { x[i] = own[i] + s[i] }
-        rightHandSide(row, y, r)
+        r.update(repeating: 0, count: k)
+        rightHandSide(r)
         VectorKernels.axpy(lambda, s, r, k)
-        applyA(row, y, gram, x, ap, withLambda: true)
+        apply(x, ap)
         for i in 0..<k { r[i] -= ap[i]; p[i] = r[i] }
         var residual = VectorKernels.dot(r, r, k)
         for _ in 0..<steps {
             guard residual > 1e-20 else { break }
-            applyA(row, y, gram, p, ap, withLambda: true)
+            apply(p, ap)
             let curvature = VectorKernels.dot(p, ap, k)
             guard curvature > 0, curvature.isFinite else { break }
             let alpha = residual / curvature
