@@ -1,0 +1,192 @@
+public import BacklineAudit
+public import BacklineCore
+import BacklineCrypto
+public import BacklinePolicy
+public import BacklineStore
+public import BacklineTransport
+import Foundation
+
+/// The running aggregator: the mTLS HTTP server, the rounds, the audit log in the store, the
+/// policy and the metrics. Build it with ``make(configuration:logger:)`` from a configuration
+/// file, or with ``init(parts:)`` (tests inject a store or a failing audit storage).
+public final class AggregatorService: Sendable {
+    /// Everything the service is built from.
+    public struct Parts: Sendable {
+        /// The federation store.
+        public var store: any FederationStore
+        /// Where the audit log is kept (normally ``StoreAuditStorage`` over `store`).
+        public var auditStorage: any AuditLogStorage
+        /// Signs audit checkpoints.
+        public var auditSigner: NoteSigner
+        /// The audit log's origin line.
+        public var auditOrigin: String
+        /// The live policy.
+        public var policy: PolicyEngine
+        /// TLS server material.
+        public var tls: TLSServerConfiguration
+        /// Listening address and limits.
+        public var http: HTTPServerConfiguration
+        /// This aggregator's name in the federation.
+        public var name: String
+        /// Defaults for new rounds.
+        public var roundDefaults: RoundParameters
+        /// The model rounds start from.
+        public var initialModel: GlobalModel
+        /// Production mode (no rounds without noise).
+        public var production: Bool
+
+        /// The parts, as given.
+        public init(
+            store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
+            policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
+            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool
+        ) {
+            self.store = store
+            self.auditStorage = auditStorage
+            self.auditSigner = auditSigner
+            self.auditOrigin = auditOrigin
+            self.policy = policy
+            self.tls = tls
+            self.http = http
+            self.name = name
+            self.roundDefaults = roundDefaults
+            self.initialModel = initialModel
+            self.production = production
+        }
+    }
+
+    /// Rounds, updates and models.
+    public let coordinator: RoundCoordinator
+    /// The audit log.
+    public let auditLog: AuditLog
+    /// The live policy.
+    public let policy: PolicyEngine
+    /// Request and round counters.
+    public let metrics = AggregatorMetrics()
+    /// Log sink.
+    public let logger: Logger
+    /// This aggregator's own identity (for the entries it writes about its own actions).
+    public let identity: PeerIdentity
+    let production: Bool
+    let recorder: AuditRecorder
+    private let server: HTTPServerBox
+    private let executor = BlockingExecutor.shared
+
+    /// A service from `parts`; nothing listens until ``start()``.
+    /// - Throws: ``AuditError`` if the stored log contradicts its own signed checkpoint.
+    public init(parts: Parts, logger: Logger) throws {
+        coordinator = RoundCoordinator(store: parts.store, defaults: parts.roundDefaults, initialModel: parts.initialModel)
+        auditLog = try AuditLog(storage: parts.auditStorage, signer: parts.auditSigner, origin: parts.auditOrigin)
+        policy = parts.policy
+        self.logger = logger
+        production = parts.production
+        identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
+        recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: .shared)
+        server = HTTPServerBox()
+        let router = AggregatorAPI(service: self).makeRouter()
+        server.set(HTTPServer(configuration: parts.http, tls: parts.tls, router: router, logger: logger))
+    }
+
+    /// Binds and starts serving; returns the port. Rounds a crashed process left in
+    /// `aggregating` are aggregated first.
+    @discardableResult
+    public func start() async throws -> UInt16 {
+        let coordinator = coordinator
+        for id in try await blocking({ try coordinator.stalledRounds() }) {
+            logger.warning("resuming the aggregation of a round left half-done", ["round": .public(String(id))])
+            _ = try? await aggregate(id)
+        }
+        return try server.value.start()
+    }
+
+    /// The port served (after ``start()``).
+    public var port: UInt16 { server.value.port }
+
+    /// Serves until the task is cancelled (SIGINT/SIGTERM in the CLI), closing rounds at their
+    /// deadline and signing due checkpoints; then finishes in-flight requests and returns.
+    public func run() async throws {
+        if server.value.port == 0 { try await start() }
+        server.value.reloadOnHangupSignal()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.server.value.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if Task.isCancelled { break }
+                    await self.closeExpiredRounds()
+                    let log = self.auditLog
+                    _ = try? await self.blocking { try log.checkpointIfDue() }
+                }
+            }
+            await group.waitForAll()
+        }
+        let log = auditLog
+        _ = try? await blocking { try log.checkpointIfDue() }
+    }
+
+    /// Stops serving (graceful: in-flight requests finish).
+    public func shutdown() { server.value.shutdown() }
+
+    /// Closes and aggregates every round whose deadline has passed (aggregator time only).
+    public func closeExpiredRounds() async {
+        let coordinator = coordinator
+        guard let expired = try? await blocking({ try coordinator.expiredRounds() }) else { return }
+        for id in expired {
+            do { _ = try await close(round: id) } catch {
+                logger.error("closing an expired round failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+            }
+        }
+    }
+
+    /// Claims round `id` and aggregates it; nil if another caller already claimed it.
+    public func close(round id: Int64) async throws -> RoundCoordinator.Closure? {
+        let coordinator = coordinator
+        guard try await blocking({ try coordinator.claim(id) }) else { return nil }
+        return try await aggregate(id)
+    }
+
+    /// Aggregates a claimed round, writing the audit entry (publish or failure) before the commit.
+    private func aggregate(_ id: Int64) async throws -> RoundCoordinator.Closure {
+        let coordinator = coordinator
+        let log = auditLog
+        let policy = policy
+        let identity = identity
+        let closure = try await blocking {
+            try coordinator.aggregate(id) { closure in
+                let published = closure.state == .published
+                let request = PolicyRequest(
+                    role: identity.role.rawValue, subject: identity.name, action: published ? "publish_model" : "aggregate_round",
+                    resourceType: published ? "model" : "round", roundIsOpen: published ? nil : false)
+                let decision = policy.evaluate(request)
+                guard decision.allowed else {
+                    throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
+                }
+                try log.append(AuditEntry(
+                    spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
+                    resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
+                    ruleID: decision.ruleID, policySHA256: decision.policySHA256,
+                    outcome: published ? "published" : "round_failed"))
+            }
+        }
+        if let reason = closure.failureReason {
+            logger.warning("round failed; no model published", ["round": .public(String(id)), "reason": .public(reason)])
+        } else {
+            logger.info("model published", ["round": .public(String(id)), "version": .public(String(closure.modelVersion ?? 0))])
+        }
+        metrics.increment("backline_rounds_total", [("event", closure.state.rawValue)])
+        return closure
+    }
+
+    /// Runs blocking `body` (store, audit fsync, aggregation) on the blocking executor.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await executor.run(body)
+    }
+}
+
+/// Holds the server, set once during init (the router needs the service first).
+private final class HTTPServerBox: @unchecked Sendable {
+    // @unchecked: written once in AggregatorService.init before the service is shared, then only read.
+    private var server: HTTPServer?
+    func set(_ server: HTTPServer) { self.server = server }
+    var value: HTTPServer { server! }
+}
