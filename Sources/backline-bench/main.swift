@@ -12,6 +12,7 @@ let groups: [String: () async throws -> Void] = [
         try runStoreBench(BenchReporter(group: "audit"))  // needs BACKLINE_PG_URL (make bench provides it)
     },
     "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
+    "model": { try await runModelBench(BenchReporter(group: "model")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
