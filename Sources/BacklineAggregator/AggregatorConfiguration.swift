@@ -1,4 +1,5 @@
-public import Foundation
+import BacklineCore
+import Foundation
 
 /// The aggregator's configuration file (JSON, snake_case keys). See ``exampleText`` for a
 /// commented example; ``load(path:)`` decodes and checks it, naming the field and file at fault.
@@ -108,7 +109,7 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
             throw AggregatorError.invalidConfiguration("file", "cannot be read", file: path, underlying: error)
         }
         let configuration: AggregatorConfiguration
-        do { configuration = try JSONDecoder().decode(AggregatorConfiguration.self, from: data) } catch let error as DecodingError {
+        do { configuration = try JSONDecoder().decode(AggregatorConfiguration.self, from: Self.removingComments(data)) } catch let error as DecodingError {
             throw AggregatorError.invalidConfiguration(Self.describe(error).field, Self.describe(error).problem, file: path)
         } catch {
             throw AggregatorError.invalidConfiguration("file", "is not valid JSON", file: path, underlying: error)
@@ -138,8 +139,15 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
             throw fail("max_body_bytes", "must be 1024…268435456, got \(maxBodyBytes)")
         }
         do { try roundDefaults.validate(production: production, field: "round_defaults") } catch let error as AggregatorError {
-            throw AggregatorError.invalidConfiguration("", error.reason, file: file)
+            throw AggregatorError(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + error.reason)
         }
+    }
+
+    /// The file without its comment lines (first non-blank characters `//`), so the example
+    /// printed by `init-config` loads as it is.
+    static func removingComments(_ data: Data) -> Data {
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        return Data(lines.filter { !$0.trimmingCharacters(in: .whitespaces).hasPrefix("//") }.joined(separator: "\n").utf8)
     }
 
     private static func describe(_ error: DecodingError) -> (field: String, problem: String) {

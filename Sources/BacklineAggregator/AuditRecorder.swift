@@ -63,7 +63,7 @@ struct AuditRecorder: Sendable {
                 round: subject.round.map { Int($0) }, decision: allowed ? .allow : .deny, ruleID: ruleID, policySHA256: policySHA256,
                 requestDigest: requestDigest, outcome: outcome)
             let log = log
-            try await executor.run { try log.append(entry) }
+            _ = try await executor.run { try log.append(entry) }
         } catch {
             metrics.increment("backline_audit_failures_total")
             logger.error("audit append failed; refusing the action", ["action": .public(subject.action), "error": .public(String(describing: error))])

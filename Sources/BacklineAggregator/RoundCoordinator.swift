@@ -1,4 +1,5 @@
 import BacklineCore
+import BacklineModel
 import BacklineCrypto
 import BacklinePrivacy
 public import BacklineStore

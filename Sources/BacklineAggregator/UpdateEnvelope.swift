@@ -1,5 +1,6 @@
 public import BacklineModel
-public import BacklinePrivacy
+import BacklinePrivacy
+import BacklineCore
 import Foundation
 
 /// The body of `POST /v1/rounds/{r}/updates`: one safetensors file holding the update tensors
