@@ -31,7 +31,8 @@ extension AggregatorService {
             if let path = configuration.store.sqlite {
                 store = try SQLFederationStore.makeSQLite(.file(path))
             } else {
-                store = try SQLFederationStore.makePostgres(PostgresConfiguration(connectionString: configuration.store.postgres ?? ""))
+                store = try SQLFederationStore.makePostgres(PostgresConfiguration(
+                    connectionString: configuration.store.postgres ?? "", reconnectPolicy: ReconnectPolicy(maxAttempts: 3)))
             }
         } catch {
             let field = configuration.store.sqlite == nil ? "store.postgres" : "store.sqlite"
