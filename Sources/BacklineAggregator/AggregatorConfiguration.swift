@@ -123,6 +123,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         func fail(_ field: String, _ problem: String) -> AggregatorError { .invalidConfiguration(field, problem, file: file) }
         guard !federation.isEmpty, federation.utf8.count <= 63 else { throw fail("federation", "must be 1…63 characters") }
         guard !name.isEmpty, name.utf8.count <= 63 else { throw fail("name", "must be 1…63 characters") }
+        do { try roundDefaults.validate(production: production, field: "round_defaults") } catch let error as AggregatorError {
+            throw AggregatorError(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + error.reason)
+        }
         guard (0...65_535).contains(port) else { throw fail("port", "must be 0…65535, got \(port)") }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
         guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { throw fail("host", "'\(host.prefix(64))' is not a dotted IPv4 address") }
@@ -137,9 +140,6 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         }
         if let maxBodyBytes, !(1024...(256 * 1024 * 1024)).contains(maxBodyBytes) {
             throw fail("max_body_bytes", "must be 1024…268435456, got \(maxBodyBytes)")
-        }
-        do { try roundDefaults.validate(production: production, field: "round_defaults") } catch let error as AggregatorError {
-            throw AggregatorError(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + error.reason)
         }
     }
 
