@@ -182,7 +182,11 @@ struct AggregatorAPI: Sendable {
             peer,
             .init(action: "manage_round", resourceType: "round", roundIsOpen: round.state.acceptsUpdates, resource: "round:\(id)", round: id),
             request: request)
-        guard let closure = try await service.close(round: id) else {
+        let closed: RoundCoordinator.Closure?
+        do { closed = try await service.close(round: id) } catch let error as AggregatorError where error.code == .unavailable {
+            throw HTTPError(status: 503, code: "unavailable", message: error.reason)
+        }
+        guard let closure = closed else {
             throw HTTPError(status: 409, code: "already_closed", message: "round \(id) is \(round.state.rawValue); it is aggregated once")
         }
         struct Body: Encodable {

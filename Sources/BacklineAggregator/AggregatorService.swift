@@ -4,7 +4,8 @@ import BacklineCrypto
 public import BacklinePolicy
 public import BacklineStore
 public import BacklineTransport
-import Foundation
+public import Foundation
+import Synchronization
 
 /// The running aggregator: the mTLS HTTP server, the rounds, the audit log in the store, the
 /// policy and the metrics. Build it with ``make(configuration:logger:)`` from a configuration
@@ -71,6 +72,7 @@ public final class AggregatorService: Sendable {
     let recorder: AuditRecorder
     private let server: HTTPServerBox
     private let executor = BlockingExecutor.shared
+    private let inFlight = Mutex<Set<Int64>>([])
 
     /// A service from `parts`; nothing listens until ``start()``.
     /// - Throws: ``AuditError`` if the stored log contradicts its own signed checkpoint.
@@ -91,11 +93,7 @@ public final class AggregatorService: Sendable {
     /// `aggregating` are aggregated first.
     @discardableResult
     public func start() async throws -> UInt16 {
-        let coordinator = coordinator
-        for id in try await blocking({ try coordinator.stalledRounds() }) {
-            logger.warning("resuming the aggregation of a round left half-done", ["round": .public(String(id))])
-            _ = try? await aggregate(id)
-        }
+        await resumeStalledRounds(claimedBefore: .distantFuture)
         return try server.value.start()
     }
 
@@ -114,6 +112,7 @@ public final class AggregatorService: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     if Task.isCancelled { break }
                     await self.closeExpiredRounds()
+                    await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-Self.stallTimeout))
                     let log = self.auditLog
                     _ = try? await self.blocking { try log.checkpointIfDue() }
                 }
@@ -138,6 +137,24 @@ public final class AggregatorService: Sendable {
         }
     }
 
+    /// How long a claimed round may stay `aggregating` before it is taken to be abandoned (its
+    /// aggregator died, or its audit write failed) and aggregated again.
+    public static let stallTimeout: TimeInterval = 60
+
+    /// Aggregates rounds claimed before `cutoff` and never finished, except those this process is
+    /// aggregating now. A replica racing on the same round loses at the commit (the round is no
+    /// longer `aggregating`, or the model version exists), so nothing is published twice.
+    public func resumeStalledRounds(claimedBefore cutoff: Date) async {
+        let coordinator = coordinator
+        guard let stalled = try? await blocking({ try coordinator.stalledRounds(claimedBefore: cutoff) }) else { return }
+        for id in stalled where !inFlight.withLock({ $0.contains(id) }) {
+            logger.warning("resuming the aggregation of a round left half-done", ["round": .public(String(id))])
+            do { _ = try await aggregate(id) } catch {
+                logger.error("resuming a round failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+            }
+        }
+    }
+
     /// Claims round `id` and aggregates it; nil if another caller already claimed it.
     public func close(round id: Int64) async throws -> RoundCoordinator.Closure? {
         let coordinator = coordinator
@@ -147,6 +164,10 @@ public final class AggregatorService: Sendable {
 
     /// Aggregates a claimed round, writing the audit entry (publish or failure) before the commit.
     private func aggregate(_ id: Int64) async throws -> RoundCoordinator.Closure {
+        guard inFlight.withLock({ $0.insert(id).inserted }) else {
+            throw AggregatorError.unavailable("round \(id) is already being aggregated by this process")
+        }
+        defer { inFlight.withLock { _ = $0.remove(id) } }
         let coordinator = coordinator
         let log = auditLog
         let policy = policy
@@ -161,11 +182,15 @@ public final class AggregatorService: Sendable {
                 guard decision.allowed else {
                     throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
                 }
-                try log.append(AuditEntry(
-                    spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
-                    resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
-                    ruleID: decision.ruleID, policySHA256: decision.policySHA256,
-                    outcome: published ? "published" : "round_failed"))
+                do {
+                    try log.append(AuditEntry(
+                        spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
+                        resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
+                        ruleID: decision.ruleID, policySHA256: decision.policySHA256,
+                        outcome: published ? "published" : "round_failed"))
+                } catch {
+                    throw AggregatorError.unavailable("the audit log cannot be written; round \(id) stays aggregating and is retried", underlying: error)
+                }
             }
         }
         if let reason = closure.failureReason {

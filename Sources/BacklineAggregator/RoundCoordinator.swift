@@ -132,9 +132,10 @@ public final class RoundCoordinator: Sendable {
         try store.withTransaction { try $0.rounds(in: [.open, .collecting]) }.filter { $0.deadline < now }.map(\.id)
     }
 
-    /// Rounds left in `aggregating` (a process died after claiming them): aggregated again on start.
-    public func stalledRounds() throws -> [Int64] {
-        try store.withTransaction { try $0.rounds(in: [.aggregating]) }.map(\.id)
+    /// Rounds left in `aggregating` since before `cutoff` (a process died after claiming them, or
+    /// its audit write failed): they are aggregated again.
+    public func stalledRounds(claimedBefore cutoff: Date = .distantFuture) throws -> [Int64] {
+        try store.withTransaction { try $0.rounds(in: [.aggregating]) }.filter { $0.updatedAt < cutoff }.map(\.id)
     }
 
     /// Claims round `id` for aggregation; true for exactly one caller.

@@ -118,3 +118,45 @@ import BacklineCore
         #expect(report.ok, "\(report.problems)")
     }
 }
+
+/// Aggregation interrupted after the claim (audit down, or the process died): nothing is
+/// published, the round stays `aggregating`, and it is aggregated once when resumed (item 50 form).
+@Suite struct AggregatorResumeTests {
+    @Test func closingWhileTheAuditLogIsDownDoesNothing() async throws {  // item 47 for aggregation
+        let fixture = try await AggregatorFixture.make()
+        let round = try await fixture.openRound()
+        for node in ["p1", "p2", "p3"] {
+            #expect(try await fixture.submit(try fixture.updateBody(round: round, node: node), as: node, to: round).status == 200)
+        }
+        fixture.outage.isDown = true
+        let refused = try await fixture.close(round)
+        #expect(refused.status == 503)
+        #expect(try fixture.store.round(round)?.state == .collecting)
+        #expect(try fixture.store.withTransaction { try $0.latestModelVersion() } == nil)
+        fixture.outage.isDown = false
+        #expect(try await fixture.close(round).status == 200)
+        #expect(try fixture.store.withTransaction { try $0.latestModelVersion() }?.version == 1)
+    }
+
+    @Test func aClaimedButUnfinishedRoundIsAggregatedAfterARestart() async throws {
+        let fixture = try await AggregatorFixture.make()
+        let round = try await fixture.openRound()
+        for node in ["p1", "p2", "p3"] {
+            #expect(try await fixture.submit(try fixture.updateBody(round: round, node: node), as: node, to: round).status == 200)
+        }
+        // A process claims the round and dies before aggregating.
+        #expect(try fixture.store.claimRoundForAggregation(round))
+        #expect(try fixture.store.round(round)?.state == .aggregating)
+        fixture.outage.isDown = true
+        await fixture.service.resumeStalledRounds(claimedBefore: .distantFuture)  // audit down: nothing published
+        #expect(try fixture.store.round(round)?.state == .aggregating)
+        #expect(try fixture.store.withTransaction { try $0.latestModelVersion() } == nil)
+        fixture.outage.isDown = false
+        try await fixture.startService()  // restart resumes it
+        #expect(try fixture.store.round(round)?.state == .published)
+        #expect(try fixture.store.withTransaction { try $0.latestModelVersion() }?.version == 1)
+        #expect(try fixture.auditEntries().filter { $0.outcome == "published" }.count == 1)
+        let again = try await fixture.close(round)
+        #expect(AggregatorFixture.errorCode(again) == "already_closed")
+    }
+}
