@@ -165,6 +165,22 @@ import BacklineCore
         if role == "auditor" { #expect(entry.ruleID == "D1") }
     }
 
+    @Test func aRevokedPromoterCannotSubmitOrRead() async throws {  // item 75 (revoked certificate)
+        let fixture = try await AggregatorFixture.make()
+        let round = try await fixture.openRound()
+        let body = try fixture.updateBody(round: round, node: "p1")
+        try fixture.pki.revoke(serials: try fixture.pki.serials(role: .promoter, name: "p1"), passphrase: nil)
+        let submitted = try? await fixture.submit(body, as: "p1", to: round)
+        #expect(submitted == nil || submitted?.status != 200)
+        let read = try? await fixture.promoter("p1").send(HTTPRequest(method: "GET", path: "/v1/models/latest"))
+        #expect(read == nil || read?.status != 200)
+        #expect(try fixture.store.updates(inRound: round).isEmpty)
+        #expect(!(try fixture.auditEntries().contains { $0.spiffeID.hasSuffix("/p1") }))
+        #expect(fixture.logLines.text.contains("TLS handshake refused"))
+        // Another promoter is still served.
+        #expect(try await fixture.submit(try fixture.updateBody(round: round, node: "p2"), as: "p2", to: round).status == 200)
+    }
+
     @Test func rolesOnlyReachTheirOwnEndpoints() async throws {  // policy at the API (items 30, 35 at the edge)
         let fixture = try await AggregatorFixture.make()
         let cases: [(PeerRole, String, String, String, Int)] = [
@@ -199,6 +215,13 @@ import BacklineCore
         let checkpoint = try CheckpointReader(origin: AggregatorFixture.origin, keys: [fixture.signer.verifierKey])
             .read(String(decoding: note.body, as: UTF8.self))
         #expect(checkpoint.size >= 2)
+        let again = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/audit/checkpoint"))
+        let second = try CheckpointReader(origin: AggregatorFixture.origin, keys: [fixture.signer.verifierKey])
+            .read(String(decoding: again.body, as: UTF8.self))
+        #expect(second.size > checkpoint.size)  // the first request's own audit entry is now covered
+        try MerkleProof.verifyConsistency(
+            size1: checkpoint.size, size2: second.size, root1: checkpoint.root, root2: second.root,
+            proof: try fixture.service.auditLog.consistencyProof(from: checkpoint.size, to: second.size))
         let proof = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/audit/proof", query: "index=1&size=\(checkpoint.size)"))
         struct Proof: Decodable { let leaf_hash: String; let root: String; let proof: [String] }
         let body = try proof.decodeJSON(Proof.self)
