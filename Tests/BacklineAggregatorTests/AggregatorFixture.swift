@@ -23,11 +23,18 @@ final class AggregatorFixture: Sendable {
     let signer: NoteSigner
     let initialModel: GlobalModel
     let outage = OutageSwitch()
-    private let current: Mutex<(store: SQLFederationStore, service: AggregatorService)?> = Mutex(nil)
+    private let current: Mutex<(store: any FederationStore, service: AggregatorService)?> = Mutex(nil)
+    /// Opens the store (again, after a restart); SQLite in the test directory by default.
+    let openStore: @Sendable () throws -> any FederationStore
     let logLines = LogBox()
 
-    init(maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1) throws {
+    init(
+        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
+        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+    ) throws {
         directory = try TemporaryDirectory(prefix: "backline-aggregator")
+        let path = directory.file("aggregator.db")
+        self.openStore = { try openStore?(path) ?? SQLFederationStore.makeSQLite(.file(path)) }
         pki = FederationPKI(directory: directory.file("Keys"))
         try pki.initialize(federation: Self.federation, passphrase: nil)
         try pki.issue(role: .aggregator, name: "main", passphrase: nil)
@@ -45,10 +52,11 @@ final class AggregatorFixture: Sendable {
     }
 
     /// A fixture with its aggregator started.
-    static func make(maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1) async throws
-        -> AggregatorFixture
-    {
-        let fixture = try AggregatorFixture(maxBodyBytes: maxBodyBytes, noiseMultiplier: noiseMultiplier)
+    static func make(
+        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
+        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+    ) async throws -> AggregatorFixture {
+        let fixture = try AggregatorFixture(maxBodyBytes: maxBodyBytes, noiseMultiplier: noiseMultiplier, openStore: openStore)
         try await fixture.startService()
         return fixture
     }
@@ -58,15 +66,14 @@ final class AggregatorFixture: Sendable {
 
     deinit { current.withLock { $0?.service.shutdown() } }
 
-    var storePath: String { directory.file("aggregator.db") }
     var service: AggregatorService { current.withLock { $0!.service } }
-    var store: SQLFederationStore { current.withLock { $0!.store } }
+    var store: any FederationStore { current.withLock { $0!.store } }
     var port: UInt16 { service.port }
 
     /// (Re)starts the aggregator on the same database file, as after a crash.
     func startService() async throws {
         current.withLock { $0?.service.shutdown() }
-        let store = try SQLFederationStore.makeSQLite(.file(storePath))
+        let store = try openStore()
         var http = HTTPServerConfiguration()
         http.limits = HTTPLimits(maxBodyBytes: maxBodyBytes)
         let lines = logLines
