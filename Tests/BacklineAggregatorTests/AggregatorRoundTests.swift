@@ -83,6 +83,20 @@ import BacklineCore
         #expect(fixture.logLines.text.contains("round failed"))
     }
 
+    @Test func oneHundredfoldUpdateDoesNotMoveAMedianRound() async throws {  // item 67 at the service
+        let fixture = try await AggregatorFixture.make()
+        let round = try await fixture.openRound(#"{"strategy": "median"}"#)
+        for (node, delta) in [("p1", Float(0.1)), ("p2", 0.1), ("p3", 0.1), ("p4", 10)] {
+            #expect(try await fixture.submit(try fixture.updateBody(round: round, node: node, delta: delta), as: node, to: round).status == 200)
+        }
+        let closure = try await fixture.close(round).decodeJSON(Closure.self)
+        #expect(closure.state == "published")
+        let model = try await fixture.promoter("p1").send(HTTPRequest(method: "GET", path: "/v1/models/latest"))
+        let change = zip(try SafeTensors.decode(model.body).parameters.flattened(), fixture.initialModel.parameters.flattened()).map { $0 - $1 }
+        // The median of {0.1, 0.1, 0.1, 10} per coordinate is 0.1; a mean would have moved 2.575.
+        #expect(change.allSatisfy { abs($0 - 0.1) < 1e-5 }, "\(change)")
+    }
+
     @Test func aRoundIsNeverPublishedFromFewerThanThreeEvenIfConfiguredLower() throws {
         // min_clients below 3 is refused outright; the strategy's own floor is 3 as well.
         var parameters = RoundParameters(minClients: 2, deadlineSeconds: 60, clipNorm: 1, noiseMultiplier: 1, strategy: .median)
