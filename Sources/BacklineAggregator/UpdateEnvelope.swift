@@ -5,7 +5,9 @@ import Foundation
 
 /// The body of `POST /v1/rounds/{r}/updates`: one safetensors file holding the update tensors
 /// (same names and shapes as the global model) and, in its `__metadata__`, the authenticated
-/// metadata `round`, `node`, `sample_count`, `clip_norm` and `noise_multiplier` (decimal text).
+/// metadata `round`, `node`, `sample_count`, `clip_norm` and `noise_multiplier` (decimal text),
+/// and optionally `model_sha256`: the hex SHA-256 of the global model the update was computed
+/// against (an update for another model version is refused as `stale_model`).
 /// The round and node inside the bytes are checked against the URL and the client certificate,
 /// so a captured update cannot be replayed into another round or claimed by another node.
 public struct UpdateEnvelope: Sendable {
@@ -21,12 +23,18 @@ public struct UpdateEnvelope: Sendable {
     public let noiseMultiplier: Double
     /// The tensors.
     public let parameters: ParameterSet
+    /// Hex SHA-256 of the model the update was computed against, if the node sent it.
+    public let modelSHA256: String?
 
     /// Metadata keys every update carries.
     public static let metadataKeys = ["round", "node", "sample_count", "clip_norm", "noise_multiplier"]
 
     /// An envelope from its parts.
-    public init(round: Int64, node: String, sampleCount: Double, clipNorm: Double, noiseMultiplier: Double, parameters: ParameterSet) {
+    public init(
+        round: Int64, node: String, sampleCount: Double, clipNorm: Double, noiseMultiplier: Double, parameters: ParameterSet,
+        modelSHA256: String? = nil
+    ) {
+        self.modelSHA256 = modelSHA256
         self.round = round
         self.node = node
         self.sampleCount = sampleCount
@@ -37,10 +45,12 @@ public struct UpdateEnvelope: Sendable {
 
     /// The safetensors bytes a node posts.
     public func encoded() throws -> [UInt8] {
-        try SafeTensors.encode(parameters, metadata: [
+        var metadata = [
             "round": String(round), "node": node, "sample_count": String(sampleCount), "clip_norm": String(clipNorm),
             "noise_multiplier": String(noiseMultiplier),
-        ])
+        ]
+        metadata["model_sha256"] = modelSHA256
+        return try SafeTensors.encode(parameters, metadata: metadata)
     }
 
     /// Decodes a posted body.
@@ -70,9 +80,13 @@ public struct UpdateEnvelope: Sendable {
         guard let round = Int64(try field("round")), round > 0 else {
             throw UpdateDecodingFailure(code: "invalid_metadata", message: "metadata field 'round' is not a positive integer")
         }
+        let model = metadata["model_sha256"]
+        if let model, !(model.utf8.count == 64 && model.utf8.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) })) {
+            throw UpdateDecodingFailure(code: "invalid_metadata", message: "metadata field 'model_sha256' must be 64 lowercase hex digits")
+        }
         self.init(
             round: round, node: try field("node"), sampleCount: try number("sample_count"), clipNorm: try number("clip_norm"),
-            noiseMultiplier: try number("noise_multiplier"), parameters: decoded.parameters)
+            noiseMultiplier: try number("noise_multiplier"), parameters: decoded.parameters, modelSHA256: model)
     }
 
     /// The update as the privacy module's validator sees it.

@@ -109,13 +109,14 @@ final class AggregatorFixture: Sendable {
 
     /// An update body for `round` from `node`: every value `delta`, with the given metadata.
     func updateBody(
-        round: Int64, node: String, delta: Float = 0.5, sampleCount: Double = 10, clipNorm: Double = 1, noiseMultiplier: Double = 1.1
+        round: Int64, node: String, delta: Float = 0.5, sampleCount: Double = 10, clipNorm: Double = 1, noiseMultiplier: Double = 1.1,
+        modelSHA256: String? = nil
     ) throws -> [UInt8] {
         let values = [Float](repeating: delta, count: initialModel.shape.count)
         let parameters = try initialModel.parameters.unflattened(values)
         return try UpdateEnvelope(
             round: round, node: node, sampleCount: sampleCount, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier,
-            parameters: parameters
+            parameters: parameters, modelSHA256: modelSHA256
         ).encoded()
     }
 

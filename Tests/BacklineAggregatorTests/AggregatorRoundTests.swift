@@ -26,7 +26,9 @@ import BacklineCore
         let round = try await fixture.openRound()
         let deltas: [String: (Float, Double)] = ["p1": (0.5, 10), "p2": (-0.25, 30), "p3": (1.0, 20)]
         for (node, (delta, count)) in deltas.sorted(by: { $0.key < $1.key }) {
-            let response = try await fixture.submit(try fixture.updateBody(round: round, node: node, delta: delta, sampleCount: count), as: node, to: round)
+            let body = try fixture.updateBody(
+                round: round, node: node, delta: delta, sampleCount: count, modelSHA256: Hex.encode(fixture.initialModel.checksum))
+            let response = try await fixture.submit(body, as: node, to: round)
             #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
         }
         let closed = try await fixture.close(round)

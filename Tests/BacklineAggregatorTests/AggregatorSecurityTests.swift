@@ -61,7 +61,7 @@ import BacklineCore
     }
 
     /// Bad bodies: the byte surgery is done on a valid file so the encoder's own checks are bypassed.
-    static let badBodies = ["nan", "inf", "wrong_shape", "garbage", "truncated", "huge_header", "negative_count", "missing_round", "weak_noise"]
+    static let badBodies = ["nan", "inf", "wrong_shape", "garbage", "truncated", "huge_header", "negative_count", "missing_round", "weak_noise", "stale_model", "bad_model_hash"]
 
     @Test(arguments: badBodies)
     func badUpdatesAreRejectedWithAStableCodeAndNoTrace(kind: String) async throws {  // items 59, 60, 63, 66
@@ -88,6 +88,10 @@ import BacklineCore
             let parameters = try fixture.initialModel.parameters.unflattened([Float](repeating: 0, count: fixture.initialModel.shape.count))
             body = try SafeTensors.encode(parameters, metadata: ["node": "p1", "sample_count": "3", "clip_norm": "1", "noise_multiplier": "1.1"])
             expected = (422, "invalid_metadata")
+        case "stale_model":
+            body = try fixture.updateBody(round: round, node: "p1", modelSHA256: String(repeating: "0", count: 64))
+            expected = (422, "stale_model")
+        case "bad_model_hash": body = try fixture.updateBody(round: round, node: "p1", modelSHA256: "v1"); expected = (422, "invalid_metadata")
         default: body = try fixture.updateBody(round: round, node: "p1", noiseMultiplier: 0.5); expected = (422, "privacy")
         }
         let response = try await fixture.submit(body, as: "p1", to: round)
