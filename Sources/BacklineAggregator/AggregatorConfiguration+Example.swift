@@ -26,7 +26,8 @@ extension AggregatorConfiguration {
           // create it with `backline aggregator keygen --out Keys/audit-signing.key`.
           "audit_signing_key": "Keys/audit-signing.key",
           "audit_origin": "fed.example/audit",
-          // The model rounds start from (safetensors, F32), e.g. from `backline model init`.
+          // The global model rounds start from: a safetensors file (F32) of the shared parameters
+          // (artist factors, side-feature embeddings; never member factors).
           "initial_model": "model-initial.safetensors",
           // Largest request body in bytes; larger uploads get 413 before they are read.
           "max_body_bytes": 8388608,
