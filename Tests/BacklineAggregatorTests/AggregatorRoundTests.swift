@@ -60,6 +60,14 @@ import BacklineCore
         #expect(lines.map(\.promoter).sorted() == ["p1", "p2", "p3"])
         #expect(lines.allSatisfy { $0.epsilon > 0 && $0.epsilon.isFinite })
 
+        // The audit log as auditors read it holds decisions only: no tensor names, no payload bytes (items 48, 76).
+        let exported = try await fixture.auditor().send(HTTPRequest(method: "GET", path: "/v1/audit/entries", query: "limit=1000"))
+        let text = String(decoding: exported.body, as: UTF8.self)
+        #expect(exported.status == 200 && text.contains("submit_update"))
+        for marker in ["artist_factors", "genre_embedding", "__metadata__", "F32", "sample_count"] {
+            #expect(!text.contains(marker), "\(marker) in the audit export")
+        }
+
         // A second close does not aggregate again.
         let again = try await fixture.close(round)
         #expect(again.status == 409)
