@@ -48,7 +48,8 @@ extension AggregatorService {
         let parts = Parts(
             store: store, auditStorage: StoreAuditStorage(store: store), auditSigner: signer,
             auditOrigin: configuration.effectiveAuditOrigin, policy: policy, tls: tls, http: http, name: configuration.name,
-            roundDefaults: configuration.roundDefaults, initialModel: initialModel, production: configuration.production)
+            roundDefaults: configuration.roundDefaults, initialModel: initialModel, production: configuration.production,
+            policyPath: configuration.policy)
         return try AggregatorService(parts: parts, logger: logger)
     }
 }

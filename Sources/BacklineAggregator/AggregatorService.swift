@@ -6,6 +6,7 @@ public import BacklineStore
 public import BacklineTransport
 public import Foundation
 import Synchronization
+import Dispatch
 
 /// The running aggregator: the mTLS HTTP server, the rounds, the audit log in the store, the
 /// policy and the metrics. Build it with ``make(configuration:logger:)`` from a configuration
@@ -35,13 +36,16 @@ public final class AggregatorService: Sendable {
         public var initialModel: GlobalModel
         /// Production mode (no rounds without noise).
         public var production: Bool
+        /// The policy file, re-read by ``reloadPolicy()`` (and on SIGHUP while ``run()`` serves).
+        public var policyPath: String?
 
         /// The parts, as given.
         public init(
             store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
             policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
-            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool
+            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil
         ) {
+            self.policyPath = policyPath
             self.store = store
             self.auditStorage = auditStorage
             self.auditSigner = auditSigner
@@ -69,6 +73,7 @@ public final class AggregatorService: Sendable {
     /// This aggregator's own identity (for the entries it writes about its own actions).
     public let identity: PeerIdentity
     let production: Bool
+    let policyPath: String?
     let recorder: AuditRecorder
     private let server: HTTPServerBox
     private let executor = BlockingExecutor.shared
@@ -82,6 +87,7 @@ public final class AggregatorService: Sendable {
         policy = parts.policy
         self.logger = logger
         production = parts.production
+        policyPath = parts.policyPath
         identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
         recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: .shared)
         server = HTTPServerBox()
@@ -105,6 +111,11 @@ public final class AggregatorService: Sendable {
     public func run() async throws {
         if server.value.port == 0 { try await start() }
         server.value.reloadOnHangupSignal()
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { [weak self] in _ = try? self?.reloadPolicy() }
+        hangup.resume()
+        defer { hangup.cancel() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { try? await self.server.value.run() }
             group.addTask {
@@ -121,6 +132,22 @@ public final class AggregatorService: Sendable {
         }
         let log = auditLog
         _ = try? await blocking { try log.checkpointIfDue() }
+    }
+
+    /// Re-reads the policy file; on any error the previous policy stays active and the error
+    /// (naming the line) is thrown. Decisions record the hash of the policy that made them.
+    /// - Returns: SHA-256 (hex) of the policy now active.
+    @discardableResult
+    public func reloadPolicy() throws -> String {
+        guard let policyPath else { throw AggregatorError.invalidConfiguration("policy", "this service was built without a policy file") }
+        do {
+            let loaded = try policy.reload(contentsOf: policyPath)
+            logger.info("policy reloaded", ["sha256": .public(loaded.sha256)])
+            return loaded.sha256
+        } catch {
+            logger.error("policy reload failed; the previous policy stays active", ["error": .public(String(describing: error))])
+            throw error
+        }
     }
 
     /// Stops serving (graceful: in-flight requests finish).

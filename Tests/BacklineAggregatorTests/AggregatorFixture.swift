@@ -47,6 +47,7 @@ final class AggregatorFixture: Sendable {
             ("genre_embedding", Tensor(shape: [3], values: [1, 2, 3])),
         ])
         initialModel = try GlobalModel(version: 0, bytes: try SafeTensors.encode(parameters), what: "initial model")
+        try FileManager.default.copyItem(atPath: Self.policyPath, toPath: directory.file("federation.policy"))
         self.maxBodyBytes = maxBodyBytes
         self.roundDefaults = RoundParameters(minClients: 3, deadlineSeconds: 600, clipNorm: 1, noiseMultiplier: noiseMultiplier, strategy: .fedAvg)
     }
@@ -62,6 +63,8 @@ final class AggregatorFixture: Sendable {
     }
 
     let maxBodyBytes: Int
+    /// This fixture's own copy of the federation policy (tests may rewrite it and reload).
+    var policyFile: String { directory.file("federation.policy") }
     let roundDefaults: RoundParameters
 
     deinit { current.withLock { $0?.service.shutdown() } }
@@ -79,9 +82,9 @@ final class AggregatorFixture: Sendable {
         let lines = logLines
         let parts = AggregatorService.Parts(
             store: store, auditStorage: SwitchableAuditStorage(StoreAuditStorage(store: store), outage: outage),
-            auditSigner: signer, auditOrigin: Self.origin, policy: try PolicyEngine(contentsOf: Self.policyPath),
+            auditSigner: signer, auditOrigin: Self.origin, policy: try PolicyEngine(contentsOf: policyFile),
             tls: try .makeServer(pki: pki, name: "main"), http: http, name: "main", roundDefaults: roundDefaults,
-            initialModel: initialModel, production: false)
+            initialModel: initialModel, production: false, policyPath: policyFile)
         let service = try AggregatorService(
             parts: parts, logger: Logger(label: "aggregator-test", minimumLevel: .debug) { line in lines.append(line) })
         try await service.start()

@@ -9,6 +9,7 @@ import Testing
 import BacklinePrivacy
 import Synchronization
 import BacklineCore
+import BacklinePolicy
 
 /// The attacks of SECURITY-TESTS performed against the running aggregator, each checked for the
 /// refusal, the audit entry, and that nothing was stored.
@@ -207,6 +208,24 @@ import BacklineCore
         let text = String(decoding: metrics.body, as: UTF8.self)
         #expect(text.contains("backline_policy_denials_total{action=\"read_metrics\"} 1"))
         #expect(text.contains("backline_request_duration_seconds_count{route=\"GET /metrics\"}"))
+    }
+
+    @Test func aPolicyReloadTakesEffectAndABrokenFileKeepsTheOldPolicy() async throws {  // items 34, 35 at the service
+        let fixture = try await AggregatorFixture.make()
+        let original = try String(contentsOfFile: fixture.policyFile, encoding: .utf8)
+        let oldHash = fixture.service.policy.policy.sha256
+        // Operators lose read_metrics.
+        try original.replacingOccurrences(of: "allow O3: operator read_metrics on metrics\n", with: "")
+            .write(toFile: fixture.policyFile, atomically: true, encoding: .utf8)
+        let newHash = try fixture.service.reloadPolicy()
+        #expect(newHash != oldHash)
+        let denied = try await fixture.operatorClient().send(HTTPRequest(method: "GET", path: "/metrics"))
+        #expect(denied.status == 403)
+        #expect(try fixture.auditEntries().last?.policySHA256 == newHash)
+        // A broken file is refused, naming the line; the previous policy stays active.
+        try (original + "\nallow X9: operator fly on moon\n").write(toFile: fixture.policyFile, atomically: true, encoding: .utf8)
+        #expect(throws: (any Error).self) { try fixture.service.reloadPolicy() }
+        #expect(fixture.service.policy.policy.sha256 == newHash)
     }
 
     @Test func auditorsGetCheckpointsAndProofsThatVerify() async throws {
