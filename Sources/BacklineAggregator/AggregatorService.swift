@@ -96,10 +96,13 @@ public final class AggregatorService: Sendable {
     }
 
     /// Binds and starts serving; returns the port. Rounds a crashed process left in
-    /// `aggregating` are aggregated first.
+    /// `aggregating` are aggregated first, and raw updates left in finished rounds are discarded.
     @discardableResult
     public func start() async throws -> UInt16 {
         await resumeStalledRounds(claimedBefore: .distantFuture)
+        let coordinator = coordinator
+        let discarded = try await blocking { try coordinator.discardLeftoverPayloads() }
+        if discarded > 0 { logger.warning("discarded raw updates left from finished rounds", ["count": .public(String(discarded))]) }
         return try server.value.start()
     }
 

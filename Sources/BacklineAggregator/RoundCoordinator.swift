@@ -138,6 +138,14 @@ public final class RoundCoordinator: Sendable {
         try store.withTransaction { try $0.rounds(in: [.aggregating]) }.filter { $0.updatedAt < cutoff }.map(\.id)
     }
 
+    /// Empties the raw update payloads of every published or failed round that still holds some
+    /// (a process stopped between the final commit and the discard); returns how many.
+    @discardableResult
+    public func discardLeftoverPayloads(at now: Date = Date()) throws -> Int {
+        let finished = try store.withTransaction { try $0.rounds(in: [.published, .failed]) }
+        return try finished.reduce(0) { $0 + (try store.discardPayloads(inRound: $1.id, at: now)) }
+    }
+
     /// Claims round `id` for aggregation; true for exactly one caller.
     public func claim(_ id: Int64) throws -> Bool { try store.claimRoundForAggregation(id) }
 
@@ -199,7 +207,8 @@ public final class RoundCoordinator: Sendable {
             optimizerState.withLock { $0 = outcome.state }
             newestModel.withLock { $0 = published }
         }
-        try store.discardPayloads(inRound: id, at: now)
+        // The round is final now; a failure here leaves payloads for ``discardLeftoverPayloads()``.
+        _ = try? store.discardPayloads(inRound: id, at: now)
         return closure
     }
 

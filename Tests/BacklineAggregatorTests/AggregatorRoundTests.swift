@@ -184,3 +184,33 @@ import BacklineCore
         #expect(AggregatorFixture.errorCode(again) == "already_closed")
     }
 }
+
+/// The coordinator without HTTP, over the in-memory store.
+@Suite struct RoundCoordinatorTests {
+    @Test func rawUpdatesLeftInAFinishedRoundAreDiscardedOnce() throws {  // item 73: never kept after a round
+        let fixture = try AggregatorFixture()
+        let store = InMemoryFederationStore()
+        let coordinator = RoundCoordinator(store: store, defaults: fixture.roundDefaults, initialModel: fixture.initialModel)
+        let round = try coordinator.openRound(production: false)
+        let body = try fixture.updateBody(round: round.id, node: "p1")
+        _ = try store.submitUpdate(UpdateSubmission(
+            round: round.id, promoterID: "p1", payload: body, digest: SHA256.hash(body), norm: 1, sampleCount: 10, receivedAt: Date()))
+        _ = try store.transitionRound(round.id, to: .failed)  // a process stopped before discarding
+        #expect(try store.updates(inRound: round.id).first?.payload == body)
+        #expect(try coordinator.discardLeftoverPayloads() == 1)
+        #expect(try store.updates(inRound: round.id).first?.payload.isEmpty == true)
+        #expect(try coordinator.discardLeftoverPayloads() == 0)
+    }
+
+    @Test func onlyOneRoundRunsAtATimeAndIdsIncrease() throws {
+        let fixture = try AggregatorFixture()
+        let coordinator = RoundCoordinator(store: InMemoryFederationStore(), defaults: fixture.roundDefaults, initialModel: fixture.initialModel)
+        let first = try coordinator.openRound(production: true)
+        #expect(throws: StoreError.self) { try coordinator.openRound(production: true) }
+        #expect(try coordinator.claim(first.id))
+        #expect(try !coordinator.claim(first.id))
+        let closure = try coordinator.aggregate(first.id)
+        #expect(closure.state == .failed && closure.modelVersion == nil)
+        #expect(try coordinator.openRound(production: true).id == first.id + 1)
+    }
+}
