@@ -19,7 +19,7 @@ import Foundation
 /// | `POST /v1/rounds` | operator (`manage_round`) | opens the next round; optional JSON body overriding `min_clients` (≥ 3), `deadline_seconds`, `clip_norm`, `noise_multiplier`, `strategy`; 201; 409 `round_in_progress`; 422 `invalid_round_parameters` |
 /// | `POST /v1/rounds/{r}/close` | operator (`manage_round`) | aggregates round r exactly once (k ≥ 3 or nothing is published): state, model_version, contributors, failure_reason; 409 `already_closed` |
 /// | `GET /v1/models/latest`, `GET /v1/models/{v}` | promoter, aggregator (`read_model`) | the safetensors bytes; headers `X-Backline-Model-Version`, `X-Backline-Model-SHA256`; version 0 is the initial model |
-/// | `POST /v1/rounds/{r}/updates` | promoter, own update, round open (`submit_update`) | body: safetensors update whose `__metadata__` holds round, node, sample_count, clip_norm, noise_multiplier and optionally model_sha256 (422 `stale_model` if it is not the current model's); 200 receipt `{receipt_id, round, node, digest}` after the update is durable; same bytes → same receipt. 403 `impersonation_attempt` (node ≠ certificate), 409 `round_mismatch` (metadata round ≠ r: replay), 409 `round_closed`, 409 `conflict` (other bytes already stored), 400 `malformed_update`, 422 `non_finite` / `invalid_metadata` / `nan` / `inf` / `shape` / `dtype` / `count` / `privacy`, 413 before reading an oversized body |
+/// | `POST /v1/rounds/{r}/updates` | promoter, own update, round open (`submit_update`) | body: safetensors update whose `__metadata__` holds round, node, sample_count, clip_norm, noise_multiplier and optionally model_sha256 (422 `stale_model` if it is not the current model's); 200 receipt `{receipt_id, round, node, digest}` after the update is durable; same bytes → same receipt, also after the round closed. 403 `impersonation_attempt` (node ≠ certificate), 409 `round_mismatch` (metadata round ≠ r: replay), 409 `round_closed`, 409 `conflict` (other bytes already stored), 400 `malformed_update`, 422 `non_finite` / `invalid_metadata` / `nan` / `inf` / `shape` / `dtype` / `count` / `privacy`, 413 before reading an oversized body |
 /// | `GET /v1/rounds/{r}/updates/{node}` | nobody: raw updates are never served | 403 `raw_updates_never_served`, audited |
 /// | `GET /v1/audit/entries?from=&to=&actor=&action=&round=&limit=` | auditor (`read_audit`) | entries with index and leaf hash (limit ≤ 1000, default 100) |
 /// | `GET /v1/audit/checkpoint` | auditor (`read_audit`) | the latest signed checkpoint note (text); 404 `no_checkpoint` |
@@ -256,6 +256,16 @@ struct AggregatorAPI: Sendable {
             try await refuse(claimed, decision, outcome: "round_mismatch", HTTPError(
                 status: 409, code: "round_mismatch", message: "the update was made for round \(envelope.round), not round \(id)"))
         }
+        if !decision.allowed && !open {
+            // A retry of an update acknowledged before the round closed gets its receipt again
+            // (the submission itself is still refused and logged as such; nothing is stored).
+            let body = request.body
+            let node = peer.name
+            if let receipt = try await service.blocking({ try coordinator.existingReceipt(round: id, node: node, body: body) }) {
+                try await recorder.record(peer, claimed, decision: decision, outcome: "receipt_resent", request: request)
+                return try Self.receiptResponse(receipt)
+            }
+        }
         if !decision.allowed {
             metrics.increment("backline_policy_denials_total", [("action", "submit_update")])
             let error = open
@@ -292,8 +302,13 @@ struct AggregatorAPI: Sendable {
                 status: 409, code: "round_closed", message: "round \(id) no longer accepts updates"))
         }
         metrics.increment("backline_submissions_total")
-        struct Receipt: Encodable { let receipt_id: String, round: Int64, node: String, digest: String }
-        return try .json(Receipt(receipt_id: receipt.receiptID, round: receipt.round, node: receipt.promoterID, digest: Hex.encode(receipt.digest)))
+        return try Self.receiptResponse(receipt)
+    }
+
+    /// `{receipt_id, round, node, digest}`.
+    private static func receiptResponse(_ receipt: UpdateReceipt) throws -> HTTPResponse {
+        struct Body: Encodable { let receipt_id: String, round: Int64, node: String, digest: String }
+        return try .json(Body(receipt_id: receipt.receiptID, round: receipt.round, node: receipt.promoterID, digest: Hex.encode(receipt.digest)))
     }
 
     private func readUpdate(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {

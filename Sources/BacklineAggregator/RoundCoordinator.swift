@@ -127,6 +127,13 @@ public final class RoundCoordinator: Sendable {
             sampleCount: Int64(update.weight.rounded(.up)), receivedAt: now))
     }
 
+    /// The receipt of the update `node` already stored in `round` if it holds exactly `body`
+    /// (a retry whose first answer was lost), else nil.
+    func existingReceipt(round: Int64, node: String, body: [UInt8]) throws -> UpdateReceipt? {
+        let digest = SHA256.hash(body)
+        return try store.updates(inRound: round).first { $0.promoterID == node && constantTimeEquals($0.digest, digest) }?.receipt
+    }
+
     /// Rounds taking updates whose deadline has passed at `now`.
     public func expiredRounds(at now: Date = Date()) throws -> [Int64] {
         try store.withTransaction { try $0.rounds(in: [.open, .collecting]) }.filter { $0.deadline < now }.map(\.id)

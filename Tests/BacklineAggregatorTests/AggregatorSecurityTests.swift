@@ -135,11 +135,22 @@ import BacklinePolicy
     @Test func aLateUpdateIsRefusedAsRoundClosed() async throws {  // item 52 (logic)
         let fixture = try await AggregatorFixture.make()
         let round = try await fixture.openRound()
+        let acknowledged = try fixture.updateBody(round: round, node: "p1")
+        let first = try await fixture.submit(acknowledged, as: "p1", to: round)
         #expect(try await fixture.close(round).status == 200)
         let late = try await fixture.submit(try fixture.updateBody(round: round, node: "p4"), as: "p4", to: round)
         #expect(late.status == 409)
         #expect(AggregatorFixture.errorCode(late) == "round_closed")
         #expect(try fixture.auditEntries().last?.decision == .deny)
+        // p1's retry of its acknowledged update (first answer lost) gets the same receipt; nothing new is stored.
+        struct Receipt: Decodable { let receipt_id: String }
+        let retried = try await fixture.submit(acknowledged, as: "p1", to: round)
+        #expect(retried.status == 200)
+        #expect(try retried.decodeJSON(Receipt.self).receipt_id == first.decodeJSON(Receipt.self).receipt_id)
+        #expect(try fixture.auditEntries().last?.outcome == "receipt_resent")
+        let changed = try await fixture.submit(try fixture.updateBody(round: round, node: "p1", delta: 0.9), as: "p1", to: round)
+        #expect(AggregatorFixture.errorCode(changed) == "round_closed")
+        #expect(try fixture.store.updates(inRound: round).map(\.promoterID) == ["p1"])
     }
 
     @Test func aRoundPastItsDeadlineIsClosedByTheAggregatorClock() async throws {  // item 51/52 (deadline)
