@@ -36,12 +36,19 @@ let package = Package(
         .target(name: "BacklineStore", dependencies: ["BacklineCore", "CSQLite", "CLibPQ", "CBacklineShims"]),
         // OpenSSL TLS 1.3 with mutual authentication, HTTP/1.1, the federation's PKI.
         .target(name: "BacklineTransport", dependencies: ["BacklineCore", "COpenSSL", "CBacklineShims"]),
+        // The federation's aggregator: rounds, aggregation, audit over the store, HTTP API over mTLS.
+        .target(
+            name: "BacklineAggregator",
+            dependencies: [
+                "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineStore", "BacklineAudit",
+                "BacklinePolicy", "BacklinePrivacy", "BacklineModel",
+            ]),
         // Command parsing and every `backline …` command, as a library so tests can call them.
         .target(
             name: "BacklineCLI",
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
-                "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport",
+                "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineAggregator",
             ]),
         .executableTarget(name: "backline", dependencies: ["BacklineCLI"]),
         // Release-built benchmarks: `make bench [ONLY=group]`.
@@ -63,6 +70,12 @@ let package = Package(
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineStoreTests", dependencies: ["BacklineStore", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineTransportTests", dependencies: ["BacklineTransport", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(
+            name: "BacklineAggregatorTests",
+            dependencies: [
+                "BacklineAggregator", "BacklineTransport", "BacklineStore", "BacklineAudit", "BacklinePolicy",
+                "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
+            ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
         .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineTestSupport"]),
     ]

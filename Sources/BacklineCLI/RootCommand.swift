@@ -14,6 +14,7 @@ public struct RootCommand: Command {
             AuditCommand(),
             PolicyCommand(),
             PrivacyCommand(),
+            AggregatorCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
         ]
     }

@@ -1,0 +1,247 @@
+public import BacklineAudit
+public import BacklineCore
+import BacklineCrypto
+public import BacklinePolicy
+public import BacklineStore
+public import BacklineTransport
+public import Foundation
+import Synchronization
+import Dispatch
+
+/// The running aggregator: the mTLS HTTP server, the rounds, the audit log in the store, the
+/// policy and the metrics. Build it with ``make(configuration:logger:)`` from a configuration
+/// file, or with ``init(parts:)`` (tests inject a store or a failing audit storage).
+public final class AggregatorService: Sendable {
+    /// Everything the service is built from.
+    public struct Parts: Sendable {
+        /// The federation store.
+        public var store: any FederationStore
+        /// Where the audit log is kept (normally ``StoreAuditStorage`` over `store`).
+        public var auditStorage: any AuditLogStorage
+        /// Signs audit checkpoints.
+        public var auditSigner: NoteSigner
+        /// The audit log's origin line.
+        public var auditOrigin: String
+        /// The live policy.
+        public var policy: PolicyEngine
+        /// TLS server material.
+        public var tls: TLSServerConfiguration
+        /// Listening address and limits.
+        public var http: HTTPServerConfiguration
+        /// This aggregator's name in the federation.
+        public var name: String
+        /// Defaults for new rounds.
+        public var roundDefaults: RoundParameters
+        /// The model rounds start from.
+        public var initialModel: GlobalModel
+        /// Production mode (no rounds without noise).
+        public var production: Bool
+        /// The policy file, re-read by ``reloadPolicy()`` (and on SIGHUP while ``run()`` serves).
+        public var policyPath: String?
+
+        /// The parts, as given.
+        public init(
+            store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
+            policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
+            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil
+        ) {
+            self.policyPath = policyPath
+            self.store = store
+            self.auditStorage = auditStorage
+            self.auditSigner = auditSigner
+            self.auditOrigin = auditOrigin
+            self.policy = policy
+            self.tls = tls
+            self.http = http
+            self.name = name
+            self.roundDefaults = roundDefaults
+            self.initialModel = initialModel
+            self.production = production
+        }
+    }
+
+    /// Rounds, updates and models.
+    public let coordinator: RoundCoordinator
+    /// The audit log.
+    public let auditLog: AuditLog
+    /// The live policy.
+    public let policy: PolicyEngine
+    /// Request and round counters.
+    public let metrics = AggregatorMetrics()
+    /// Log sink.
+    public let logger: Logger
+    /// This aggregator's own identity (for the entries it writes about its own actions).
+    public let identity: PeerIdentity
+    let production: Bool
+    let policyPath: String?
+    let recorder: AuditRecorder
+    private let server: HTTPServerBox
+    private let executor = BlockingExecutor.shared
+    private let inFlight = Mutex<Set<Int64>>([])
+
+    /// A service from `parts`; nothing listens until ``start()``.
+    /// - Throws: ``AuditError`` if the stored log contradicts its own signed checkpoint.
+    public init(parts: Parts, logger: Logger) throws {
+        coordinator = RoundCoordinator(store: parts.store, defaults: parts.roundDefaults, initialModel: parts.initialModel)
+        auditLog = try AuditLog(storage: parts.auditStorage, signer: parts.auditSigner, origin: parts.auditOrigin)
+        policy = parts.policy
+        self.logger = logger
+        production = parts.production
+        policyPath = parts.policyPath
+        identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
+        recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: .shared)
+        server = HTTPServerBox()
+        let router = AggregatorAPI(service: self).makeRouter()
+        server.set(HTTPServer(configuration: parts.http, tls: parts.tls, router: router, logger: logger))
+    }
+
+    /// Binds and starts serving; returns the port. Rounds a crashed process left in
+    /// `aggregating` are aggregated first, and raw updates left in finished rounds are discarded.
+    @discardableResult
+    public func start() async throws -> UInt16 {
+        await resumeStalledRounds(claimedBefore: .distantFuture)
+        let coordinator = coordinator
+        let discarded = try await blocking { try coordinator.discardLeftoverPayloads() }
+        if discarded > 0 { logger.warning("discarded raw updates left from finished rounds", ["count": .public(String(discarded))]) }
+        return try server.value.start()
+    }
+
+    /// The port served (after ``start()``).
+    public var port: UInt16 { server.value.port }
+
+    /// Serves until the task is cancelled (SIGINT/SIGTERM in the CLI), closing rounds at their
+    /// deadline and signing due checkpoints; then finishes in-flight requests and returns.
+    public func run() async throws {
+        if server.value.port == 0 { try await start() }
+        server.value.reloadOnHangupSignal()
+        signal(SIGHUP, SIG_IGN)
+        let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
+        hangup.setEventHandler { [weak self] in _ = try? self?.reloadPolicy() }
+        hangup.resume()
+        defer { hangup.cancel() }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { try? await self.server.value.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    if Task.isCancelled { break }
+                    await self.closeExpiredRounds()
+                    await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-Self.stallTimeout))
+                    let log = self.auditLog
+                    _ = try? await self.blocking { try log.checkpointIfDue() }
+                }
+            }
+            await group.waitForAll()
+        }
+        let log = auditLog
+        _ = try? await blocking { try log.checkpointIfDue() }
+    }
+
+    /// Re-reads the policy file; on any error the previous policy stays active and the error
+    /// (naming the line) is thrown. Decisions record the hash of the policy that made them.
+    /// - Returns: SHA-256 (hex) of the policy now active.
+    @discardableResult
+    public func reloadPolicy() throws -> String {
+        guard let policyPath else { throw AggregatorError.invalidConfiguration("policy", "this service was built without a policy file") }
+        do {
+            let loaded = try policy.reload(contentsOf: policyPath)
+            logger.info("policy reloaded", ["sha256": .public(loaded.sha256)])
+            return loaded.sha256
+        } catch {
+            logger.error("policy reload failed; the previous policy stays active", ["error": .public(String(describing: error))])
+            throw error
+        }
+    }
+
+    /// Stops serving (graceful: in-flight requests finish).
+    public func shutdown() { server.value.shutdown() }
+
+    /// Closes and aggregates every round whose deadline has passed (aggregator time only).
+    public func closeExpiredRounds() async {
+        let coordinator = coordinator
+        guard let expired = try? await blocking({ try coordinator.expiredRounds() }) else { return }
+        for id in expired {
+            do { _ = try await close(round: id) } catch {
+                logger.error("closing an expired round failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+            }
+        }
+    }
+
+    /// How long a claimed round may stay `aggregating` before it is taken to be abandoned (its
+    /// aggregator died, or its audit write failed) and aggregated again.
+    public static let stallTimeout: TimeInterval = 60
+
+    /// Aggregates rounds claimed before `cutoff` and never finished, except those this process is
+    /// aggregating now. A replica racing on the same round loses at the commit (the round is no
+    /// longer `aggregating`, or the model version exists), so nothing is published twice.
+    public func resumeStalledRounds(claimedBefore cutoff: Date) async {
+        let coordinator = coordinator
+        guard let stalled = try? await blocking({ try coordinator.stalledRounds(claimedBefore: cutoff) }) else { return }
+        for id in stalled where !inFlight.withLock({ $0.contains(id) }) {
+            logger.warning("resuming the aggregation of a round left half-done", ["round": .public(String(id))])
+            do { _ = try await aggregate(id) } catch {
+                logger.error("resuming a round failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+            }
+        }
+    }
+
+    /// Claims round `id` and aggregates it; nil if another caller already claimed it.
+    public func close(round id: Int64) async throws -> RoundCoordinator.Closure? {
+        let coordinator = coordinator
+        guard try await blocking({ try coordinator.claim(id) }) else { return nil }
+        return try await aggregate(id)
+    }
+
+    /// Aggregates a claimed round, writing the audit entry (publish or failure) before the commit.
+    private func aggregate(_ id: Int64) async throws -> RoundCoordinator.Closure {
+        guard inFlight.withLock({ $0.insert(id).inserted }) else {
+            throw AggregatorError.unavailable("round \(id) is already being aggregated by this process")
+        }
+        defer { inFlight.withLock { _ = $0.remove(id) } }
+        let coordinator = coordinator
+        let log = auditLog
+        let policy = policy
+        let identity = identity
+        let closure = try await blocking {
+            try coordinator.aggregate(id) { closure in
+                let published = closure.state == .published
+                let request = PolicyRequest(
+                    role: identity.role.rawValue, subject: identity.name, action: published ? "publish_model" : "aggregate_round",
+                    resourceType: published ? "model" : "round", roundIsOpen: published ? nil : false)
+                let decision = policy.evaluate(request)
+                guard decision.allowed else {
+                    throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
+                }
+                do {
+                    try log.append(AuditEntry(
+                        spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
+                        resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
+                        ruleID: decision.ruleID, policySHA256: decision.policySHA256,
+                        outcome: published ? "published" : "round_failed"))
+                } catch {
+                    throw AggregatorError.unavailable("the audit log cannot be written; round \(id) stays aggregating and is retried", underlying: error)
+                }
+            }
+        }
+        if let reason = closure.failureReason {
+            logger.warning("round failed; no model published", ["round": .public(String(id)), "reason": .public(reason)])
+        } else {
+            logger.info("model published", ["round": .public(String(id)), "version": .public(String(closure.modelVersion ?? 0))])
+        }
+        metrics.increment("backline_rounds_total", [("event", closure.state.rawValue)])
+        return closure
+    }
+
+    /// Runs blocking `body` (store, audit fsync, aggregation) on the blocking executor.
+    func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await executor.run(body)
+    }
+}
+
+/// Holds the server, set once during init (the router needs the service first).
+private final class HTTPServerBox: @unchecked Sendable {
+    // @unchecked: written once in AggregatorService.init before the service is shared, then only read.
+    private var server: HTTPServer?
+    func set(_ server: HTTPServer) { self.server = server }
+    var value: HTTPServer { server! }
+}

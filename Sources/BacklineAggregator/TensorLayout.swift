@@ -1,0 +1,10 @@
+import BacklineModel
+import BacklinePrivacy
+
+/// Maps the model module's named tensors onto the privacy module's flat layout.
+enum TensorLayout {
+    /// The flat layout of `parameters`, tensors in their stored order.
+    static func shape(of parameters: ParameterSet) throws -> ParameterShape {
+        try ParameterShape(tensors: parameters.names.map { ParameterShape.Tensor(name: $0, dimensions: parameters[$0]?.shape ?? []) })
+    }
+}
