@@ -15,6 +15,7 @@ public struct RootCommand: Command {
             PolicyCommand(),
             PrivacyCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
+            NodeModelCommand(), MatchCommand(), ForecastCommand(),
         ]
     }
 }
