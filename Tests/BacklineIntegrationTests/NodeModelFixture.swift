@@ -58,7 +58,8 @@ final class NodeModelFixture: @unchecked Sendable {  // immutable after init; Te
     func json(_ arguments: [String]) throws -> [String: Any] {
         let result = try BuiltBinary.run(arguments + ["--json"])
         #expect(result.status == 0, "\(arguments.prefix(2)): \(result.standardError)")
-        return try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let object = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8))
+        return try #require(object as? [String: Any])
     }
 
     @discardableResult

@@ -1,3 +1,4 @@
+import BacklineCore
 import BacklineTestSupport
 import BacklineVault
 import Foundation
@@ -10,13 +11,15 @@ import Testing
         let fixture = try NodeModelFixture()
         let bytes = try FileAccess.readAll(fixture.model)
         let headerCount = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerCount])) as? [String: Any])
+        let object = try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerCount]))
+        let header = try #require(object as? [String: Any])
         #expect(Set(header.keys.filter { $0 != "__metadata__" }) == ["artist_factors", "artist_feature_embeddings", "member_feature_embeddings"])
         let tensor = try #require(header["artist_factors"] as? [String: Any])
         #expect(tensor["shape"] as? [Int] == [NodeModelFixture.artists, 16])
 
         let vault = try EncryptedVault.open(at: fixture.vault, kek: .keyFile(fixture.key))
-        let state = try #require(try MemberFactorState.load(from: vault))
+        let loaded = try MemberFactorState.load(from: vault)
+        let state = try #require(loaded)
         #expect(state.memberCount == NodeModelFixture.members && state.factors == 16)
         let raw = try FileAccess.readAll(fixture.vault + "/\(MemberFactorState.streamName).bkv")
         let clearIDs = Array(state.encode()[24 + state.modelTag.utf8.count..<24 + state.modelTag.utf8.count + 24])
