@@ -34,9 +34,11 @@ final class NodeModelFixture: @unchecked Sendable {  // immutable after init; Te
     /// The shared fixture; tests that retrain or tamper make their own.
     static func shared() throws -> NodeModelFixture { try sharedResult.get() }
 
-    /// Trains a model on the vault into `path` (replacing the vault's member factors).
-    func train(to path: String) throws {
-        try Self.expectSuccess(["model", "train", "--vault", vault, "--key-file", key, "--factors", "16", "--iterations", "8", "--out", path])
+    /// Trains a model on the vault into `path` (replacing the vault's member factors); training
+    /// is deterministic, so another `seed` is needed for another model file.
+    func train(to path: String, seed: Int = 42) throws {
+        try Self.expectSuccess(["model", "train", "--vault", vault, "--key-file", key, "--factors", "16", "--iterations", "8",
+                                "--seed", "\(seed)", "--out", path])
     }
 
     /// The generator the vault came from, with its hidden truth.

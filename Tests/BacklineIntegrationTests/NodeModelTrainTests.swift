@@ -38,7 +38,7 @@ import Testing
     @Test func memberFactorsOfAnotherModelFileAreRefused() throws {
         let fixture = try NodeModelFixture()
         let retrained = fixture.directory.file("retrained.safetensors")
-        try fixture.train(to: retrained)
+        try fixture.train(to: retrained, seed: 43)
         let stale = try BuiltBinary.run(["recommend"] + fixture.vaultModel + ["--member", "1"])
         #expect(stale.status == 1)
         #expect(stale.standardError.contains("another model file"), "\(stale.standardError)")
