@@ -22,8 +22,8 @@ struct NodeModelTrainCommand: Command {
             .value("out", "MODEL", "Where to write the model file"),
             .value("factors", "N", "Latent factors (default 64)"),
             .value("iterations", "N", "ALS sweeps (default 15)"),
-            .value("regularization", "L", "λ on own factors (default 10)"),
-            .value("feature-regularization", "L", "λ on feature embeddings (default 10)"),
+            .value("regularization", "L", "λ on own factors (default 50)"),
+            .value("feature-regularization", "L", "λ on feature embeddings (default 30)"),
             .value("weighting", "SPEC", "Confidence: log:ALPHA[:EPS], linear:ALPHA, bm25:ALPHA[:K1[:B]] (default log:2)"),
             .value("threads", "N", "Worker threads (default 2)"),
             .value("seed", "N", "Initialisation seed (default 42)"),
@@ -35,8 +35,8 @@ struct NodeModelTrainCommand: Command {
         var configuration = TrainingConfiguration()
         configuration.factors = try arguments.integer("factors", default: 64, in: 1...MemberFactorState.maximumFactors)
         configuration.iterations = try arguments.integer("iterations", default: 15, in: 0...1000)
-        configuration.regularization = Float(try arguments.double("regularization", default: 10, in: 1e-6...1e9))
-        configuration.featureRegularization = Float(try arguments.double("feature-regularization", default: 10, in: 1e-6...1e9))
+        configuration.regularization = Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9))
+        configuration.featureRegularization = Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9))
         configuration.threads = try arguments.integer("threads", default: 2, in: 1...256)
         configuration.seed = UInt64(try arguments.integer("seed", default: 42, in: 0...Int.max))
         if let spec = arguments.value("weighting") { configuration.weighting = try ConfidenceWeighting(parsing: spec) }
