@@ -123,7 +123,7 @@ struct ModelSimilarCommand: Command {
     var options: [OptionSpec] {
         [
             .value("model", "MODEL", "Model file"),
-            .value("artist", "ID", "Artist identifier"),
+            .value("artist", "ID", "Artist identifier (with --vault also an artist's name)"),
             .value("top", "N", "Number of results (default 10)"),
             .value("tags", "FILE", "Tag file the model was trained with (if it uses tags)"),
         ] + VaultSimilarQuery.options

@@ -1,6 +1,7 @@
 internal import BacklineCore
 internal import BacklineModel
 internal import BacklineVault
+import Foundation
 
 /// `backline similar --vault …`: similar artists with the vault's artist features and names.
 enum VaultSimilarQuery {
@@ -19,8 +20,8 @@ enum VaultSimilarQuery {
         }
         let model = try archive.model(artistFeatures: NodeModelSupport.remap(view.artistFeatures, names: view.artistFeatureNames,
                                                                             to: archive.artistFeatureVocabulary))
-        let artist = try archive.artists.require(artistText, kind: "artist")
         let names = NodeModelSession.artistNames(data)
+        let artist = try resolve(artistText, artists: archive.artists, names: names)
         let items = try Recommender(model: model).similar(artist: artist, top: top)
         let rows = QueryReport.rows(items) { index in
             let id = view.artistIDs[index]
@@ -30,5 +31,17 @@ enum VaultSimilarQuery {
         struct Report: Encodable { let query: String; let results: [QueryReport.Row] }
         try context.report(Report(query: header, results: rows)) { QueryReport.text(header, rows) }
         return 0
+    }
+
+    /// The model index of `text`: an artist id, or else the one artist whose name equals it
+    /// (ignoring case).
+    static func resolve(_ text: String, artists: IdentifierIndex, names: [Int64: String]) throws -> Int {
+        if let index = artists.index(of: text) { return index }
+        let matches = names.filter { $0.value.caseInsensitiveCompare(text) == .orderedSame }.keys.sorted()
+        guard matches.count <= 1 else {
+            throw ModelError.invalidArgument("\(matches.count) artists are named '\(text)' (ids \(matches.map(String.init).joined(separator: ", "))); give the id")
+        }
+        guard let id = matches.first, let index = artists.index(of: String(id)) else { throw ModelError.unknownIdentifier("artist", text) }
+        return index
     }
 }

@@ -75,6 +75,11 @@ import Testing
         }
         let scores = rows.compactMap { $0["score"] as? Double }
         #expect(scores == scores.sorted(by: >))
+        let name = try #require(names["7"])
+        if names.values.filter({ $0.caseInsensitiveCompare(name) == .orderedSame }).count == 1 {
+            let byName = try Self.results(fixture.json(["similar"] + fixture.vaultModel + ["--artist", name.uppercased(), "--top", "5"]))
+            #expect(byName.compactMap { $0["id"] as? String } == rows.compactMap { $0["id"] as? String })
+        }
     }
 
     @Test func forecastGivesAnIntervalAndBeatsTheNaiveForecastOnHeldOutShows() throws {
