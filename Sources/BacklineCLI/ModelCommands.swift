@@ -74,7 +74,7 @@ struct ModelEvaluateCommand: Command {
     let name = "evaluate"
     let abstract = "Evaluate a model: NDCG, Recall, Precision, HR, MAP @K and AUC on held-out interactions"
     var discussion: String {
-        "Members of --train are folded in (their factors solved from the model); each member with held-out\nitems ranks all artists with its train artists removed. Test pairs on artists unknown to the model\ncannot be ranked: they count as misses (reported as unrankable)."
+        "Members of --train are folded in (their factors solved from the model); each member with held-out\nitems ranks all artists with its train artists removed. Test pairs on artists unknown to the model\ncannot be ranked: they count as misses (reported as unrankable).\n" + VaultEvaluateQuery.discussion
     }
     var options: [OptionSpec] {
         [
@@ -85,10 +85,11 @@ struct ModelEvaluateCommand: Command {
             .value("k", "K", "Cut-off (default 10)"),
             .value("threads", "N", "Worker threads (default 2)"),
             .flag("cold-artists", "Cold-start evaluation: rank and count only artists without --train interactions"),
-        ]
+        ] + VaultEvaluateQuery.options
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
+        if arguments.value("vault") != nil { return try VaultEvaluateQuery.run(arguments, context) }
         let k = try arguments.integer("k", default: 10, in: 1...100_000)
         let threads = try arguments.integer("threads", default: 2, in: 1...256)
         let (archive, model) = try ModelCommandSupport.load(modelPath: arguments.required("model"), tagsPath: arguments.value("tags"))
@@ -122,13 +123,14 @@ struct ModelSimilarCommand: Command {
     var options: [OptionSpec] {
         [
             .value("model", "MODEL", "Model file"),
-            .value("artist", "ID", "Artist identifier"),
+            .value("artist", "ID", "Artist identifier (with --vault also an artist's name)"),
             .value("top", "N", "Number of results (default 10)"),
             .value("tags", "FILE", "Tag file the model was trained with (if it uses tags)"),
-        ]
+        ] + VaultSimilarQuery.options
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
+        if arguments.value("vault") != nil { return try VaultSimilarQuery.run(arguments, context) }
         let top = try arguments.integer("top", default: 10, in: 1...1_000_000)
         let artistID = try arguments.required("artist")
         let (archive, model) = try ModelCommandSupport.load(modelPath: arguments.required("model"), tagsPath: arguments.value("tags"))
@@ -144,7 +146,7 @@ struct ModelRecommendCommand: Command {
     let name = "recommend"
     let abstract = "Recommend artists to a member, excluding those it already has"
     var discussion: String {
-        "The member's factor is solved locally from its rows in --train (member factors are never in the model)."
+        "The member's factor is solved locally from its rows in --train (member factors are never in the model).\nWith --vault: the member's stored factors; artists and upcoming shows, leaving out what the member already has."
     }
     var options: [OptionSpec] {
         [
@@ -153,10 +155,11 @@ struct ModelRecommendCommand: Command {
             .value("member", "ID", "Member identifier"),
             .value("top", "N", "Number of results (default 10)"),
             .value("tags", "FILE", "Tag file the model was trained with (if it uses tags)"),
-        ]
+        ] + VaultRecommendQuery.options
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
+        if arguments.value("vault") != nil { return try VaultRecommendQuery.run(arguments, context) }
         let top = try arguments.integer("top", default: 10, in: 1...1_000_000)
         let memberID = try arguments.required("member")
         let (archive, model) = try ModelCommandSupport.load(modelPath: arguments.required("model"), tagsPath: arguments.value("tags"))

@@ -16,6 +16,7 @@ public struct RootCommand: Command {
             PrivacyCommand(),
             AggregatorCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
+            NodeModelCommand(), MatchCommand(), ForecastCommand(),
         ]
     }
 }
