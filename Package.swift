@@ -77,7 +77,7 @@ let package = Package(
                 "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
-        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport"]),
     ]
 )
 
