@@ -45,5 +45,25 @@ if "$bin" data inspect --vault vaults/promoter-0 --key-file keys/promoter-0.kek 
 fi
 echo "the old key is refused"
 
+step "6. Promoter 1 trains its audience model on its vault (member factors stay in the vault, encrypted)"
+"$bin" model train --vault vaults/promoter-1 --key-file keys/promoter-1.kek --out promoter-1.model --seed "$seed"
+
+# The last show on promoter 1's calendar, treated as the upcoming one (sales "now" = a week before it).
+read -r show show_start artist < <(python3 -c '
+import csv, sys, datetime
+rows = list(csv.DictReader(open("csv/promoter-1/shows.csv")))
+last = max(rows, key=lambda r: r["start"])
+print(last["id"], last["start"], last["artists"].split(";")[0])')
+now=$(python3 -c "import datetime,sys; t=datetime.datetime.fromisoformat('$show_start'.replace('Z','+00:00')); print((t-datetime.timedelta(days=7)).strftime('%Y-%m-%dT%H:%M:%SZ'))")
+
+step "7. Whom to invite to show $show (starts $show_start): the 10 members most likely to buy"
+"$bin" match --vault vaults/promoter-1 --key-file keys/promoter-1.kek --model promoter-1.model --show "$show" --top 10
+
+step "8. How many tickets will show $show sell? (forecast as of $now)"
+"$bin" forecast --vault vaults/promoter-1 --key-file keys/promoter-1.kek --model promoter-1.model --show "$show" --now "$now"
+
+step "9. Artists similar to the headliner (artist $artist)"
+"$bin" similar --vault vaults/promoter-1 --key-file keys/promoter-1.kek --model promoter-1.model --artist "$artist" --top 5
+
 step "Done"
 echo "Work directory: $workdir (vaults/, keys/, csv/). Remove it when finished."
