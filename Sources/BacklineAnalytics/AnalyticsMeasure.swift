@@ -68,7 +68,7 @@ public struct AnalyticsMeasure: Hashable, Sendable, Codable, CustomStringConvert
         case .arrivalOffset: -180...60
         case .departureOffset: -60...300
         case .dwell: 0...360
-        case .merchSpend: 0...150
+        case .merchSpend: 0...100
         case .leadTime: 0...180
         }
     }
