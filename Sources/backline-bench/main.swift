@@ -12,6 +12,7 @@ let groups: [String: () async throws -> Void] = [
         try runStoreBench(BenchReporter(group: "audit"))  // needs BACKLINE_PG_URL (make bench provides it)
     },
     "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
+    "analytics": { try runAnalyticsBench(BenchReporter(group: "analytics")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
