@@ -25,18 +25,18 @@ import Testing
         let names = (listed["queries"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         #expect(names.contains("dwell_by_genre") && names.contains("lead_time_by_weekday"))
 
-        let first = try run(["analytics", "run"] + open + ["--query", "dwell_by_genre", "--epsilon", "1", "--budget-epsilon", "1.5", "--json"])
+        let first = try run(["analytics", "run"] + open + ["--query", "dwell_by_genre", "--epsilon", "1", "--budget-epsilon", "1.2", "--json"])
         #expect(first.status == 0, "\(first.standardError)")
         let report = try json(first.standardOutput)
         #expect((report["cells"] as? [Any])?.count == 14)
         #expect(report["exact"] as? Bool == false)
         #expect(abs((report["ledger_spent_epsilon"] as? Double ?? 0) - 1) < 0.01)
 
-        // The ledger was persisted in the vault: a second ε = 1 release would exceed 1.5.
+        // The ledger was persisted in the vault: a second ε = 1 release would exceed 1.2.
         let second = try run(["analytics", "run"] + open + ["--query", "no_show_by_genre", "--epsilon", "1", "--json"])
         #expect(second.status == 1)
-        #expect(second.standardError.contains("budget_exceeded"))
-        #expect(second.standardOutput.isEmpty)
+        #expect(try json(second.standardOutput)["code"] as? String == "budget_exceeded")
+        #expect(!second.standardOutput.contains("cells"))
 
         // A JSON definition with a small ε still fits; the exact answer costs nothing.
         let definition = directory.file("query.json")
