@@ -36,7 +36,6 @@ struct AudienceFacts: Sendable {
     static let unknownGenre: Cell = Cell(AnalyticsSegment.genres.count + 1)
     static let otherGenre: Cell = Cell(AnalyticsSegment.genres.count)
 
-    // swiftlint:disable:next function_body_length
     init(_ data: VaultData) throws {
         let members = data[VaultSchema.members]
         let artists = data[VaultSchema.artists]
