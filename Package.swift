@@ -30,6 +30,8 @@ let package = Package(
         .target(name: "BacklinePrivacy", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // RBAC policy language and evaluator. Pure Swift.
         .target(name: "BacklinePolicy", dependencies: ["BacklineCore", "BacklineCrypto"]),
+        // Audience behaviour measures, DP histograms, segments. Pure Swift.
+        .target(name: "BacklineAnalytics", dependencies: ["BacklineCore", "BacklineVault", "BacklinePrivacy"]),
         // RFC 6962 Merkle log, signed checkpoints (C2SP signed note), proofs.
         .target(name: "BacklineAudit", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // Persistence: SQLite (embedded) and PostgreSQL (libpq) behind one interface.
@@ -49,6 +51,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineAggregator",
+                "BacklineAnalytics",
             ]),
         .executableTarget(name: "backline", dependencies: ["BacklineCLI"]),
         // Release-built benchmarks: `make bench [ONLY=group]`.
@@ -57,6 +60,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineCLI",
+                "BacklineAnalytics",
             ]),
 
         // Test helpers (certificate minting, temporary directories, the built binary).
@@ -66,6 +70,7 @@ let package = Package(
         .testTarget(name: "BacklineVaultTests", dependencies: ["BacklineVault", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineModelTests", dependencies: ["BacklineModel", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(name: "BacklineAnalyticsTests", dependencies: ["BacklineAnalytics", "BacklineVault", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePolicyTests", dependencies: ["BacklinePolicy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineStoreTests", dependencies: ["BacklineStore", "BacklineCore", "BacklineTestSupport"]),

@@ -17,6 +17,7 @@ public struct RootCommand: Command {
             AggregatorCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
             NodeModelCommand(), MatchCommand(), ForecastCommand(),
+            AnalyticsCommand(),
         ]
     }
 }

@@ -13,6 +13,7 @@ let groups: [String: () async throws -> Void] = [
     },
     "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
     "model": { try await runModelBench(BenchReporter(group: "model")) },
+    "analytics": { try runAnalyticsBench(BenchReporter(group: "analytics")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
