@@ -1,3 +1,4 @@
+internal import BacklineCore
 public import BacklineCrypto
 internal import Foundation
 
@@ -26,7 +27,7 @@ public struct NoteVerifierKey: Sendable, Hashable {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "+", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else { throw AuditError.malformed("verifier key", "needs name+keyid+key, got \(parts.count) parts") }
-        guard parts[1].count == 8, let id = HexCoding.decode(parts[1]) else {
+        guard parts[1].count == 8, let id = Hex.decode(parts[1]) else {
             throw AuditError.malformed("verifier key", "key ID '\(parts[1].prefix(16))' is not 8 hex digits")
         }
         guard let raw = Data(base64Encoded: parts[2]), raw.count == 33, raw.first == Self.ed25519Type else {
@@ -38,7 +39,7 @@ public struct NoteVerifierKey: Sendable, Hashable {
 
     /// The verifier key string.
     public var text: String {
-        "\(name)+\(HexCoding.encode(keyID))+\(Data([Self.ed25519Type] + publicKey.rawRepresentation).base64EncodedString())"
+        "\(name)+\(Hex.encode(keyID))+\(Data([Self.ed25519Type] + publicKey.rawRepresentation).base64EncodedString())"
     }
 
     /// The signed-note key ID of an Ed25519 key.

@@ -49,3 +49,15 @@ import Testing
         #expect(bytes == [0, 0, 0])
     }
 }
+
+@Suite struct HexTests {
+    @Test func encodesLowercaseAndDecodesEitherCase() {
+        #expect(Hex.encode([0x00, 0xAB, 0xff]) == "00abff")
+        #expect(Hex.decode("00ABff") == [0x00, 0xAB, 0xFF])
+    }
+
+    @Test(arguments: ["0", "zz", "0g", "abc"])
+    func refusesOddLengthOrNonHex(_ text: String) {
+        #expect(Hex.decode(text) == nil)
+    }
+}

@@ -1,3 +1,4 @@
+internal import BacklineCore
 internal import BacklineCrypto
 
 /// What the manifest stores about the current key-encryption key: its version, where it comes
