@@ -1,4 +1,4 @@
-public import BacklineModel
+internal import BacklineModel
 public import BacklinePrivacy
 
 /// R rounds of federated training over N promoters in one process: each round every node runs its

@@ -30,6 +30,13 @@ public struct PromoterData: Sendable {
         self.memberFeatures = memberFeatures
     }
 
+    /// Local data already known to be consistent (generated here).
+    init(unchecked name: String, interactions: SparseMatrix, memberFeatures: SparseMatrix) {
+        self.name = name
+        self.interactions = interactions
+        self.memberFeatures = memberFeatures
+    }
+
     /// Number of members.
     public var memberCount: Int { interactions.rowCount }
 }
