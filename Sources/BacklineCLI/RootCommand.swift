@@ -14,6 +14,7 @@ public struct RootCommand: Command {
             AuditCommand(),
             PolicyCommand(),
             PrivacyCommand(),
+            SimulateCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
         ]
     }
