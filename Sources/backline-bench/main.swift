@@ -13,6 +13,7 @@ let groups: [String: () async throws -> Void] = [
     },
     "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
     "model": { try await runModelBench(BenchReporter(group: "model")) },
+    "federation": { try runFederationBench(BenchReporter(group: "privacy")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())
