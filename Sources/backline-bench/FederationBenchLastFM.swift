@@ -1,6 +1,7 @@
 import BacklineCore
 import BacklineFederation
 import BacklineModel
+import BacklinePrivacy
 import Foundation
 
 /// Last.fm-2k split into the five taste promoters of promoters5.tsv, no DP: federated NDCG@10 vs
