@@ -76,14 +76,16 @@ public struct NodeRound: Sendable {
         do { model = try specification.model(global) } catch {
             throw FederationError.shapeMismatch("global parameters for '\(name)'", "\(error)")
         }
+        let kernel = MemberGradientKernel(model: model)
+        // The mechanism is built (and its parameters checked) before the charge, so a bad setting
+        // costs no budget; nothing touches member data before the charge.
+        var sink = try ContributionSink(privacy: privacy, parameterCount: kernel.parameterCount)
         if let parameters = accountedParameters {
             try ledger!.charge(.trainingRound, label: "round \(round)", parameters: parameters)
         }
         let sampled = try sampler.sample(memberCount: data.memberCount, round: round)
         let solved = try model.foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures, threads: threads)
         memberFactors = solved.own
-        let kernel = MemberGradientKernel(model: model)
-        var sink = try ContributionSink(privacy: privacy, parameterCount: kernel.parameterCount)
         var gradient = [Float](repeating: 0, count: kernel.parameterCount)
         for member in sampled {
             let k = specification.factors
