@@ -5,8 +5,8 @@ import Foundation
 
 /// NDCG@10 of DP federated training on a synthetic 5-promoter federation for ε ∈ {0.5, 1, 2, 4, 8, ∞}
 /// (ε per promoter for the whole training, δ = 1e-6, q = 1), against the non-private run.
-func runFederationCurveBench(_ reporter: BenchReporter, members: Int, rounds: Int) throws {
-    reporter.progress("federation curve: 5 promoters x \(members) synthetic members, \(rounds) rounds")
+func runFederationCurveBench(_ reporter: BenchReporter, members: Int, rounds: Int, learningRate: Double) throws {
+    reporter.progress("federation curve: 5 promoters x \(members) synthetic members, \(rounds) rounds, η = \(learningRate)")
     let federation = try SyntheticFederation(shape: .init(members: Array(repeating: members, count: 5), artists: 300), seed: 7)
     let specification = try federation.specification(factors: 16)
     let comparison = try FederationComparison(promoters: federation.promoters, tests: federation.tests, specification: specification, threads: 2)
@@ -16,7 +16,7 @@ func runFederationCurveBench(_ reporter: BenchReporter, members: Int, rounds: In
     var results: [(epsilon: Double?, ndcg: Double)] = []
     for epsilon in [nil, 8, 4, 2, 1, 0.5] as [Double?] {
         var simulation = try makeFederationBenchSimulation(promoters: federation.promoters, specification: specification, epsilon: epsilon,
-                                                          rounds: rounds, clip: 1, learningRate: 0.05, threads: 2)
+                                                          rounds: rounds, clip: 1, learningRate: learningRate, threads: 2)
         var noise = SecureNoiseSource()
         var spent = 0.0
         let seconds = try measureSeconds { try simulation.run(rounds: rounds, noise: &noise) { spent = $0.epsilonSpent.max() ?? 0 } }

@@ -6,7 +6,7 @@ import Foundation
 
 /// Last.fm-2k split into the five taste promoters of promoters5.tsv, no DP: federated NDCG@10 vs
 /// ALS on the pooled data and each promoter's ALS alone (same k = 32, λ = 50, log(α = 2)).
-func runFederationLastFMBench(_ reporter: BenchReporter, directory: String, rounds: Int) throws {
+func runFederationLastFMBench(_ reporter: BenchReporter, directory: String, rounds: Int, learningRate: Double) throws {
     let data = try LastFMData(directory: directory)
     let text = String(decoding: try FileAccess.readAll(directory + "/promoters5.tsv"), as: UTF8.self)
     var byPromoter: [Int: [Int]] = [:]
@@ -25,9 +25,9 @@ func runFederationLastFMBench(_ reporter: BenchReporter, directory: String, roun
                                           memberFeatures: .empty(rowCount: rows.count, columnCount: 0), specification: specification))
         tests.append(test)
     }
-    reporter.progress("federation lastfm: \(promoters.map(\.memberCount)) members, \(rounds) rounds, no DP")
+    reporter.progress("federation lastfm: \(promoters.map(\.memberCount)) members, \(rounds) rounds, no DP, η = \(learningRate)")
     var simulation = try makeFederationBenchSimulation(promoters: promoters, specification: specification, epsilon: nil, rounds: rounds,
-                                                      clip: 1, learningRate: 0.05, threads: 2)
+                                                      clip: 1, learningRate: learningRate, threads: 2)
     var noise = SecureNoiseSource()
     try simulation.run(rounds: rounds, noise: &noise) { summary in
         reporter.progress(String(format: "federation lastfm: round %d %.2f s", Int(summary.round), summary.seconds))
