@@ -29,7 +29,7 @@ struct SimulationSettings {
         seed = UInt64(try arguments.integer("seed", default: 42, in: 0...Int.max))
         rounds = try arguments.integer("rounds", in: 1...100_000)
         samplingRate = try arguments.double("q", default: 1, in: 1e-9...1)
-        learningRate = try arguments.double("learning-rate", default: 0.05, in: 1e-9...10)
+        learningRate = try arguments.double("learning-rate", default: 0.2, in: 1e-9...10)
         factors = try arguments.integer("factors", default: 32, in: 1...1024)
         lambda = try arguments.value("lambda").map { _ in Float(try arguments.double("lambda", in: 1e-9...1e9)) }
         baselineIterations = try arguments.integer("baseline-iterations", default: 15, in: 1...1000)

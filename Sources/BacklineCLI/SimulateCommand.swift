@@ -24,7 +24,7 @@ struct SimulateCommand: Command {
             .flag("no-dp", "Non-private comparison mode: no clipping, no noise, no ledger"),
             .value("clip", "C", "Clipping norm of one member's gradient (default 1)"),
             .value("q", "Q", "Poisson sampling rate per round (default 1)"),
-            .value("learning-rate", "η", "FedAdam server learning rate (default 0.05)"),
+            .value("learning-rate", "η", "FedAdam server learning rate (default 0.2)"),
             .value("factors", "K", "Factor width (default 32)"),
             .value("lambda", "L", "Regularisation λ (Last.fm default 50, synthetic 3)"),
             .value("baseline-iterations", "I", "ALS sweeps of the alone and pooled baselines (default 15)"),

@@ -8,12 +8,12 @@ import Foundation
 /// and alone ALS; the synthetic ε curve; one round of local work for a 200 000-member promoter.
 /// Parts and sizes from the environment: FEDERATION_BENCH_PARTS (lastfm,curve,speed),
 /// FEDERATION_LASTFM_ROUNDS, FEDERATION_CURVE_MEMBERS, FEDERATION_CURVE_ROUNDS, FEDERATION_SPEED_MEMBERS,
-/// FEDERATION_LEARNING_RATE (FedAdam η, default 0.05).
+/// FEDERATION_LEARNING_RATE (FedAdam η, default 0.2).
 func runFederationBench(_ reporter: BenchReporter) throws {
     let environment = ProcessInfo.processInfo.environment
     let parts = Set((environment["FEDERATION_BENCH_PARTS"] ?? "speed,curve,lastfm").split(separator: ",").map(String.init))
     func number(_ key: String, _ fallback: Int) -> Int { environment[key].flatMap { Int($0) } ?? fallback }
-    let learningRate = environment["FEDERATION_LEARNING_RATE"].flatMap { Double($0) } ?? 0.05
+    let learningRate = environment["FEDERATION_LEARNING_RATE"].flatMap { Double($0) } ?? 0.2
     if parts.contains("speed") { try runFederationSpeedBench(reporter, members: number("FEDERATION_SPEED_MEMBERS", 200_000)) }
     if parts.contains("curve") {
         try runFederationCurveBench(reporter, members: number("FEDERATION_CURVE_MEMBERS", 20_000), rounds: number("FEDERATION_CURVE_ROUNDS", 10),
