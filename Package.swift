@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "BacklineModel", dependencies: ["BacklineCore"]),
         // Clipping, Gaussian mechanism, RDP accountant, privacy ledger, aggregation. Pure Swift.
         .target(name: "BacklinePrivacy", dependencies: ["BacklineCore", "BacklineCrypto"]),
+        // Private federated training in process: node rounds, server loop, simulation. Pure Swift.
+        .target(name: "BacklineFederation", dependencies: ["BacklineCore", "BacklineModel", "BacklinePrivacy"]),
         // RBAC policy language and evaluator. Pure Swift.
         .target(name: "BacklinePolicy", dependencies: ["BacklineCore", "BacklineCrypto"]),
         // Audience behaviour measures, DP histograms, segments. Pure Swift.
@@ -51,7 +53,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineAggregator",
-                "BacklineAnalytics",
+                "BacklineAnalytics", "BacklineFederation",
             ]),
         .executableTarget(name: "backline", dependencies: ["BacklineCLI"]),
         // Release-built benchmarks: `make bench [ONLY=group]`.
@@ -60,7 +62,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineCLI",
-                "BacklineAnalytics",
+                "BacklineAnalytics", "BacklineFederation",
             ]),
 
         // Test helpers (certificate minting, temporary directories, the built binary).
@@ -71,6 +73,7 @@ let package = Package(
         .testTarget(name: "BacklineModelTests", dependencies: ["BacklineModel", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAnalyticsTests", dependencies: ["BacklineAnalytics", "BacklineVault", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(name: "BacklineFederationTests", dependencies: ["BacklineFederation", "BacklineModel", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePolicyTests", dependencies: ["BacklinePolicy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineStoreTests", dependencies: ["BacklineStore", "BacklineCore", "BacklineTestSupport"]),

@@ -15,6 +15,7 @@ public struct RootCommand: Command {
             PolicyCommand(),
             PrivacyCommand(),
             AggregatorCommand(),
+            SimulateCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
             NodeModelCommand(), MatchCommand(), ForecastCommand(),
             AnalyticsCommand(),

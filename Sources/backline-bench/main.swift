@@ -13,7 +13,10 @@ let groups: [String: () async throws -> Void] = [
         try runAuditBench(BenchReporter(group: "audit"))
         try runStoreBench(BenchReporter(group: "audit"))  // needs BACKLINE_PG_URL (make bench provides it)
     },
-    "privacy": { try runPrivacyBench(BenchReporter(group: "privacy")) },
+    "privacy": {
+        try runPrivacyBench(BenchReporter(group: "privacy"))
+        try runFederationBench(BenchReporter(group: "privacy"))
+    },
     "model": { try await runModelBench(BenchReporter(group: "model")) },
     "analytics": { try runAnalyticsBench(BenchReporter(group: "analytics")) },
 ]

@@ -1,0 +1,76 @@
+public import BacklineModel
+
+/// The quality comparison the simulation prints: NDCG@k of each promoter's members on their own
+/// test items under the federated model, a model trained by the promoter alone, and a model
+/// trained centrally on everyone's data pooled (ALS with the same hyper-parameters).
+public struct FederationComparison: Sendable {
+    /// The promoters' training data.
+    public let promoters: [PromoterData]
+    /// Each promoter's held-out interactions (same shape as its training table).
+    public let tests: [SparseMatrix]
+    /// The model layout and hyper-parameters.
+    public let specification: ModelSpecification
+    /// Cut-off k of NDCG@k.
+    public let cutoff: Int
+    /// Threads for training and evaluation.
+    public let threads: Int
+
+    /// A comparison; throws `shape_mismatch` when a test table does not match its promoter's table.
+    public init(promoters: [PromoterData], tests: [SparseMatrix], specification: ModelSpecification, cutoff: Int = 10,
+                threads: Int = 1) throws {
+        guard promoters.count == tests.count, !promoters.isEmpty else {
+            throw FederationError.shapeMismatch("comparison", "\(promoters.count) promoters but \(tests.count) test tables")
+        }
+        for (data, test) in zip(promoters, tests) where test.rowCount != data.memberCount || test.columnCount != data.interactions.columnCount {
+            throw FederationError.shapeMismatch("test table of '\(data.name)'", "\(test.rowCount) x \(test.columnCount)")
+        }
+        self.promoters = promoters
+        self.tests = tests
+        self.specification = specification
+        self.cutoff = cutoff
+        self.threads = threads
+    }
+
+    /// Metrics of promoter `index` with member representations `members` and artist representations `artists`.
+    public func metrics(promoter index: Int, members: DenseMatrix, artists: DenseMatrix) throws -> RankingMetrics {
+        try RankingEvaluator(k: cutoff, includeAUC: false, threads: threads)
+            .evaluate(members: members, artists: artists, train: promoters[index].interactions, test: tests[index])
+    }
+
+    /// Per-promoter metrics under global parameters `global` (members folded in locally).
+    public func federated(_ global: ParameterSet) throws -> [RankingMetrics] {
+        let model = try specification.model(global)
+        let artists = model.artistRepresentations()
+        return try promoters.indices.map { index in
+            let members = try model.foldInMembers(interactions: promoters[index].interactions,
+                                                  memberFeatures: promoters[index].memberFeatures, threads: threads).representations
+            return try metrics(promoter: index, members: members, artists: artists)
+        }
+    }
+
+    /// Per-promoter metrics of ALS trained by each promoter on its own data (`iterations` sweeps).
+    public func alone(iterations: Int, seed: UInt64) throws -> [RankingMetrics] {
+        let trainer = try ALSTrainer(configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed))
+        return try promoters.indices.map { index in
+            let data = promoters[index]
+            let result = try trainer.train(interactions: data.interactions,
+                                           features: SideFeatures(members: data.memberFeatures, artists: specification.artistFeatures))
+            return try metrics(promoter: index, members: result.memberRepresentations, artists: result.model.artistRepresentations())
+        }
+    }
+
+    /// Per-promoter metrics of ALS trained centrally on all promoters' data pooled.
+    public func pooled(iterations: Int, seed: UInt64) throws -> [RankingMetrics] {
+        let trainer = try ALSTrainer(configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed))
+        let interactions = try SparseStacking.stacked(promoters.map(\.interactions))
+        let features = try SparseStacking.stacked(promoters.map(\.memberFeatures))
+        let result = try trainer.train(interactions: interactions, features: SideFeatures(members: features, artists: specification.artistFeatures))
+        let artists = result.model.artistRepresentations()
+        var start = 0
+        return try promoters.indices.map { index in
+            let range = start..<(start + promoters[index].memberCount)
+            start = range.upperBound
+            return try metrics(promoter: index, members: SparseStacking.rows(range, of: result.memberRepresentations), artists: artists)
+        }
+    }
+}

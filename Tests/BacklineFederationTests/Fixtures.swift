@@ -1,0 +1,33 @@
+import BacklineCore
+import BacklineModel
+import BacklinePrivacy
+@testable import BacklineFederation
+
+/// Seeded noise for reproducible tests (production uses SecureNoiseSource).
+struct SeededNoise: NoiseRandomSource {
+    var generator: SeededGenerator
+    init(seed: UInt64) { generator = SeededGenerator(seed: seed) }
+    mutating func next() -> UInt64 { generator.next() }
+}
+
+/// Small federations and nodes shared by the suites.
+enum Fixtures {
+    static func seed(_ byte: UInt8) -> SecureBytes { SecureBytes([UInt8](repeating: byte, count: PoissonSampler.seedCount)) }
+
+    static func federation(members: [Int], artists: Int = 40, items: ClosedRange<Int> = 6...12, seed: UInt64 = 7) throws -> SyntheticFederation {
+        try SyntheticFederation(shape: .init(members: members, artists: artists, genres: 4, itemsPerMember: items), seed: seed)
+    }
+
+    static func node(_ data: PromoterData, _ specification: ModelSpecification, privacy: PrivacySettings?,
+                     epsilon: Double = 1e6, rate: Double = 1) throws -> NodeRound {
+        let ledger = try privacy.map { _ in try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: epsilon, delta: 1e-6)) }
+        return try NodeRound(data: data, specification: specification, samplingRate: rate, samplingSeed: seed(3), privacy: privacy, ledger: ledger)
+    }
+
+    /// Area under the ROC curve of `positive` scoring above `negative` (ties count half).
+    static func auc(positive: [Double], negative: [Double]) -> Double {
+        var wins = 0.0
+        for p in positive { for n in negative { wins += p > n ? 1 : (p == n ? 0.5 : 0) } }
+        return wins / Double(positive.count * negative.count)
+    }
+}
