@@ -20,7 +20,7 @@ func runFederationBench(_ reporter: BenchReporter) throws {
                                      learningRate: learningRate)
     }
     if parts.contains("lastfm") {
-        try runFederationLastFMBench(reporter, directory: environment["MODEL_BENCH_DATA"] ?? "/work/shared/data/lastfm-2k",
+        try runFederationLastFMBench(reporter, directory: environment["MODEL_BENCH_DATA"] ?? "../shared/data/lastfm-2k",
                                      rounds: number("FEDERATION_LASTFM_ROUNDS", 40), learningRate: learningRate)
     }
 }

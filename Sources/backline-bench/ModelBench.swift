@@ -8,7 +8,7 @@ import Foundation
 func runModelBench(_ reporter: BenchReporter) async throws {
     let environment = ProcessInfo.processInfo.environment
     let parts = Set((environment["MODEL_BENCH_PARTS"] ?? "peer,quality,timing,scale").split(separator: ",").map(String.init))
-    let dataDirectory = environment["MODEL_BENCH_DATA"] ?? "/work/shared/data/lastfm-2k"
+    let dataDirectory = environment["MODEL_BENCH_DATA"] ?? "../shared/data/lastfm-2k"
     let peer = parts.contains("peer") ? ModelBenchPeer.run(reporter) : ModelBenchPeer.Figures()
     let data = try LastFMData(directory: dataDirectory)
     reporter.progress("loaded \(data.members.count) members, \(data.artists.count) artists, \(data.train.entryCount) train pairs")

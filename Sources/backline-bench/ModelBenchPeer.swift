@@ -11,7 +11,7 @@ enum ModelBenchPeer {
     }
 
     static let venv = "/tmp/backline-model-venv"
-    static let script = "/work/shared/bench/peers_lastfm.py"
+    static let script = "../shared/bench/peers_lastfm.py"
 
     static func run(_ reporter: BenchReporter) -> Figures {
         var figures = Figures()
