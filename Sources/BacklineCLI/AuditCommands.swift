@@ -1,5 +1,7 @@
+internal import BacklineAggregator
 internal import BacklineAudit
 internal import BacklineCore
+internal import BacklineStore
 internal import Foundation
 
 /// `backline audit`: read, search, verify, prove and export the tamper-evident audit log.
@@ -10,7 +12,12 @@ struct AuditCommand: Command {
         [AuditTailCommand(), AuditSearchCommand(), AuditVerifyCommand(), AuditProofCommand(), AuditExportCommand()]
     }
 
-    static let logOption = OptionSpec.value("log", "PATH", "File-backed audit log (JSON lines; checkpoints in PATH.checkpoints)")
+    /// Where the log is read from: exactly one of a file-backed log or the aggregator's store.
+    static let sourceOptions: [OptionSpec] = [
+        .value("log", "PATH", "File-backed audit log (JSON lines; checkpoints in PATH.checkpoints)"),
+        .value("sqlite", "PATH", "The aggregator's SQLite store (opened without migrating)"),
+        .value("postgres", "URL", "The aggregator's PostgreSQL store, e.g. as the read-only auditor role"),
+    ]
     static let keyOption = OptionSpec.value("key", "VKEY", "Trusted verifier key (name+keyid+base64) or a file holding it")
     static let originOption = OptionSpec.value("origin", "ORIGIN", "Log origin (default: the key's name)")
     static let filterOptions: [OptionSpec] = [
@@ -19,11 +26,24 @@ struct AuditCommand: Command {
         .value("until", "TIME", "Before (same forms)"), .value("from", "INDEX", "First index"), .value("to", "INDEX", "End index (exclusive)"),
     ]
 
-    /// Opens the log named by `--log`, read-only.
-    static func storage(_ arguments: ParsedArguments) throws -> FileAuditStorage {
-        let path = try arguments.required("log")
-        guard FileAccess.exists(path) else { throw AuditError.storageFailure("no audit log at \(path)") }
-        return try FileAuditStorage(path: path, readOnly: true)
+    /// Opens the log named by `--log`, `--sqlite` or `--postgres` (exactly one), for reading.
+    static func storage(_ arguments: ParsedArguments) throws -> any AuditLogStorage {
+        let log = arguments.value("log"), sqlite = arguments.value("sqlite"), postgres = arguments.value("postgres")
+        guard [log, sqlite, postgres].compactMap({ $0 }).count == 1 else {
+            throw UsageError("give exactly one of --log, --sqlite or --postgres")
+        }
+        if let sqlite {
+            guard FileAccess.exists(sqlite) else { throw AuditError.storageFailure("no aggregator store at \(sqlite)") }
+            var configuration = SQLiteConfiguration.file(sqlite)
+            configuration.allowMigration = false
+            return StoreAuditStorage(store: try SQLFederationStore.makeSQLite(configuration))
+        }
+        if let postgres {
+            let configuration = try PostgresConfiguration(connectionString: postgres, allowMigration: false)
+            return StoreAuditStorage(store: try SQLFederationStore.makePostgres(configuration))
+        }
+        guard FileAccess.exists(log!) else { throw AuditError.storageFailure("no audit log at \(log!)") }
+        return try FileAuditStorage(path: log!, readOnly: true)
     }
 
     /// The trusted key from `--key` (a key string, or a file holding one).
@@ -39,11 +59,11 @@ struct AuditCommand: Command {
         return CheckpointReader(origin: arguments.value("origin") ?? key.name, keys: [key])
     }
 
-    static func filter(_ arguments: ParsedArguments) throws -> AuditFilter {
+    static func filter(_ arguments: ParsedArguments) throws -> BacklineAudit.AuditFilter {
         func optionalInteger(_ name: String) throws -> Int? {
             arguments.value(name) == nil ? nil : try arguments.integer(name, in: 0...Int(Int32.max))
         }
-        return try AuditFilter(
+        return try BacklineAudit.AuditFilter(
             actor: arguments.value("actor"), action: arguments.value("action"), round: try optionalInteger("round"),
             since: arguments.value("since"), until: arguments.value("until"), from: try optionalInteger("from"), to: try optionalInteger("to"))
     }
@@ -68,7 +88,7 @@ struct AuditCommand: Command {
 struct AuditTailCommand: Command {
     let name = "tail"
     let abstract = "Show the last entries of the log"
-    var options: [OptionSpec] { [AuditCommand.logOption, .value("count", "N", "How many (default 20)")] }
+    var options: [OptionSpec] { AuditCommand.sourceOptions + [.value("count", "N", "How many (default 20)")] }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let storage = try AuditCommand.storage(arguments)
@@ -84,7 +104,7 @@ struct AuditTailCommand: Command {
 struct AuditSearchCommand: Command {
     let name = "search"
     let abstract = "List entries matching filters"
-    var options: [OptionSpec] { [AuditCommand.logOption] + AuditCommand.filterOptions + [.value("limit", "N", "At most N entries (default 1000)")] }
+    var options: [OptionSpec] { AuditCommand.sourceOptions + AuditCommand.filterOptions + [.value("limit", "N", "At most N entries (default 1000)")] }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let storage = try AuditCommand.storage(arguments)
@@ -110,7 +130,7 @@ struct AuditVerifyCommand: Command {
     let name = "verify"
     let abstract = "Verify the log (or an exported bundle) against a trusted key and your saved checkpoint"
     var options: [OptionSpec] {
-        [AuditCommand.logOption, AuditCommand.keyOption, AuditCommand.originOption,
+        AuditCommand.sourceOptions + [AuditCommand.keyOption, AuditCommand.originOption,
          .value("state", "FILE", "Your saved checkpoint (updated when the log verifies); FILE.leaves holds leaf hashes"),
          .value("bundle", "FILE", "Verify an exported bundle offline instead of a log")]
     }
@@ -152,7 +172,7 @@ struct AuditProofCommand: Command {
     let name = "proof"
     let abstract = "Print an inclusion proof (--index) or consistency proof (--from-size) to the latest checkpoint"
     var options: [OptionSpec] {
-        [AuditCommand.logOption, AuditCommand.keyOption, AuditCommand.originOption,
+        AuditCommand.sourceOptions + [AuditCommand.keyOption, AuditCommand.originOption,
          .value("index", "I", "Entry to prove"), .value("from-size", "N", "Older tree size to prove consistency from")]
     }
 
@@ -201,7 +221,7 @@ struct AuditExportCommand: Command {
     let name = "export"
     let abstract = "Write a bundle of entries with inclusion proofs that verifies offline"
     var options: [OptionSpec] {
-        [AuditCommand.logOption, AuditCommand.keyOption, AuditCommand.originOption, .value("out", "FILE", "Bundle to write (0600)")]
+        AuditCommand.sourceOptions + [AuditCommand.keyOption, AuditCommand.originOption, .value("out", "FILE", "Bundle to write (0600)")]
             + AuditCommand.filterOptions
     }
 

@@ -16,7 +16,7 @@ import BacklineCore
     static let origin = "fed.test/audit"
 
     /// A log of `count` entries in a SQLite file, checkpointed; returns the verifier and the auditor's state.
-    func makeLog(_ directory: TemporaryDirectory, count: Int) throws -> (AuditVerifier, AuditorState) {
+    func makeLog(_ directory: TemporaryDirectory, count: Int) throws -> (AuditVerifier, AuditorState, NoteVerifierKey) {
         let store = try SQLFederationStore.makeSQLite(.file(directory.file("audit.db")))
         let signer = try NoteSigner(name: Self.origin, privateKey: Ed25519.PrivateKey())
         let log = try AuditLog(storage: StoreAuditStorage(store: store), signer: signer, origin: Self.origin)
@@ -31,7 +31,7 @@ import BacklineCore
         let report = verifier.verify(storage: StoreAuditStorage(store: store), saved: nil)
         #expect(report.ok, "\(report.problems)")
         #expect(report.entries == count)
-        return (verifier, try #require(report.updatedState))
+        return (verifier, try #require(report.updatedState), signer.verifierKey)
     }
 
     func sqlite(_ path: String, _ sql: String) throws {
@@ -59,7 +59,7 @@ import BacklineCore
 
     @Test func aRowDeletedAfterDroppingTheTriggerIsReported() throws {
         let directory = try TemporaryDirectory(prefix: "backline-agg-audit")
-        let (verifier, state) = try makeLog(directory, count: 6)
+        let (verifier, state, _) = try makeLog(directory, count: 6)
         let path = directory.file("audit.db")
         try sqlite(path, "DROP TRIGGER audit_log_refuse_delete; DELETE FROM audit_log WHERE idx = 2;")
         let report = verifier.verify(storage: StoreAuditStorage(store: try SQLFederationStore.makeSQLite(.file(path))), saved: state)
@@ -69,7 +69,7 @@ import BacklineCore
 
     @Test func aRowEditedAfterDroppingTheTriggerIsReportedWithARootMismatch() throws {
         let directory = try TemporaryDirectory(prefix: "backline-agg-audit")
-        let (verifier, state) = try makeLog(directory, count: 6)
+        let (verifier, state, _) = try makeLog(directory, count: 6)
         let path = directory.file("audit.db")
         try sqlite(path, """
             DROP TRIGGER audit_log_refuse_update;
@@ -83,5 +83,24 @@ import BacklineCore
         #expect(report.problems.contains { $0.contains("root mismatch") }, "\(report.problems)")
         // Without the auditor's saved state the signed checkpoint alone still catches it.
         #expect(!verifier.verify(storage: storage, saved: nil).ok)
+    }
+
+    /// The auditor's CLI reads the aggregator's SQLite store directly: an untouched log verifies
+    /// (and the auditor's state is saved), a row deleted behind the trigger's back is named.
+    @Test func auditVerifyThroughTheBinaryReadsTheStoreAndNamesADeletedRow() throws {
+        let directory = try TemporaryDirectory(prefix: "backline-agg-audit")
+        let (_, _, key) = try makeLog(directory, count: 6)
+        let path = directory.file("audit.db")
+        let keyFile = directory.file("audit.vkey")
+        try Data(key.text.utf8).write(to: URL(fileURLWithPath: keyFile))
+        let arguments = ["audit", "verify", "--sqlite", path, "--key", keyFile, "--state", directory.file("auditor.state"), "--json"]
+        let clean = try BuiltBinary.run(arguments)
+        #expect(clean.status == 0, "\(clean.standardOutput) \(clean.standardError)")
+        #expect(FileManager.default.fileExists(atPath: directory.file("auditor.state")))
+
+        try sqlite(path, "DROP TRIGGER audit_log_refuse_delete; DELETE FROM audit_log WHERE idx = 2;")
+        let tampered = try BuiltBinary.run(arguments)
+        #expect(tampered.status != 0)
+        #expect(tampered.standardOutput.contains("\"first_bad_index\":2"), "\(tampered.standardOutput)")
     }
 }
