@@ -41,7 +41,6 @@ final class NodeFederationFixture: Sendable {
         pki = FederationPKI(directory: directory.file("Keys"))
         try pki.initialize(federation: Self.federation, passphrase: nil)
         try pki.issue(role: .aggregator, name: "main", passphrase: nil)
-        try pki.issue(role: .aggregator, name: "impostor", passphrase: nil)
         for name in Self.promoters { try pki.issue(role: .promoter, name: name, passphrase: nil) }
         try pki.issue(role: .operator, name: "ops", passphrase: nil)
         population = try SyntheticFederation(
@@ -75,13 +74,14 @@ final class NodeFederationFixture: Sendable {
             logger: Logger(label: "node-test-client", minimumLevel: .error) { _ in })
     }
 
-    /// A round client for promoter number `index` (p1 = 0) with a privacy budget of `epsilon`.
-    func roundClient(_ index: Int, epsilon: Double = 1e6, server: String = "main") throws -> RoundClient<SeededNoise> {
+    /// A round client for promoter number `index` (p1 = 0) with a privacy budget of `epsilon`, noise
+    /// multiplier `noiseMultiplier`, expecting the aggregator to be `server`.
+    func roundClient(_ index: Int, epsilon: Double = 1e6, noiseMultiplier: Double = noiseMultiplier, server: String = "main") throws -> RoundClient<SeededNoise> {
         let name = Self.promoters[index]
         let data = population.promoters[index]
         let local = try PromoterData(name: name, interactions: data.interactions, memberFeatures: data.memberFeatures,
                                      specification: specification)
-        let privacy = try PrivacySettings(clipNorm: Self.clipNorm, noiseMultiplier: Self.noiseMultiplier, countNoiseMultiplier: 2)
+        let privacy = try PrivacySettings(clipNorm: Self.clipNorm, noiseMultiplier: noiseMultiplier, countNoiseMultiplier: 2)
         let ledger = try PrivacyLedger(promoter: name, budget: PrivacyBudget(epsilon: epsilon, delta: 1e-6))
         let node = try NodeRound(
             data: local, specification: specification, samplingRate: 1,
