@@ -65,18 +65,19 @@ final class NodeFederationFixture: Sendable {
 
     deinit { service.shutdown() }
 
-    /// An HTTPS client as `role`/`name` that expects the aggregator to be `server`.
-    func client(_ role: PeerRole, _ name: String, server: String = "main") throws -> HTTPClient {
+    /// An HTTPS client as `role`/`name` that expects the aggregator to be `server` (or uses `tls`).
+    func client(_ role: PeerRole, _ name: String, server: String = "main", tls: TLSClientConfiguration? = nil) throws -> HTTPClient {
         var configuration = HTTPClientConfiguration.make(port: service.port)
         configuration.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         return try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: pki, role: role, name: name, server: server),
+            configuration: configuration, tls: try tls ?? .makeClient(pki: pki, role: role, name: name, server: server),
             logger: Logger(label: "node-test-client", minimumLevel: .error) { _ in })
     }
 
     /// A round client for promoter number `index` (p1 = 0) with a privacy budget of `epsilon`, noise
-    /// multiplier `noiseMultiplier`, expecting the aggregator to be `server`.
-    func roundClient(_ index: Int, epsilon: Double = 1e6, noiseMultiplier: Double = noiseMultiplier, server: String = "main") throws -> RoundClient<SeededNoise> {
+    /// multiplier `noiseMultiplier`, expecting the aggregator to be `server` (or using `tls`).
+    func roundClient(_ index: Int, epsilon: Double = 1e6, noiseMultiplier: Double = noiseMultiplier, server: String = "main",
+                     tls: TLSClientConfiguration? = nil) throws -> RoundClient<SeededNoise> {
         let name = Self.promoters[index]
         let data = population.promoters[index]
         let local = try PromoterData(name: name, interactions: data.interactions, memberFeatures: data.memberFeatures,
@@ -87,7 +88,7 @@ final class NodeFederationFixture: Sendable {
             data: local, specification: specification, samplingRate: 1,
             samplingSeed: SecureBytes([UInt8](repeating: UInt8(index + 1), count: PoissonSampler.seedCount)),
             privacy: privacy, ledger: ledger)
-        return try RoundClient(client: try client(.promoter, name, server: server), node: node, noise: SeededNoise(seed: UInt64(index + 1)))
+        return try RoundClient(client: try client(.promoter, name, server: server, tls: tls), node: node, noise: SeededNoise(seed: UInt64(index + 1)))
     }
 
     /// Opens a round as the operator; returns its id.

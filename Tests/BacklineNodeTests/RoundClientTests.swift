@@ -3,6 +3,7 @@ import BacklineFederation
 import BacklineNode
 import BacklinePrivacy
 import BacklineStore
+import BacklineTestSupport
 import BacklineTransport
 import Testing
 
@@ -60,6 +61,28 @@ import Testing
             _ = try await misled.participate()
         } throws: { error in
             (error as? TransportError)?.code == .peerRejected
+        }
+        #expect(await misled.ledger?.entries.isEmpty == true)
+        #expect(try fixture.store.updates(inRound: round).isEmpty)
+    }
+
+    @Test func aggregatorCertificateFromAForeignCAIsRefused() async throws {
+        let fixture = try await NodeFederationFixture()
+        let round = try await fixture.openRound()
+        // The node trusts another CA of the same federation name: the real aggregator's chain does not verify.
+        let foreign = FederationPKI(directory: fixture.directory.file("ForeignKeys"))
+        try foreign.initialize(federation: NodeFederationFixture.federation, passphrase: nil)
+        let own = fixture.pki
+        let tls = TLSClientConfiguration.makeClient(
+            caCertificatePath: foreign.caCertificatePath, certificatePath: own.certificatePath(role: .promoter, name: "p2"),
+            keyPath: own.keyPath(role: .promoter, name: "p2"), crlPath: nil,
+            expectedServer: try PeerIdentity(federation: NodeFederationFixture.federation, role: .aggregator, name: "main"))
+        let misled = try fixture.roundClient(1, tls: tls)
+        await #expect {
+            _ = try await misled.participate()
+        } throws: { error in
+            guard let error = error as? TransportError else { return false }
+            return [.peerRejected, .handshakeFailed].contains(error.code)
         }
         #expect(await misled.ledger?.entries.isEmpty == true)
         #expect(try fixture.store.updates(inRound: round).isEmpty)
