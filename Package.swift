@@ -45,7 +45,13 @@ let package = Package(
             name: "BacklineAggregator",
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineStore", "BacklineAudit",
-                "BacklinePolicy", "BacklinePrivacy", "BacklineModel",
+                "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineFederation",
+            ]),
+        // The promoter node's side of a federation round over the aggregator's HTTP API.
+        .target(
+            name: "BacklineNode",
+            dependencies: [
+                "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineFederation", "BacklineModel", "BacklinePrivacy",
             ]),
         // Command parsing and every `backline …` command, as a library so tests can call them.
         .target(
@@ -53,7 +59,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineAggregator",
-                "BacklineAnalytics", "BacklineFederation",
+                "BacklineAnalytics", "BacklineFederation", "BacklineNode",
             ]),
         .executableTarget(name: "backline", dependencies: ["BacklineCLI"]),
         // Release-built benchmarks: `make bench [ONLY=group]`.
@@ -82,7 +88,13 @@ let package = Package(
             name: "BacklineAggregatorTests",
             dependencies: [
                 "BacklineAggregator", "BacklineTransport", "BacklineStore", "BacklineAudit", "BacklinePolicy",
-                "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
+                "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport", "BacklineFederation",
+            ]),
+        .testTarget(
+            name: "BacklineNodeTests",
+            dependencies: [
+                "BacklineNode", "BacklineAggregator", "BacklineFederation", "BacklineTransport", "BacklineStore", "BacklineAudit",
+                "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
         .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport"]),

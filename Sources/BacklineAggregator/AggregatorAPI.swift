@@ -1,3 +1,4 @@
+import BacklineFederation
 import BacklineAudit
 import BacklineCore
 import BacklinePolicy

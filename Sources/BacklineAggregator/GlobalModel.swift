@@ -1,3 +1,4 @@
+import BacklineFederation
 public import BacklineModel
 public import BacklinePrivacy
 import BacklineCrypto

@@ -1,3 +1,4 @@
+import BacklineFederation
 import BacklineCore
 import BacklineModel
 import BacklineCrypto

@@ -1,3 +1,4 @@
+import BacklineFederation
 @testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore

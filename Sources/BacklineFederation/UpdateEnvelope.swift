@@ -1,7 +1,6 @@
 public import BacklineModel
-import BacklinePrivacy
-import BacklineCore
-import Foundation
+public import BacklinePrivacy
+internal import BacklineCore
 
 /// The body of `POST /v1/rounds/{r}/updates`: one safetensors file holding the update tensors
 /// (same names and shapes as the global model) and, in its `__metadata__`, the authenticated
@@ -90,7 +89,8 @@ public struct UpdateEnvelope: Sendable {
     }
 
     /// The update as the privacy module's validator sees it.
-    func modelUpdate() throws -> ModelUpdate {
+    /// - Throws: the privacy module's `shape` error for an empty or oversized layout.
+    public func modelUpdate() throws -> ModelUpdate {
         ModelUpdate(
             node: node, round: UInt64(round), shape: try TensorLayout.shape(of: parameters), values: parameters.flattened(),
             sampleCount: sampleCount,
