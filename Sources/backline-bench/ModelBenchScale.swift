@@ -25,7 +25,7 @@ enum ModelBenchScale {
             ) { progress in reporter.progress(String(format: "scale sweep %d: %.1f s", progress.iteration, progress.seconds)) }
         }
         reporter.emit("scale_interactions", Double(train.entryCount), "count")
-        reporter.emit("scale_15_sweeps_seconds_2threads (under load)", seconds, "s")
+        reporter.emit("scale_15_sweeps_seconds_2threads", seconds, "s")
         reporter.emit("scale_peak_resident_gib", peakResidentBytes() / 1_073_741_824, "GiB", goal: "<= 24")
     }
 

@@ -18,7 +18,7 @@ enum ModelBenchTiming {
             ) { progress in times.append(progress.seconds) }
             let median = times.values.sorted()[times.values.count / 2]
             let peerValue = threads == 1 ? peer.secondsPerIteration1 : peer.secondsPerIteration2
-            let name = "seconds_per_sweep_f64_\(threads)thread\(threads == 1 ? "" : "s") (under load)"
+            let name = "seconds_per_sweep_f64_\(threads)thread\(threads == 1 ? "" : "s")"
             if let peerValue {
                 reporter.emit(name, median, "s", peer: "implicit-als f=64 cg, \(threads) thread(s), same run", peerValue: peerValue, goal: "<= 0.5")
             } else {

@@ -44,7 +44,7 @@ func runTransportBench(_ reporter: BenchReporter) async throws {
         reporter.progress("nginx did not come up: \(nginx.errorLog)")
         throw TransportError.timeout("nginx start")
     }
-    reporter.progress("servers up: backline on \(ourPort), nginx on \(nginxPort); \(seconds) s per measurement; timings taken on a shared 2-core machine under load from other builds")
+    reporter.progress("servers up: backline on \(ourPort), nginx on \(nginxPort); \(seconds) s per measurement")
 
     let small = HTTPRequest(method: "GET", path: "/small")
     let closing = HTTPRequest(method: "GET", path: "/small", headers: HTTPHeaders([("Connection", "close")]))

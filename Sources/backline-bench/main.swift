@@ -31,5 +31,9 @@ for name in requested {
         FileHandle.standardError.write(Data("backline-bench: no benchmark group '\(name)' yet (have: \(groups.keys.sorted().joined(separator: ", ")))\n".utf8))
         exit(1)
     }
+    // The machine's load when the group starts, so every run's figures can be read in context.
+    if let loadAverage = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8).split(separator: " ").first.flatMap({ Double($0) }) {
+        BenchReporter(group: name).emit("load_average_1min_at_start", loadAverage, "runnable tasks")
+    }
     try await run()
 }
