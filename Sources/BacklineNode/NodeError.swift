@@ -36,3 +36,16 @@ extension BacklineError where Domain == NodeErrorDomain {
              fileID: fileID, line: line)
     }
 }
+
+extension BacklineError<NodeErrorDomain>.Code {
+    /// The node's configuration file is unreadable or a field in it is wrong.
+    public static let invalidConfiguration = Self("invalid_configuration")
+}
+
+extension BacklineError where Domain == NodeErrorDomain {
+    /// Field `field` of the configuration (in `file`, when known) is wrong: `problem`.
+    public static func invalidConfiguration(_ field: String, _ problem: String, file: String? = nil,
+                                            fileID: String = #fileID, line: UInt = #line) -> Self {
+        Self(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + "\(field) \(problem)", fileID: fileID, line: line)
+    }
+}

@@ -1,7 +1,7 @@
 internal import BacklineCore
 internal import BacklineCrypto
 public import BacklineFederation
-internal import BacklineModel
+public import BacklineModel
 public import BacklinePrivacy
 public import BacklineTransport
 internal import Foundation
@@ -29,12 +29,15 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
     private let privacy: PrivacySettings
     private var receipts: [Int64: SubmissionReceipt] = [:]
     private var exhausted = false
+    private let journal: (any NodeJournal)?
 
     /// A client for `node` talking through `client`.
     /// - Parameters:
     ///   - noise: the randomness of the privacy noise (``SecureNoiseSource`` in production).
+    ///   - journal: where the charged ledger, the prepared update and the receipt are made durable
+    ///     (nil: memory only, for simulations and tests).
     /// - Throws: `invalid_parameter` when `node` is in non-private mode (it would release exact sums).
-    public init(client: HTTPClient, node: NodeRound, noise: Noise) throws {
+    public init(client: HTTPClient, node: NodeRound, noise: Noise, journal: (any NodeJournal)? = nil) throws {
         guard let privacy = node.privacy else {
             throw NodeError.invalidParameter("privacy settings of '\(node.name)'", "none", expected: "DP settings: a node never releases exact sums")
         }
@@ -43,6 +46,7 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
         self.node = node
         self.noise = noise
         self.privacy = privacy
+        self.journal = journal
     }
 
     /// The node's privacy ledger as charged so far (persist it after every round).
@@ -58,7 +62,14 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
     public func participate() async throws -> RoundOutcome {
         guard let announcement = try await currentRound() else { return .notAccepting(round: nil) }
         guard announcement.accepting else { return .notAccepting(round: announcement.round) }
-        if let receipt = receipts[announcement.round] { return .alreadySubmitted(receipt) }
+        if let receipt = try receipts[announcement.round] ?? journal?.receipt(round: announcement.round) {
+            receipts[announcement.round] = receipt
+            return .alreadySubmitted(receipt)
+        }
+        if let prepared = try journal?.preparedUpdate(round: announcement.round) {
+            // Prepared (and charged) before a restart: the same bytes again get the same receipt.
+            return .submitted(try await deliver(prepared, round: announcement.round))
+        }
         if exhausted { return .budgetExhausted(round: announcement.round) }
         try checkPrivacy(against: announcement)
         let (global, checksum) = try await latestModel()
@@ -73,9 +84,32 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
         let envelope = UpdateEnvelope(
             round: announcement.round, node: name, sampleCount: max(release.count, 1), clipNorm: privacy.clipNorm,
             noiseMultiplier: privacy.noiseMultiplier, parameters: try global.unflattened(release.gradientSum), modelSHA256: checksum)
-        let receipt = try await submit(try envelope.encoded(), round: announcement.round)
-        receipts[announcement.round] = receipt
-        return .submitted(receipt)
+        let body = try envelope.encoded()
+        try journal?.recordPrepared(round: announcement.round, update: body, ledger: node.ledger)
+        return .submitted(try await deliver(body, round: announcement.round))
+    }
+
+    /// The newest round the aggregator announces (accepting or not), or nil when none exists.
+    public func announcement() async throws -> RoundAnnouncement? { try await currentRound() }
+
+    /// The global parameters of the latest published model (or the initial one), its version and the
+    /// hex SHA-256 of its bytes, checked against the aggregator's header.
+    public func latestGlobalModel() async throws -> (version: Int64, parameters: ParameterSet, checksum: String) {
+        let (parameters, checksum, version) = try await fetchModel(path: "/v1/models/latest")
+        return (version, parameters, checksum)
+    }
+
+    /// The bytes of model `version` (0 = the federation's initial model, which carries the agreed
+    /// vocabularies), checked against the aggregator's SHA-256 header.
+    public func modelBytes(version: Int64) async throws -> [UInt8] {
+        try await ModelDownload.fetch(client: client, version: version).bytes
+    }
+
+    private func deliver(_ body: [UInt8], round: Int64) async throws -> SubmissionReceipt {
+        let receipt = try await submit(body, round: round)
+        try journal?.recordReceipt(receipt)
+        receipts[round] = receipt
+        return receipt
     }
 
     private func currentRound() async throws -> RoundAnnouncement? {
@@ -100,18 +134,20 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
 
     /// The latest global parameters and the hex SHA-256 of their bytes, checked against the header.
     private func latestModel() async throws -> (ParameterSet, String) {
-        let request = "GET /v1/models/latest"
-        let response = try await client.send(HTTPRequest(method: "GET", path: "/v1/models/latest"))
-        try APIAnswer.requireSuccess(response, request)
-        let version = response.headers["X-Backline-Model-Version"] ?? "?"
-        guard let announced = response.headers["X-Backline-Model-SHA256"]?.lowercased() else {
-            throw NodeError.protocolViolation(request, "no X-Backline-Model-SHA256 header")
+        let (parameters, checksum, _) = try await fetchModel(path: "/v1/models/latest")
+        return (parameters, checksum)
+    }
+
+    private func fetchModel(path: String) async throws -> (ParameterSet, String, Int64) {
+        let (bytes, checksum, version) = try await fetchModelBytes(path: path)
+        do { return (try SafeTensors.decode(bytes).parameters, checksum, version) } catch {
+            throw NodeError.protocolViolation("GET \(path)", "model version \(version) is not a valid safetensors file")
         }
-        let checksum = Hex.encode(SHA256.hash(response.body))
-        guard announced == checksum else { throw NodeError.modelChecksumMismatch(version: version) }
-        do { return (try SafeTensors.decode(response.body).parameters, checksum) } catch {
-            throw NodeError.protocolViolation(request, "model version \(version.prefix(32)) is not a valid safetensors file")
-        }
+    }
+
+    private func fetchModelBytes(path: String) async throws -> (bytes: [UInt8], checksum: String, version: Int64) {
+        let model = try await ModelDownload.fetch(client: client, path: path)
+        return (model.bytes, model.checksum, model.version)
     }
 
     private func submit(_ body: [UInt8], round: Int64) async throws -> SubmissionReceipt {

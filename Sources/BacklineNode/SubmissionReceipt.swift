@@ -1,6 +1,6 @@
 /// The aggregator's receipt for a durably stored update: `{receipt_id, round, node, digest}`.
 /// Posting the same bytes again yields the same receipt.
-public struct SubmissionReceipt: Sendable, Equatable, Decodable {
+public struct SubmissionReceipt: Sendable, Equatable, Codable {
     /// The receipt id.
     public let receiptID: String
     /// The round the update was stored in.
