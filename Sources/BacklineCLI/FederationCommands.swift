@@ -63,7 +63,7 @@ struct FederationInitCommand: Command {
         let specification = try ModelSpecification(
             artistFeatures: try NodeModelSupport.sparse(view.artistFeatures), memberFeatureCount: memberVocabulary.count, factors: factors,
             regularization: regularization, featureRegularization: featureRegularization, weighting: weighting)
-        let parameters = try specification.initialParameters(seed: seed)
+        let parameters = try specification.initialParameters(seed: seed, scale: 0.1)
         let archive = try ModelArchive(
             model: try specification.model(parameters), artists: IdentifierIndex(view.artistIDs.map(String.init)),
             artistFeatureVocabulary: IdentifierIndex(view.artistFeatureNames), memberFeatureVocabulary: memberVocabulary,
