@@ -19,6 +19,7 @@ public struct RootCommand: Command {
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
             NodeModelCommand(), MatchCommand(), ForecastCommand(),
             AnalyticsCommand(),
+            ReportCommand(),
         ]
     }
 }
