@@ -100,7 +100,7 @@ let package = Package(
                 "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
-        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport"]),
+        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport", "BacklineAudit", "BacklineCrypto"]),
     ]
 )
 

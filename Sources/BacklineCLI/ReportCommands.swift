@@ -6,7 +6,7 @@ import Foundation
 struct ReportCommand: Command {
     let name = "report"
     let abstract = "Write a self-contained HTML report: the federation's, a promoter's, or an auditor's"
-    var subcommands: [any Command] { [ReportFederationCommand()] }
+    var subcommands: [any Command] { [ReportFederationCommand(), ReportAuditCommand()] }
 }
 
 /// What a report command prints with `--json`: where the report went and what it holds.

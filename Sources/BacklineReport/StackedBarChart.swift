@@ -1,5 +1,5 @@
 /// A stacked bar chart: one bar per category made of one segment per layer (`<rect class="mark bar">`
-/// for every drawable value), optionally with a limit per category drawn as a line across the bar
+/// for every drawable value above zero; zeros add nothing to a stack and draw nothing), optionally with a limit per category drawn as a line across the bar
 /// (`<line class="limit">`), e.g. ε spent against the budget.
 public struct StackedBarChart: Sendable {
     /// Stable identifier, written as `data-chart`.
@@ -58,7 +58,7 @@ public struct StackedBarChart: Sendable {
         for (layerIndex, layerValues) in values.enumerated() {
             var marks: [HTMLNode] = []
             for (category, value) in layerValues.enumerated() {
-                guard let value else { continue }
+                guard let value, value > 0 else { continue }
                 let band = layout.band(category, of: categories.count)
                 marks.append(layout.bar(
                     x: band.start, width: band.width, from: base[category], to: base[category] + value, scale: scale,
