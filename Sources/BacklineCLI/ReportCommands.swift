@@ -6,7 +6,7 @@ import Foundation
 struct ReportCommand: Command {
     let name = "report"
     let abstract = "Write a self-contained HTML report: the federation's, a promoter's, or an auditor's"
-    var subcommands: [any Command] { [ReportFederationCommand(), ReportAuditCommand()] }
+    var subcommands: [any Command] { [ReportFederationCommand(), ReportPromoterCommand(), ReportAuditCommand()] }
 }
 
 /// What a report command prints with `--json`: where the report went and what it holds.
@@ -20,11 +20,11 @@ struct ReportOutcome: Encodable {
 }
 
 extension Command {
-    /// Renders `document`, writes it atomically to `path` (mode 0644: a report holds no secrets
-    /// and is meant to be opened), and reports the path and counts.
-    func writeReport(_ document: HTMLDocument, to path: String, details: [String: Int], _ context: CommandContext) throws -> Int32 {
+    /// Renders `document`, writes it atomically to `path` with `mode` (0644 by default: federation and
+    /// audit reports hold aggregates only and are meant to be shared), and reports the path and counts.
+    func writeReport(_ document: HTMLDocument, to path: String, mode: UInt32 = 0o644, details: [String: Int], _ context: CommandContext) throws -> Int32 {
         let html = document.render()
-        try AtomicFileWriter.write(Array(html.utf8), to: path, mode: 0o644)
+        try AtomicFileWriter.write(Array(html.utf8), to: path, mode: mode)
         let counts = document.counts
         let outcome = ReportOutcome(
             path: path, bytes: html.utf8.count, charts: counts.charts, marks: counts.marks, tables: counts.tables, details: details)

@@ -149,6 +149,15 @@ extension FederationSummary {
 
         enum CodingKeys: String, CodingKey, CaseIterable { case measure, segment, local, federation, suppressed }
 
+        /// A row with these values (the promoter report builds them from its own histograms).
+        public init(measure: String, segment: String, local: Double, federation: Double?, suppressed: Bool) {
+            self.measure = measure
+            self.segment = segment
+            self.local = local
+            self.federation = federation
+            self.suppressed = suppressed
+        }
+
         public init(from decoder: any Decoder) throws {
             let container = try decoder.strictContainer(keyedBy: CodingKeys.self)
             measure = try container.decode(String.self, forKey: .measure)

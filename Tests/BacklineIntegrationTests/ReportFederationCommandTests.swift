@@ -13,7 +13,7 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
         #expect(report["path"] as? String == out)
-        #expect(report["charts"] as? Int == 5)
+        #expect(report["charts"] as? Int == 5, "four charts and one behaviour measure")
         #expect(report["marks"] as? Int == fixture.expectedMarks)
         #expect((report["details"] as? [String: Int])?["rounds"] == 5)
         let html = try String(contentsOfFile: out, encoding: .utf8)
