@@ -81,7 +81,9 @@ let package = Package(
         .testTarget(name: "BacklineModelTests", dependencies: ["BacklineModel", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAnalyticsTests", dependencies: ["BacklineAnalytics", "BacklineVault", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
-        .testTarget(name: "BacklineReportTests", dependencies: ["BacklineReport", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(
+            name: "BacklineReportTests",
+            dependencies: ["BacklineReport", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineFederationTests", dependencies: ["BacklineFederation", "BacklineModel", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePolicyTests", dependencies: ["BacklinePolicy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),

@@ -56,7 +56,7 @@ struct ReportAuditCommand: Command {
         let spending = ledger.map(PromoterSpending.from)
         let source = arguments.value("log") ?? arguments.value("sqlite") ?? "PostgreSQL store"
         let report = AuditReport(
-            source: source, generatedAt: ISO8601DateFormatter().string(from: Date()), verification: verification, activity: activity,
+            source: source, generatedAt: ISO8601DateFormatter().string(from: Date()), verification: VerificationStatus(verification), activity: activity,
             spending: spending, budget: budget)
         let written = try writeReport(
             report.document, to: out,

@@ -11,6 +11,13 @@ public struct AuditActivity: Sendable {
         public var denied = 0
         /// The latest timestamp.
         public var lastSeen = ""
+
+        /// A tally with these counts.
+        public init(allowed: Int = 0, denied: Int = 0, lastSeen: String = "") {
+            self.allowed = allowed
+            self.denied = denied
+            self.lastSeen = lastSeen
+        }
     }
 
     /// Entries counted.
@@ -56,5 +63,18 @@ public struct AuditActivity: Sendable {
             }
         }
         return ("day", [], [], [])
+    }
+
+    /// Short axis labels for `labels` (UTC bucket prefixes of audit timestamps): the date, or the
+    /// year, dropped when every label shares it, and what was dropped (for the axis title).
+    static func shortLabels(_ labels: [String]) -> (labels: [String], common: String?) {
+        for length in [11, 5] {
+            guard let first = labels.first, first.count > length else { continue }
+            let prefix = first.prefix(length)
+            if labels.allSatisfy({ $0.count > length && $0.hasPrefix(prefix) }) {
+                return (labels.map { String($0.dropFirst(length)) }, String(prefix.dropLast()))
+            }
+        }
+        return (labels, nil)
     }
 }

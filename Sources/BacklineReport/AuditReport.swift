@@ -1,4 +1,3 @@
-public import BacklineAudit
 
 /// The auditor's report (`backline report audit`): the log's verification against its signed
 /// checkpoint, requests and denials over time by role and action, and ε spent per promoter against
@@ -12,7 +11,7 @@ public struct AuditReport: Sendable {
     /// When the report was made (ISO 8601).
     public let generatedAt: String
     /// The verifier's result.
-    public let verification: AuditVerificationReport
+    public let verification: VerificationStatus
     /// The requests counted.
     public let activity: AuditActivity
     /// Spending per promoter, or nil when no ledger was available.
@@ -21,7 +20,7 @@ public struct AuditReport: Sendable {
     public let budget: Double?
 
     /// A report of these parts.
-    public init(source: String, generatedAt: String, verification: AuditVerificationReport, activity: AuditActivity,
+    public init(source: String, generatedAt: String, verification: VerificationStatus, activity: AuditActivity,
                 spending: [PromoterSpending]?, budget: Double?) {
         self.source = source
         self.generatedAt = generatedAt
@@ -75,6 +74,8 @@ public struct AuditReport: Sendable {
 
     private var activitySection: ReportSection {
         let buckets = activity.buckets()
+        let short = AuditActivity.shortLabels(buckets.labels)
+        let timeAxis = "\(buckets.unit) (UTC\(short.common.map { ", \($0)" } ?? ""))"
         var roleTotals = [String: Int](), actionTotals = [String: Int](), deniedActionTotals = [String: Int]()
         for (role, actions) in activity.byRoleAction {
             for (action, tally) in actions {
@@ -86,12 +87,12 @@ public struct AuditReport: Sendable {
         let overTime = StackedBarChart(
             id: "requests-over-time", title: "Requests per \(buckets.unit) by role",
             caption: "Every request the aggregator decided, allowed or denied, stacked by the caller's role. Periods without requests are left out.",
-            xLabel: buckets.unit, yLabel: "requests", categories: buckets.labels,
+            xLabel: timeAxis, yLabel: "requests", categories: short.labels,
             layers: Self.layers(buckets.byRole, keys: Self.top(roleTotals)))
         let denials = StackedBarChart(
             id: "denials-over-time", title: "Denials per \(buckets.unit) by action",
             caption: "Denied requests stacked by the action asked for.",
-            xLabel: buckets.unit, yLabel: "denials", categories: buckets.labels,
+            xLabel: timeAxis, yLabel: "denials", categories: short.labels,
             layers: Self.layers(buckets.deniedByAction, keys: Self.top(deniedActionTotals)))
         let actions = actionTotals.keys.sorted()
         func count(_ action: String, _ denied: Bool) -> Double {
@@ -138,7 +139,7 @@ public struct AuditReport: Sendable {
                       .init("composition"), .init("status")],
             rows: spending.map { row in
                 [row.promoter, String(row.releases), ReportNumber.fixed(row.epsilon, decimals: 3), ReportNumber.compact(row.delta),
-                 row.composedByRDP ? "Rényi DP" : "sum of ε (upper bound)",
+                 row.composedByRDP ? "Rényi DP" : "basic (Σε, Σδ)",
                  budget.map { row.epsilon > $0 ? "OVER BUDGET" : "within budget" } ?? "no budget given"]
             })
         let over = budget.map { limit in spending.filter { $0.epsilon > limit }.map(\.promoter) } ?? []

@@ -2,8 +2,8 @@ import BacklinePrivacy
 import Foundation
 
 /// One promoter's cumulative privacy loss, recomputed from its ledger lines by composing their Rényi
-/// DP (as the promoter's own ledger does), or — when a line's mechanism parameters cannot be read —
-/// bounded by the sum of the lines' ε (basic composition, never smaller than the true loss).
+/// DP at the lines' δ (as the promoter's own ledger does); when a line's mechanism parameters cannot
+/// be read, by basic composition instead: (Σε, Σδ), a valid but looser statement.
 public struct PromoterSpending: Sendable, Equatable {
     /// The promoter.
     public let promoter: String
@@ -11,7 +11,8 @@ public struct PromoterSpending: Sendable, Equatable {
     public let releases: Int
     /// Cumulative ε.
     public let epsilon: Double
-    /// The δ it is stated at (the largest δ of the lines; at least 10⁻⁵ when all are 0).
+    /// The δ it is stated at: the largest δ of the lines (10⁻⁵ when all are 0) under RDP
+    /// composition, the sum of the lines' δ under basic composition.
     public let delta: Double
     /// Whether ``epsilon`` is the RDP composition (true) or the basic-composition sum (false).
     public let composedByRDP: Bool
@@ -20,7 +21,6 @@ public struct PromoterSpending: Sendable, Equatable {
     public static func from(_ lines: [LedgerLine]) -> [PromoterSpending] {
         Dictionary(grouping: lines, by: \.promoter).map { promoter, lines in
             let delta = lines.map(\.delta).max().flatMap { $0 > 0 ? $0 : nil } ?? 1e-5
-            let sum = lines.reduce(0.0) { $0 + $1.epsilon }
             var accountant = RDPAccountant()
             var composed = true
             for line in lines {
@@ -29,9 +29,12 @@ public struct PromoterSpending: Sendable, Equatable {
                     break
                 }
             }
-            let rdp = composed ? (try? accountant.loss(delta: delta))?.epsilon : nil
-            let useRDP = rdp.map { $0.isFinite && $0 <= sum + 1e-9 } ?? false
-            return PromoterSpending(promoter: promoter, releases: lines.count, epsilon: useRDP ? rdp! : sum, delta: delta, composedByRDP: useRDP)
+            if composed, let loss = try? accountant.loss(delta: delta), loss.epsilon.isFinite {
+                return PromoterSpending(promoter: promoter, releases: lines.count, epsilon: loss.epsilon, delta: delta, composedByRDP: true)
+            }
+            return PromoterSpending(
+                promoter: promoter, releases: lines.count, epsilon: lines.reduce(0.0) { $0 + $1.epsilon },
+                delta: min(1, lines.reduce(0.0) { $0 + $1.delta }), composedByRDP: false)
         }.sorted { $0.promoter < $1.promoter }
     }
 

@@ -76,7 +76,7 @@ import Testing
         let html = try String(contentsOfFile: fixture.directory.file("audit.html"), encoding: .utf8)
         #expect(html.contains("data-status=\"verified\""))
         #expect(html.contains("Rényi DP"), "ledger lines with readable parameters are composed by RDP")
-        // p1: three releases at σ = 1.1, each charged ε = 2: RDP composition gives well under their sum of 6 but above the 1.5 budget.
+        // p1: three releases at σ = 1.1 compose to far more than the 1.5 budget.
         #expect(html.contains("Over budget: p1"))
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"))
     }
