@@ -102,7 +102,7 @@ let package = Package(
                 "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
-        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport", "BacklineAudit", "BacklineCrypto"]),
+        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport", "BacklineAudit", "BacklineCrypto", "BacklineStore", "BacklineAggregator"]),
     ]
 )
 

@@ -1,6 +1,8 @@
+import BacklineAggregator
 import BacklineAudit
 import BacklineCore
 import BacklineCrypto
+import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
@@ -118,5 +120,40 @@ import Testing
         #expect(result.status == 1)
         let html = try String(contentsOfFile: fixture.directory.file("audit.html"), encoding: .utf8)
         #expect(html.contains("data-status=\"failed\""))
+    }
+
+    @Test func theAggregatorsSQLiteStoreGivesTheLogAndTheLedger() throws {
+        let directory = try TemporaryDirectory(prefix: "backline-report-store")
+        let path = directory.file("aggregator.db")
+        let signer = try NoteSigner(name: Fixture.origin, privateKey: Ed25519.PrivateKey())
+        do {
+            let store = try SQLFederationStore.makeSQLite(.file(path))
+            let log = try AuditLog(storage: StoreAuditStorage(store: store), signer: signer, origin: Fixture.origin)
+            for index in 0..<12 {
+                _ = try log.append(AuditEntry(
+                    spiffeID: "spiffe://fed.test/promoter/p\(index % 3)", role: "promoter", action: "submit_update",
+                    resource: "update:p\(index % 3):r1", round: 1, decision: index == 5 ? .deny : .allow, ruleID: "P1",
+                    policySHA256: String(repeating: "a", count: 64), outcome: "accepted"))
+            }
+            _ = try log.checkpoint()
+            try store.withTransaction { transaction in
+                for promoter in ["p0", "p1", "p2"] {
+                    _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
+                        promoterID: promoter, round: 1, mechanism: "gaussian",
+                        parametersJSON: "{\"clip_norm\":1,\"noise_multiplier\":2,\"sampling_rate\":1,\"steps\":1}", epsilon: 2.3, delta: 1e-5,
+                        recordedAt: Date()))
+                }
+            }
+        }
+        try signer.verifierKey.text.write(toFile: directory.file("log.vkey"), atomically: true, encoding: .utf8)
+        let out = directory.file("audit.html")
+        let result = try BuiltBinary.run(["report", "audit", "--sqlite", path, "--key", directory.file("log.vkey"), "--out", out, "--json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let report = try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]
+        let details = report["details"] as? [String: Int] ?? [:]
+        #expect(details["entries"] == 12 && details["denied"] == 1 && details["verified"] == 1)
+        #expect(details["promoters"] == 3, "the ledger comes from the store when --ledger is not given")
+        let html = try String(contentsOfFile: out, encoding: .utf8)
+        #expect(html.contains("no budget given"))
     }
 }
