@@ -54,7 +54,7 @@ let package = Package(
                 "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineFederation", "BacklineModel", "BacklinePrivacy",
             ]),
         // Self-contained HTML reports with inline SVG charts: builder, charts, federation/promoter/audit reports. Pure Swift.
-        .target(name: "BacklineReport", dependencies: ["BacklineCore", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics", "BacklineModel"]),
+        .target(name: "BacklineReport", dependencies: ["BacklineCore", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics"]),
         // Command parsing and every `backline …` command, as a library so tests can call them.
         .target(
             name: "BacklineCLI",
