@@ -3,7 +3,7 @@
 # that has the Swift toolchain.
 
 SWIFT ?= swift
-DEBIAN_PACKAGES := libsodium-dev libssl-dev libpq-dev libsqlite3-dev pkg-config postgresql curl openssl python3-venv nginx sslscan testssl.sh sqlite3
+DEBIAN_PACKAGES := libsodium-dev libssl-dev libpq-dev libsqlite3-dev pkg-config postgresql curl openssl python3-venv nginx sslscan testssl.sh sqlite3 chromium
 BENCH_GROUPS := vault model privacy transport audit analytics
 ONLY ?=
 DEMO_DIR ?= $(shell mktemp -u /tmp/backline-demo.XXXXXX)

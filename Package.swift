@@ -53,13 +53,15 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineFederation", "BacklineModel", "BacklinePrivacy",
             ]),
+        // Self-contained HTML reports with inline SVG charts: builder, charts, federation/promoter/audit reports. Pure Swift.
+        .target(name: "BacklineReport", dependencies: ["BacklineCore", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics"]),
         // Command parsing and every `backline …` command, as a library so tests can call them.
         .target(
             name: "BacklineCLI",
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineAggregator",
-                "BacklineAnalytics", "BacklineFederation", "BacklineNode",
+                "BacklineAnalytics", "BacklineFederation", "BacklineNode", "BacklineReport",
             ]),
         .executableTarget(name: "backline", dependencies: ["BacklineCLI"]),
         // Release-built benchmarks: `make bench [ONLY=group]`.
@@ -79,6 +81,9 @@ let package = Package(
         .testTarget(name: "BacklineModelTests", dependencies: ["BacklineModel", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePrivacyTests", dependencies: ["BacklinePrivacy", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAnalyticsTests", dependencies: ["BacklineAnalytics", "BacklineVault", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
+        .testTarget(
+            name: "BacklineReportTests",
+            dependencies: ["BacklineReport", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineFederationTests", dependencies: ["BacklineFederation", "BacklineModel", "BacklinePrivacy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklinePolicyTests", dependencies: ["BacklinePolicy", "BacklineCore", "BacklineTestSupport"]),
         .testTarget(name: "BacklineAuditTests", dependencies: ["BacklineAudit", "BacklineCrypto", "BacklineCore", "BacklineTestSupport"]),
@@ -97,7 +102,7 @@ let package = Package(
                 "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
-        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport"]),
+        .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport", "BacklineAudit", "BacklineCrypto", "BacklineStore", "BacklineAggregator"]),
     ]
 )
 

@@ -20,6 +20,7 @@ public struct RootCommand: Command {
             NodeModelCommand(), MatchCommand(), ForecastCommand(),
             NodeCommand(), FederationCommand(),
             AnalyticsCommand(),
+            ReportCommand(),
         ]
     }
 }
