@@ -38,12 +38,15 @@ public final class RoundCoordinator: Sendable {
     public let initialModel: GlobalModel
     private let optimizerState = Mutex(ServerOptimizerState.initial)
     private let newestModel: Mutex<GlobalModel?> = Mutex(nil)
+    /// Releases → descent updates (regularisation from the initial model's metadata).
+    let descentConversion: GradientSumConversion
 
     /// A coordinator over `store`.
     public init(store: any FederationStore, defaults: RoundParameters, initialModel: GlobalModel) {
         self.store = store
         self.defaults = defaults
         self.initialModel = initialModel
+        self.descentConversion = Self.descentConversion(for: initialModel)
     }
 
     /// The newest published model, or the initial one.
@@ -180,6 +183,7 @@ public final class RoundCoordinator: Sendable {
             }
             validated.append(update)
         }
+        validated = try descentUpdates(validated, global: global, round: id)
         let strategy = try parameters.strategy.makeStrategy(
             minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
             learningRate: parameters.serverLearningRate)

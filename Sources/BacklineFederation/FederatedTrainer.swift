@@ -30,7 +30,7 @@ public struct FederatedTrainer: Sendable {
     /// The aggregation strategy.
     public let strategy: FederatedStrategy
     private var state: ServerOptimizerState = .initial
-    private let regularizationScale: [Float]
+    private let conversion: GradientSumConversion
 
     /// A trainer from `initial` parameters with `optimizer`, publishing only rounds with at least
     /// `minimumContributions` nodes.
@@ -43,12 +43,8 @@ public struct FederatedTrainer: Sendable {
         self.specification = specification
         self.parameters = initial
         self.strategy = try FederatedStrategy(rule: .weightedMean, optimizer: optimizer, minimumContributions: minimumContributions)
-        var scale: [Float] = []
-        for name in initial.names {
-            let lambda = name == FactorModel.artistFactorsName ? specification.regularization : specification.featureRegularization
-            scale += [Float](repeating: 2 * lambda, count: initial[name]!.count)
-        }
-        regularizationScale = scale
+        conversion = GradientSumConversion(
+            parameters: initial, regularization: specification.regularization, featureRegularization: specification.featureRegularization)
     }
 
     /// Applies round `round`'s releases.
@@ -65,11 +61,7 @@ public struct FederatedTrainer: Sendable {
         let validator = try UpdateValidator(round: round, shape: shape, maximumSampleCount: 1e12)
         var updates: [ValidatedUpdate] = []
         for (release, count) in zip(releases, counts) {
-            let inverse = Float(1 / count), inverseTotal = Float(1 / total)
-            var delta = [Float](repeating: 0, count: global.count)
-            for index in delta.indices {
-                delta[index] = -(release.gradientSum[index] * inverse + regularizationScale[index] * global[index] * inverseTotal)
-            }
+            let delta = conversion.descentDirection(gradientSum: release.gradientSum, count: count, totalCount: total, global: global)
             let update = ModelUpdate(node: release.node, round: round, shape: shape, values: delta, sampleCount: count)
             switch validator.validate(update) {
             case .success(let valid): updates.append(valid)

@@ -1,0 +1,30 @@
+import BacklineFederation
+import BacklineModel
+import BacklinePrivacy
+
+extension RoundCoordinator {
+    /// The conversion of releases (gradient sums and counts) into descent updates for `model`'s
+    /// layout, with λ and λ_f from the initial model's metadata (a `backline federation init`
+    /// archive); without that metadata the regularisation term is left out.
+    static func descentConversion(for model: GlobalModel) -> GradientSumConversion {
+        let metadata = (try? SafeTensors.decode(model.bytes).metadata) ?? [:]
+        let regularization = metadata["regularization"].flatMap(Float.init).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? 0
+        let featureRegularization = metadata["feature_regularization"].flatMap(Float.init).flatMap { $0.isFinite && $0 > 0 ? $0 : nil } ?? regularization
+        return GradientSumConversion(parameters: model.parameters, regularization: regularization, featureRegularization: featureRegularization)
+    }
+
+    /// `releases` (each a node's noised gradient sum weighted by its noised count) as the descent
+    /// updates Δ_p = −(S_p/N_p + r∘g/N) the strategy averages, validated again in their new form.
+    func descentUpdates(_ releases: [ValidatedUpdate], global: GlobalModel, round: Int64) throws -> [ValidatedUpdate] {
+        let total = releases.reduce(0) { $0 + max($1.weight, 1) }
+        let values = global.parameters.flattened()
+        let validator = try UpdateValidator(round: UInt64(round), shape: global.shape, maximumSampleCount: 1e12)
+        return releases.compactMap { release in
+            let delta = descentConversion.descentDirection(gradientSum: release.values, count: max(release.weight, 1), totalCount: total, global: values)
+            let update = ModelUpdate(node: release.node, round: UInt64(round), shape: global.shape, values: delta, sampleCount: max(release.weight, 1),
+                                     privacy: release.privacy)
+            guard case .success(let valid) = validator.validate(update) else { return nil }
+            return valid
+        }
+    }
+}
