@@ -68,7 +68,10 @@ echo "  on disk: ciphertext only (no member id or genre in $(ls vaults/promoter-
 step "3. The federation agrees on a model and on privacy: ε ≤ $epsilon per promoter (δ $delta) over $rounds rounds"
 "$bin" federation init --vault vaults/promoter-0 --key-file keys/promoter-0.kek --factors 32 --seed "$seed" --out initial.safetensors
 sigma=$("$bin" privacy plan --target-epsilon "$epsilon" --q "$q" --rounds "$rounds" --delta "$delta" --json \
-    | python3 -c 'import json,sys; print("%.4f" % (json.load(sys.stdin)["sigma"] * 1.0001))')
+    | python3 -c 'import json,sys; print("%.4f" % (json.load(sys.stdin)["sigma"] * 1.006))')
+count_sigma=$(python3 -c "print('%.4f' % ($sigma * 10))")
+# The node also releases a noised member count (noise multiplier 10σ); together the two releases
+# cost what one Gaussian release of multiplier σ/1.005 costs, which the plan below covers.
 "$bin" privacy plan --q "$q" --sigma "$sigma" --rounds "$rounds" --delta "$delta"
 "$bin" aggregator keygen --out Keys/audit-signing.key --origin "$federation/audit" | tail -n 1 | sed 's/^verifier key: //' > auditor.vkey
 echo "  auditor's trusted key: $(cat auditor.vkey)"
@@ -108,7 +111,7 @@ for ((p = 0; p < promoters; p++)); do
   "tls": {"certificate": "Keys/promoter-promoter-$p.cert.pem", "key": "Keys/promoter-promoter-$p.key.pem",
           "ca": "Keys/ca.cert.pem", "crl": "Keys/crl.pem"},
   "vault": "vaults/promoter-$p", "key_file": "keys/promoter-$p.kek", "state_directory": "state/promoter-$p",
-  "privacy": {"clip_norm": 1.0, "noise_multiplier": $sigma, "count_noise_multiplier": $sigma, "sampling_rate": $q,
+  "privacy": {"clip_norm": 1.0, "noise_multiplier": $sigma, "count_noise_multiplier": $count_sigma, "sampling_rate": $q,
               "budget_epsilon": $epsilon, "budget_delta": $delta},
   "holdout_fraction": 0.2, "poll_seconds": 0.2, "threads": 1
 }
@@ -150,6 +153,9 @@ for ((r = 1; r <= rounds; r++)); do
         read -r done version spent ndcg < <(progress "$r")
         printf '\r  round %d/%d: %d/%d updates in' "$r" "$rounds" "$done" "$promoters"
         [ "$done" -ge "$promoters" ] && break
+        for pid in "${pids[@]:1}"; do
+            kill -0 "$pid" 2>/dev/null || { echo; echo "demo: a node stopped early:" >&2; tail -n 3 logs/node-*.log >&2; exit 1; }
+        done
         sleep 0.3
     done
     operator -X POST "https://127.0.0.1:$port/v1/rounds/$r/close" >/dev/null
