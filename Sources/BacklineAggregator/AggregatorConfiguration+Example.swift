@@ -33,14 +33,21 @@ extension AggregatorConfiguration {
           "max_body_bytes": 8388608,
           // Defaults for new rounds: at least 3 clients (no model from fewer), seconds until the
           // deadline, clipping norm C, noise multiplier z (sigma = z*C), and the strategy
-          // (fedavg, fedadam, median, trimmed_mean).
+          // (fedavg, fedadam, median, trimmed_mean). Optional "target_clients" (≥ min_clients):
+          // once that many distinct promoters have submitted, the round closes and aggregates at
+          // once instead of waiting for the deadline.
           "round_defaults": {
             "min_clients": 3,
             "deadline_seconds": 600,
             "clip_norm": 1.0,
             "noise_multiplier": 1.1,
-            "strategy": "fedavg"
+            "strategy": "fedavg",
+            "target_clients": 4
           },
+          // Optional: the aggregator opens round 1 at start-up (if no round exists) and the next
+          // round after each publish or failure, until this many rounds exist. Leave it out to
+          // have operators open rounds with POST /v1/rounds.
+          "auto_rounds": 10,
           // Production refuses to start with noise_multiplier 0 (clipping can never be off).
           "production": true
         }
