@@ -312,6 +312,7 @@ struct AggregatorAPI: Sendable {
                 status: 409, code: "round_closed", message: "round \(id) no longer accepts updates"))
         }
         metrics.increment("backline_submissions_total")
+        TestCrashPoint.reach(.acknowledge)
         if try coordinator.parameters(of: round).targetClients != nil {
             // Answer first; the close (claimed once across processes) runs beside the response.
             let service = service

@@ -215,11 +215,13 @@ public final class RoundCoordinator: Sendable {
             contributors: published == nil ? [] : outcome.contributors,
             failureReason: published == nil ? (outcome.notPublishedReason ?? "aggregate was not finite") : nil)
         try beforeCommit(closure)
+        TestCrashPoint.reach(.aggregate)
         let charge = try ledgerCharge(parameters)
         try store.withTransaction { transaction in
             if let published {
                 try transaction.insertModelVersion(ModelVersionRecord(
                     version: published.version, bytes: published.bytes, checksum: published.checksum, round: id, createdAt: now))
+                TestCrashPoint.reach(.publish)
                 for node in outcome.contributors {
                     try transaction.setUpdateStatus(round: id, promoterID: node, to: .aggregated)
                     if let charge {
