@@ -11,6 +11,7 @@ import Foundation
 /// caller's verified SPIFFE identity, is decided by the federation policy, and is written to the
 /// audit log *before* anything is done (if that write fails: 503 `audit_unavailable`, nothing
 /// done). Refusals are JSON `{"error":{"code":…,"message":…}}` with a stable code, never a trace.
+/// Any request may also get 503 `store_unavailable` while the database is unreachable (retry).
 ///
 /// | method, path | who (policy action) | answer |
 /// |---|---|---|
@@ -51,6 +52,11 @@ struct AggregatorAPI: Sendable {
                 } catch let error as any HTTPResponseError {
                     metrics.observe(route: "\(method) \(pattern)", status: error.status, seconds: seconds())
                     throw error
+                } catch let error as StoreError where Self.transientStoreCodes.contains(error.code) {
+                    // The database is restarting or unreachable: a retryable 503, not a bare 500.
+                    metrics.observe(route: "\(method) \(pattern)", status: 503, seconds: seconds())
+                    service.logger.warning("store unavailable", ["route": .public(pattern), "error": .public(String(describing: error))])
+                    throw HTTPError(status: 503, code: "store_unavailable", message: "the store is unavailable; retry later")
                 } catch {
                     metrics.observe(route: "\(method) \(pattern)", status: 500, seconds: seconds())
                     service.logger.error("request failed", ["route": .public(pattern), "error": .public(String(describing: error))])
@@ -81,6 +87,9 @@ struct AggregatorAPI: Sendable {
         add("GET", "/v1/ledger", ledger)
         return router
     }
+
+    /// Store failures a retry can cure (lost connection, busy database, unknown commit outcome).
+    static let transientStoreCodes: [StoreError.Code] = [.unavailable, .busy, .commitOutcomeUnknown]
 
     // MARK: rounds
 

@@ -17,7 +17,7 @@ final class AggregatorProcess: @unchecked Sendable {
     let port: UInt16
     let configPath: String
     private let lock = NSLock()
-    private var process: Process?
+    private var process: SpawnedProcess?
     private var runs = 0
 
     /// Writes the configuration: `store` is the JSON of the `store` key, `roundDefaults` that of
@@ -50,7 +50,7 @@ final class AggregatorProcess: @unchecked Sendable {
         try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
     }
 
-    deinit { lock.withLock { process }.map { if $0.isRunning { kill($0.processIdentifier, SIGKILL); $0.waitUntilExit() } } }
+    deinit { lock.withLock { process }?.kill9() }
 
     /// A port nothing listens on now (bound to 0 and released).
     static func freePort(_ fixture: AggregatorFixture) throws -> UInt16 {
@@ -65,23 +65,17 @@ final class AggregatorProcess: @unchecked Sendable {
     /// Starts the process (with the test crash point `crashAt` armed, if given) and, unless it
     /// is expected to fail, waits until `/healthz` answers.
     func start(crashAt: String? = nil, waitForHealth: Bool = true) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltBinary.path)
-        process.arguments = ["aggregator", "serve", "--config", configPath]
         var environment = ProcessInfo.processInfo.environment
         environment["BACKLINE_TEST_CRASH_AT"] = crashAt
-        process.environment = environment
         let run = lock.withLock { runs += 1; return runs }
-        let logPath = fixture.directory.file("\(name)-run\(run).log")
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(
+            BuiltBinary.path, ["aggregator", "serve", "--config", configPath], environment: environment,
+            errorPath: fixture.directory.file("\(name)-run\(run).log"))
         lock.withLock { self.process = process }
         guard waitForHealth else { return }
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            guard process.isRunning else { throw ProcessFailure(message: "aggregator exited with \(process.terminationStatus): \(log)") }
+            if let status = process.status { throw ProcessFailure(message: "aggregator exited with \(status): \(log)") }
             if (try? await send(.promoter, "p1", HTTPRequest(method: "GET", path: "/healthz")))?.status == 200 { return }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -89,18 +83,14 @@ final class AggregatorProcess: @unchecked Sendable {
     }
 
     /// SIGKILL, and waits for the process to be gone.
-    func kill9() {
-        guard let process = lock.withLock({ process }), process.isRunning else { return }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-    }
+    func kill9() { lock.withLock { process }?.kill9() }
 
     /// Waits (up to `seconds`) for the process to exit by itself; its status, or nil if still running.
     func waitForExit(within seconds: Double = 20) async throws -> Int32? {
         guard let process = lock.withLock({ process }) else { return nil }
         let deadline = Date().addingTimeInterval(seconds)
         while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        return process.isRunning ? nil : process.terminationStatus
+        return process.status
     }
 
     /// Every run's standard error so far.
