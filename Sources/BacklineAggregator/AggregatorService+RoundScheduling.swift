@@ -2,6 +2,7 @@ import BacklineCore
 import BacklinePolicy
 import BacklineStore
 import BacklineTransport
+import Synchronization
 import Foundation
 
 extension AggregatorService {
@@ -28,7 +29,8 @@ extension AggregatorService {
 
     /// With `auto_rounds` N: opens the next round with the default parameters when none is in
     /// progress and fewer than N exist, writing the aggregator's own `manage_round` decision to
-    /// the audit log first (a deny, or a failed audit write, opens nothing). Replicas racing to
+    /// the audit log first (a deny, or a failed audit write, opens nothing; a deny is recorded
+    /// once per policy, not on every tick). Replicas racing to
     /// open the same round are stopped by the store: at most one round is in progress.
     /// - Returns: the round opened, or nil.
     @discardableResult
@@ -42,11 +44,16 @@ extension AggregatorService {
             let decision = policy.evaluate(PolicyRequest(
                 role: identity.role.rawValue, subject: identity.name, action: subject.action, resourceType: subject.resourceType,
                 roundIsOpen: true))
-            try await recorder.record(
-                spiffeID: identity.spiffeID, role: identity.role.rawValue, subject, allowed: decision.allowed, ruleID: decision.ruleID,
-                policySHA256: decision.policySHA256, outcome: decision.allowed ? "auto_round" : "denied", requestDigest: "")
+            // A refusal is logged and audited once per policy, not on every tick.
+            let repeated = !decision.allowed && autoRoundRefusedBy.withLock { $0 } == decision.policySHA256
+            if !repeated {
+                try await recorder.record(
+                    spiffeID: identity.spiffeID, role: identity.role.rawValue, subject, allowed: decision.allowed, ruleID: decision.ruleID,
+                    policySHA256: decision.policySHA256, outcome: decision.allowed ? "auto_round" : "denied", requestDigest: "")
+            }
             guard decision.allowed else {
-                logger.error("auto_rounds: the policy does not let the aggregator open a round", ["rule": .public(decision.ruleID)])
+                autoRoundRefusedBy.withLock { $0 = decision.policySHA256 }
+                if !repeated { logger.error("auto_rounds: the policy does not let the aggregator open a round", ["rule": .public(decision.ruleID)]) }
                 return nil
             }
             let round = try await blocking { try coordinator.openRound(production: production) }

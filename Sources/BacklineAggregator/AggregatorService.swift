@@ -83,6 +83,8 @@ public final class AggregatorService: Sendable {
     private let server: HTTPServerBox
     private let executor = BlockingExecutor.shared
     private let inFlight = Mutex<Set<Int64>>([])
+    /// SHA-256 of the policy that last refused an automatic round (logged and audited once per policy).
+    let autoRoundRefusedBy = Mutex<String?>(nil)
 
     /// A service from `parts`; nothing listens until ``start()``.
     /// - Throws: ``AuditError`` if the stored log contradicts its own signed checkpoint.
