@@ -124,6 +124,27 @@ import Testing
         #expect(try await process.currentRound().contributions == 1)
     }
 
+    @Test func killedBetweenTheTargetUpdateAndTheCloseTheRestartClosesTheRound() async throws {
+        let (fixture, path, process) = try Self.serve(
+            roundDefaults: #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#)
+        try await process.start()
+        let round = try await process.openRound()
+        for node in ["p1", "p2"] {
+            #expect(try await process.submit(try fixture.updateBody(round: round, node: node), as: node, to: round).status == 200)
+        }
+        process.kill9()
+        try await process.start(crashAt: "acknowledge")
+        // The third update reaches the target and is committed; the process dies before closing.
+        _ = try? await process.submit(try fixture.updateBody(round: round, node: "p3"), as: "p3", to: round)
+        #expect(try await process.waitForExit() == 137)
+        #expect(try SQLFederationStore.makeSQLite(.file(path)).round(round)?.state == .collecting)
+        try await process.start()
+        let store = try SQLFederationStore.makeSQLite(.file(path))
+        #expect(try store.round(round)?.state == .published, "\(process.log)")
+        #expect(try store.withTransaction { try $0.latestModelVersion() }?.version == 1)
+        try await Self.expectWholeModel(process, version: 1, shift: 0.5)
+    }
+
     /// Three promoters run three automatic rounds (target 3) while the aggregator is killed at
     /// seeded random moments; the run completes and every invariant holds.
     @Test func randomKillsDuringAutomaticRoundsLoseNothingAndPublishEachRoundOnce() async throws {
