@@ -216,6 +216,20 @@ final class SwitchableAuditStorage: AuditLogStorage {
     func latestCheckpoint() throws -> String? { try base.latestCheckpoint() }
 }
 
+/// A store whose transactions fail as `unavailable` while its switch is down (a database
+/// restarting), and pass through otherwise.
+final class SwitchableStore: FederationStore {
+    let base: any FederationStore
+    let outage: OutageSwitch
+    init(_ base: any FederationStore, outage: OutageSwitch) {
+        self.base = base
+        self.outage = outage
+    }
+    func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
+        if outage.isDown { throw StoreError(code: .unavailable, reason: "database restarting (test outage)") }
+        return try base.withTransaction(body)
+    }
+}
 
 /// The service's captured log lines.
 final class LogBox: Sendable {

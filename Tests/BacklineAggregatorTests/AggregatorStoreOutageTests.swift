@@ -6,21 +6,6 @@ import BacklineTransport
 import Foundation
 import Testing
 
-/// A store whose transactions fail as `unavailable` while its switch is down (a database
-/// restarting), and pass through otherwise.
-final class SwitchableStore: FederationStore {
-    let base: any FederationStore
-    let outage: OutageSwitch
-    init(_ base: any FederationStore, outage: OutageSwitch) {
-        self.base = base
-        self.outage = outage
-    }
-    func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
-        if outage.isDown { throw StoreError(code: .unavailable, reason: "database restarting (test outage)") }
-        return try base.withTransaction(body)
-    }
-}
-
 /// While the database is unreachable the API answers a retryable 503 `store_unavailable`, not a
 /// bare 500, and serves again once it is back (SECURITY-TESTS 55 at the API).
 @Suite struct AggregatorStoreOutageTests {
