@@ -11,13 +11,14 @@ import Foundation
 /// caller's verified SPIFFE identity, is decided by the federation policy, and is written to the
 /// audit log *before* anything is done (if that write fails: 503 `audit_unavailable`, nothing
 /// done). Refusals are JSON `{"error":{"code":…,"message":…}}` with a stable code, never a trace.
+/// Any request may also get 503 `store_unavailable` while the database is unreachable (retry).
 ///
 /// | method, path | who (policy action) | answer |
 /// |---|---|---|
 /// | `GET /healthz` | any federation member (no policy, not audited) | `{"status":"ok"}` |
 /// | `GET /metrics` | operator (`read_metrics`) | Prometheus text: requests and latency by route, rounds, submissions, rejections by reason, policy denials, audit failures |
-/// | `GET /v1/rounds/current` | promoter, operator (`read_round`) | the round taking updates (else the newest): id, state, deadline, min_clients, clip_norm, noise_multiplier, strategy, model_version, accepting; 404 `no_round` |
-/// | `POST /v1/rounds` | operator (`manage_round`) | opens the next round; optional JSON body overriding `min_clients` (≥ 3), `deadline_seconds`, `clip_norm`, `noise_multiplier`, `strategy`; 201; 409 `round_in_progress`; 422 `invalid_round_parameters` |
+/// | `GET /v1/rounds/current` | promoter, operator (`read_round`) | the round taking updates (else the newest): id, state, deadline, min_clients, clip_norm, noise_multiplier, strategy, model_version, accepting, contributions (updates stored so far), target_clients (when set); 404 `no_round` |
+/// | `POST /v1/rounds` | operator (`manage_round`) | opens the next round; optional JSON body overriding `min_clients` (≥ 3), `deadline_seconds`, `clip_norm`, `noise_multiplier`, `strategy`, `target_clients` (≥ min_clients: close as soon as that many promoters submitted); 201; 409 `round_in_progress`; 422 `invalid_round_parameters` |
 /// | `POST /v1/rounds/{r}/close` | operator (`manage_round`) | aggregates round r exactly once (k ≥ 3 or nothing is published): state, model_version, contributors, failure_reason; 409 `already_closed` |
 /// | `GET /v1/models/latest`, `GET /v1/models/{v}` | promoter, aggregator (`read_model`) | the safetensors bytes; headers `X-Backline-Model-Version`, `X-Backline-Model-SHA256`; version 0 is the initial model |
 /// | `POST /v1/rounds/{r}/updates` | promoter, own update, round open (`submit_update`) | body: safetensors update whose `__metadata__` holds round, node, sample_count, clip_norm, noise_multiplier and optionally model_sha256 (422 `stale_model` if it is not the current model's); 200 receipt `{receipt_id, round, node, digest}` after the update is durable; same bytes → same receipt, also after the round closed. 403 `impersonation_attempt` (node ≠ certificate), 409 `round_mismatch` (metadata round ≠ r: replay), 409 `round_closed`, 409 `conflict` (other bytes already stored), 400 `malformed_update`, 422 `non_finite` / `invalid_metadata` / `nan` / `inf` / `shape` / `dtype` / `count` / `privacy`, 413 before reading an oversized body |
@@ -51,6 +52,11 @@ struct AggregatorAPI: Sendable {
                 } catch let error as any HTTPResponseError {
                     metrics.observe(route: "\(method) \(pattern)", status: error.status, seconds: seconds())
                     throw error
+                } catch let error as StoreError where Self.transientStoreCodes.contains(error.code) {
+                    // The database is restarting or unreachable: a retryable 503, not a bare 500.
+                    metrics.observe(route: "\(method) \(pattern)", status: 503, seconds: seconds())
+                    service.logger.warning("store unavailable", ["route": .public(pattern), "error": .public(String(describing: error))])
+                    throw HTTPError(status: 503, code: "store_unavailable", message: "the store is unavailable; retry later")
                 } catch {
                     metrics.observe(route: "\(method) \(pattern)", status: 500, seconds: seconds())
                     service.logger.error("request failed", ["route": .public(pattern), "error": .public(String(describing: error))])
@@ -82,6 +88,9 @@ struct AggregatorAPI: Sendable {
         return router
     }
 
+    /// Store failures a retry can cure (lost connection, busy database, unknown commit outcome).
+    static let transientStoreCodes: [StoreError.Code] = [.unavailable, .busy, .commitOutcomeUnknown]
+
     // MARK: rounds
 
     private struct RoundView: Encodable {
@@ -94,8 +103,11 @@ struct AggregatorAPI: Sendable {
         let strategy: String
         let modelVersion: Int64
         let accepting: Bool
+        let contributions: Int
+        let targetClients: Int?
         enum CodingKeys: String, CodingKey {
-            case round, state, deadline, strategy, accepting
+            case round, state, deadline, strategy, accepting, contributions
+            case targetClients = "target_clients"
             case minClients = "min_clients"
             case clipNorm = "clip_norm"
             case noiseMultiplier = "noise_multiplier"
@@ -105,11 +117,14 @@ struct AggregatorAPI: Sendable {
 
     private func view(_ round: RoundRecord) async throws -> RoundView {
         let coordinator = coordinator
-        let (parameters, version) = try await service.blocking { (try coordinator.parameters(of: round), try coordinator.latestModel().version) }
+        let (parameters, version, contributions) = try await service.blocking {
+            (try coordinator.parameters(of: round), try coordinator.latestModel().version, try coordinator.contributions(in: round.id))
+        }
         return RoundView(
             round: round.id, state: round.state.rawValue, deadline: ISO8601DateFormatter().string(from: round.deadline),
             minClients: round.minClients, clipNorm: parameters.clipNorm, noiseMultiplier: parameters.noiseMultiplier,
-            strategy: parameters.strategy.rawValue, modelVersion: version, accepting: RoundCoordinator.isAccepting(round, at: Date()))
+            strategy: parameters.strategy.rawValue, modelVersion: version, accepting: RoundCoordinator.isAccepting(round, at: Date()),
+            contributions: contributions, targetClients: parameters.targetClients)
     }
 
     private func currentRound(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
@@ -129,8 +144,10 @@ struct AggregatorAPI: Sendable {
         var clipNorm: Double?
         var noiseMultiplier: Double?
         var strategy: StrategyName?
+        var targetClients: Int?
         enum CodingKeys: String, CodingKey {
             case strategy
+            case targetClients = "target_clients"
             case minClients = "min_clients"
             case deadlineSeconds = "deadline_seconds"
             case clipNorm = "clip_norm"
@@ -152,6 +169,7 @@ struct AggregatorAPI: Sendable {
             parameters.clipNorm = overrides.clipNorm ?? parameters.clipNorm
             parameters.noiseMultiplier = overrides.noiseMultiplier ?? parameters.noiseMultiplier
             parameters.strategy = overrides.strategy ?? parameters.strategy
+            parameters.targetClients = overrides.targetClients ?? parameters.targetClients
         }
         let coordinator = coordinator
         let production = service.production
@@ -303,6 +321,12 @@ struct AggregatorAPI: Sendable {
                 status: 409, code: "round_closed", message: "round \(id) no longer accepts updates"))
         }
         metrics.increment("backline_submissions_total")
+        TestCrashPoint.reach(.acknowledge)
+        if try coordinator.parameters(of: round).targetClients != nil {
+            // Answer first; the close (claimed once across processes) runs beside the response.
+            let service = service
+            Task { await service.closeRoundsAtTarget() }
+        }
         return try Self.receiptResponse(receipt)
     }
 

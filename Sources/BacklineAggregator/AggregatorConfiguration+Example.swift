@@ -35,13 +35,21 @@ extension AggregatorConfiguration {
           // deadline, clipping norm C, noise multiplier z (sigma = z*C), and the strategy
           // (fedavg, fedadam, median, trimmed_mean), and optionally the server learning rate η
           // ("server_learning_rate"; default 0.01 for fedadam, 1 for the others).
+          // (fedavg, fedadam, median, trimmed_mean). Optional "target_clients" (≥ min_clients):
+          // once that many distinct promoters have submitted, the round closes and aggregates at
+          // once instead of waiting for the deadline.
           "round_defaults": {
             "min_clients": 3,
             "deadline_seconds": 600,
             "clip_norm": 1.0,
             "noise_multiplier": 1.1,
-            "strategy": "fedavg"
+            "strategy": "fedavg",
+            "target_clients": 4
           },
+          // Optional: the aggregator opens round 1 at start-up (if no round exists) and the next
+          // round after each publish or failure, until this many rounds exist. Leave it out to
+          // have operators open rounds with POST /v1/rounds.
+          "auto_rounds": 10,
           // Production refuses to start with noise_multiplier 0 (clipping can never be off).
           "production": true
         }

@@ -62,6 +62,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
     public var maxBodyBytes: Int?
     /// Production: refuses to start without noise or clipping.
     public var production: Bool
+    /// Rounds the aggregator opens by itself: round 1 at start-up (when no round exists) and the
+    /// next one after each publish or failure, until this many rounds exist (nil: operators open them).
+    public var autoRounds: Int?
 
     enum CodingKeys: String, CodingKey {
         case federation, name, host, port, tls, policy, store, production
@@ -70,13 +73,14 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         case initialModel = "initial_model"
         case roundDefaults = "round_defaults"
         case maxBodyBytes = "max_body_bytes"
+        case autoRounds = "auto_rounds"
     }
 
     /// A configuration from its parts; check it with ``validate(file:)``.
     public init(
         federation: String, name: String, host: String = "127.0.0.1", port: Int, tls: TLS, policy: String, store: Store,
         auditSigningKey: String, auditOrigin: String? = nil, initialModel: String, roundDefaults: RoundParameters,
-        maxBodyBytes: Int? = nil, production: Bool
+        maxBodyBytes: Int? = nil, production: Bool, autoRounds: Int? = nil
     ) {
         self.federation = federation
         self.name = name
@@ -91,7 +95,11 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         self.roundDefaults = roundDefaults
         self.maxBodyBytes = maxBodyBytes
         self.production = production
+        self.autoRounds = autoRounds
     }
+
+    /// Most rounds `auto_rounds` may ask for.
+    public static let maximumAutoRounds = 1_000_000
 
     /// Default body limit: 8 MiB.
     public static let defaultMaxBodyBytes = 8 * 1024 * 1024
@@ -140,6 +148,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         }
         if let maxBodyBytes, !(1024...(256 * 1024 * 1024)).contains(maxBodyBytes) {
             throw fail("max_body_bytes", "must be 1024…268435456, got \(maxBodyBytes)")
+        }
+        if let autoRounds, !(1...Self.maximumAutoRounds).contains(autoRounds) {
+            throw fail("auto_rounds", "must be 1…\(Self.maximumAutoRounds), got \(autoRounds)")
         }
     }
 

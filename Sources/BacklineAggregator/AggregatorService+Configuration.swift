@@ -49,7 +49,7 @@ extension AggregatorService {
             store: store, auditStorage: StoreAuditStorage(store: store), auditSigner: signer,
             auditOrigin: configuration.effectiveAuditOrigin, policy: policy, tls: tls, http: http, name: configuration.name,
             roundDefaults: configuration.roundDefaults, initialModel: initialModel, production: configuration.production,
-            policyPath: configuration.policy)
+            policyPath: configuration.policy, autoRounds: configuration.autoRounds)
         return try AggregatorService(parts: parts, logger: logger)
     }
 }

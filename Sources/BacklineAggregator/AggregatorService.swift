@@ -38,14 +38,18 @@ public final class AggregatorService: Sendable {
         public var production: Bool
         /// The policy file, re-read by ``reloadPolicy()`` (and on SIGHUP while ``run()`` serves).
         public var policyPath: String?
+        /// Rounds the service opens by itself (see ``AggregatorConfiguration/autoRounds``); nil: none.
+        public var autoRounds: Int?
 
         /// The parts, as given.
         public init(
             store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
             policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
-            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil
+            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil,
+            autoRounds: Int? = nil
         ) {
             self.policyPath = policyPath
+            self.autoRounds = autoRounds
             self.store = store
             self.auditStorage = auditStorage
             self.auditSigner = auditSigner
@@ -74,10 +78,13 @@ public final class AggregatorService: Sendable {
     public let identity: PeerIdentity
     let production: Bool
     let policyPath: String?
+    let autoRounds: Int?
     let recorder: AuditRecorder
     private let server: HTTPServerBox
     private let executor = BlockingExecutor.shared
     private let inFlight = Mutex<Set<Int64>>([])
+    /// SHA-256 of the policy that last refused an automatic round (logged and audited once per policy).
+    let autoRoundRefusedBy = Mutex<String?>(nil)
 
     /// A service from `parts`; nothing listens until ``start()``.
     /// - Throws: ``AuditError`` if the stored log contradicts its own signed checkpoint.
@@ -88,6 +95,7 @@ public final class AggregatorService: Sendable {
         self.logger = logger
         production = parts.production
         policyPath = parts.policyPath
+        autoRounds = parts.autoRounds
         identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
         recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: .shared)
         server = HTTPServerBox()
@@ -96,13 +104,17 @@ public final class AggregatorService: Sendable {
     }
 
     /// Binds and starts serving; returns the port. Rounds a crashed process left in
-    /// `aggregating` are aggregated first, and raw updates left in finished rounds are discarded.
+    /// `aggregating` are aggregated first, raw updates left in finished rounds are discarded,
+    /// rounds that reached their `target_clients` are closed, and with `auto_rounds` the next
+    /// round is opened if one is due.
     @discardableResult
     public func start() async throws -> UInt16 {
         await resumeStalledRounds(claimedBefore: .distantFuture)
         let coordinator = coordinator
         let discarded = try await blocking { try coordinator.discardLeftoverPayloads() }
         if discarded > 0 { logger.warning("discarded raw updates left from finished rounds", ["count": .public(String(discarded))]) }
+        await closeRoundsAtTarget()
+        await openAutoRoundIfDue()
         return try server.value.start()
     }
 
@@ -126,9 +138,11 @@ public final class AggregatorService: Sendable {
                     try? await Task.sleep(for: .seconds(1))
                     if Task.isCancelled { break }
                     await self.closeExpiredRounds()
+                    await self.closeRoundsAtTarget()
                     await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-Self.stallTimeout))
                     let log = self.auditLog
                     _ = try? await self.blocking { try log.checkpointIfDue() }
+                    await self.openAutoRoundIfDue()
                 }
             }
             await group.waitForAll()
@@ -229,6 +243,7 @@ public final class AggregatorService: Sendable {
             logger.info("model published", ["round": .public(String(id)), "version": .public(String(closure.modelVersion ?? 0))])
         }
         metrics.increment("backline_rounds_total", [("event", closure.state.rawValue)])
+        await openAutoRoundIfDue()
         return closure
     }
 

@@ -138,6 +138,27 @@ public final class RoundCoordinator: Sendable {
         return try store.updates(inRound: round).first { $0.promoterID == node && constantTimeEquals($0.digest, digest) }?.receipt
     }
 
+    /// How many updates round `id` holds (one per promoter).
+    public func contributions(in id: Int64) throws -> Int { try store.updateCount(inRound: id) }
+
+    /// Rounds taking updates that hold at least their `target_clients` updates: they close now.
+    public func roundsAtTarget() throws -> [Int64] {
+        try store.withTransaction { transaction in
+            try transaction.rounds(in: [.open, .collecting]).filter { round in
+                try parameters(of: round).reachesTarget(try transaction.updateCount(inRound: round.id))
+            }.map(\.id)
+        }
+    }
+
+    /// Whether, with at most `limit` rounds wanted, the next one should be opened now: no round
+    /// is open, collecting or aggregating and fewer than `limit` exist.
+    public func nextRoundIsDue(limit: Int) throws -> Bool {
+        try store.withTransaction { transaction in
+            let rounds = try transaction.rounds(in: nil)
+            return rounds.count < limit && !rounds.contains { [.open, .collecting, .aggregating].contains($0.state) }
+        }
+    }
+
     /// Rounds taking updates whose deadline has passed at `now`.
     public func expiredRounds(at now: Date = Date()) throws -> [Int64] {
         try store.withTransaction { try $0.rounds(in: [.open, .collecting]) }.filter { $0.deadline < now }.map(\.id)
@@ -199,11 +220,13 @@ public final class RoundCoordinator: Sendable {
             contributors: published == nil ? [] : outcome.contributors,
             failureReason: published == nil ? (outcome.notPublishedReason ?? "aggregate was not finite") : nil)
         try beforeCommit(closure)
+        TestCrashPoint.reach(.aggregate)
         let charge = try ledgerCharge(parameters)
         try store.withTransaction { transaction in
             if let published {
                 try transaction.insertModelVersion(ModelVersionRecord(
                     version: published.version, bytes: published.bytes, checksum: published.checksum, round: id, createdAt: now))
+                TestCrashPoint.reach(.publish)
                 for node in outcome.contributors {
                     try transaction.setUpdateStatus(round: id, promoterID: node, to: .aggregated)
                     if let charge {

@@ -16,6 +16,9 @@ public struct RoundParameters: Codable, Hashable, Sendable {
     public var strategy: StrategyName
     /// Server learning rate η of the strategy's optimizer (nil: the strategy's default).
     public var serverLearningRate: Double?
+    /// When this many distinct promoters have submitted, the round closes and aggregates at once
+    /// instead of waiting for its deadline (nil: only the deadline or an operator closes it).
+    public var targetClients: Int?
 
     /// Smallest accepted `min_clients` (k-anonymity of a published model, item 77).
     public static let minimumClientsFloor = 3
@@ -29,15 +32,19 @@ public struct RoundParameters: Codable, Hashable, Sendable {
         case noiseMultiplier = "noise_multiplier"
         case strategy
         case serverLearningRate = "server_learning_rate"
+        case targetClients = "target_clients"
     }
 
     /// Parameters; check them with ``validate(production:field:)``.
-    public init(minClients: Int, deadlineSeconds: Int, clipNorm: Double, noiseMultiplier: Double, strategy: StrategyName) {
+    public init(
+        minClients: Int, deadlineSeconds: Int, clipNorm: Double, noiseMultiplier: Double, strategy: StrategyName, targetClients: Int? = nil
+    ) {
         self.minClients = minClients
         self.deadlineSeconds = deadlineSeconds
         self.clipNorm = clipNorm
         self.noiseMultiplier = noiseMultiplier
         self.strategy = strategy
+        self.targetClients = targetClients
     }
 
     /// Throws ``AggregatorError`` `invalid_configuration` naming `field`.`key` at fault. In
@@ -59,10 +66,19 @@ public struct RoundParameters: Codable, Hashable, Sendable {
         if let serverLearningRate, !(serverLearningRate.isFinite && serverLearningRate > 0 && serverLearningRate <= 100) {
             throw AggregatorError.invalidConfiguration("\(field).server_learning_rate", "must be a finite number in (0, 100], got \(serverLearningRate)")
         }
+        if let targetClients, !(minClients...100_000).contains(targetClients) {
+            throw AggregatorError.invalidConfiguration(
+                "\(field).target_clients", "must be min_clients (\(minClients))…100000, got \(targetClients)")
+        }
         if production && noiseMultiplier == 0 {
             throw AggregatorError.invalidConfiguration(
                 "\(field).noise_multiplier", "is 0 but production is true: a production federation must add noise")
         }
+    }
+
+    /// Whether a round holding `contributions` updates has reached its target and closes now.
+    public func reachesTarget(_ contributions: Int) -> Bool {
+        targetClients.map { contributions >= $0 } ?? false
     }
 
     /// The mechanism nodes must declare, or nil when no noise is required (tests, demos).

@@ -42,6 +42,10 @@ extension FederationStore {
     public func updates(inRound round: Int64) throws -> [UpdateRecord] {
         try withTransaction { try $0.updates(inRound: round) }
     }
+    /// How many updates `round` holds (payloads not read).
+    public func updateCount(inRound round: Int64) throws -> Int {
+        try withTransaction { try $0.updateCount(inRound: round) }
+    }
     /// Empties the payloads of a published or failed round; see ``FederationTransaction/discardPayloads(inRound:at:)``.
     @discardableResult
     public func discardPayloads(inRound round: Int64, at time: Date = Date()) throws -> Int {

@@ -22,6 +22,8 @@ public protocol FederationTransaction {
     func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt
     /// The updates of round `round`, by promoter id.
     func updates(inRound round: Int64) throws -> [UpdateRecord]
+    /// How many updates round `round` holds (one per promoter), without reading their payloads.
+    func updateCount(inRound round: Int64) throws -> Int
     /// Empties the payloads of round `round` once it is published or failed, keeping digest,
     /// receipt and metadata (raw per-promoter updates are not kept after aggregation); returns how
     /// many were discarded. A round still open, collecting or aggregating is

@@ -106,6 +106,10 @@ final class InMemoryTransaction: FederationTransaction {
         state.updates.values.filter { $0.round == round }.sorted { $0.promoterID < $1.promoterID }
     }
 
+    func updateCount(inRound round: Int64) throws -> Int {
+        state.updates.keys.count { $0.round == round }
+    }
+
     func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
         try StoreValidation.time("discard.time", time)
         try existingRound(round).state.requireFinal(forDiscardingIn: round)

@@ -127,6 +127,11 @@ struct SQLFederationTransaction: FederationTransaction {
             """).map(Self.decodeUpdate)
     }
 
+    func updateCount(inRound round: Int64) throws -> Int {
+        let count = try connection.query("SELECT COUNT(*) FROM \(table: .updates) WHERE round_id = \(round)").first?.int64(0) ?? 0
+        return Int(count)
+    }
+
     func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
         try StoreValidation.time("discard.time", time)
         let current = try lockedRound(round)

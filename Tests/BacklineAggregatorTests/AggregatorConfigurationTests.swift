@@ -64,9 +64,8 @@ import Synchronization
         ("no store", "store"),
     ]
 
-    @Test(arguments: refusals)
-    func startUpIsRefusedNamingTheField(name: String, field: String) throws {
-        let fixture = try AggregatorFixture()
+    /// A valid configuration broken as the refusal `name` says, written to a file; its path.
+    func writeBroken(_ name: String, _ fixture: AggregatorFixture) throws -> String {
         var configuration = try valid(fixture)
         switch name {
         case "missing certificate": configuration.tls.certificate = fixture.directory.file("nope.cert.pem")
@@ -86,6 +85,13 @@ import Synchronization
         }
         let path = fixture.directory.file("aggregator.json")
         try write(configuration, to: path)
+        return path
+    }
+
+    @Test(arguments: refusals)
+    func startUpIsRefusedNamingTheField(name: String, field: String) throws {
+        let fixture = try AggregatorFixture()
+        let path = try writeBroken(name, fixture)
         let error = #expect(throws: AggregatorError.self) {
             _ = try AggregatorService.make(configuration: try AggregatorConfiguration.load(path: path), logger: Logger(label: "t") { _ in })
         }

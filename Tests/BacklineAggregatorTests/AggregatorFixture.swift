@@ -31,7 +31,7 @@ final class AggregatorFixture: Sendable {
 
     init(
         maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
-        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+        targetClients: Int? = nil, autoRounds: Int? = nil, openStore: (@Sendable (String) throws -> any FederationStore)? = nil
     ) throws {
         directory = try TemporaryDirectory(prefix: "backline-aggregator")
         let path = directory.file("aggregator.db")
@@ -50,15 +50,19 @@ final class AggregatorFixture: Sendable {
         initialModel = try GlobalModel(version: 0, bytes: try SafeTensors.encode(parameters), what: "initial model")
         try FileManager.default.copyItem(atPath: Self.policyPath, toPath: directory.file("federation.policy"))
         self.maxBodyBytes = maxBodyBytes
-        self.roundDefaults = RoundParameters(minClients: 3, deadlineSeconds: 600, clipNorm: 1, noiseMultiplier: noiseMultiplier, strategy: .fedAvg)
+        self.roundDefaults = RoundParameters(
+            minClients: 3, deadlineSeconds: 600, clipNorm: 1, noiseMultiplier: noiseMultiplier, strategy: .fedAvg, targetClients: targetClients)
+        self.autoRounds = autoRounds
     }
 
     /// A fixture with its aggregator started.
     static func make(
         maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
-        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+        targetClients: Int? = nil, autoRounds: Int? = nil, openStore: (@Sendable (String) throws -> any FederationStore)? = nil
     ) async throws -> AggregatorFixture {
-        let fixture = try AggregatorFixture(maxBodyBytes: maxBodyBytes, noiseMultiplier: noiseMultiplier, openStore: openStore)
+        let fixture = try AggregatorFixture(
+            maxBodyBytes: maxBodyBytes, noiseMultiplier: noiseMultiplier, targetClients: targetClients, autoRounds: autoRounds,
+            openStore: openStore)
         try await fixture.startService()
         return fixture
     }
@@ -67,6 +71,7 @@ final class AggregatorFixture: Sendable {
     /// This fixture's own copy of the federation policy (tests may rewrite it and reload).
     var policyFile: String { directory.file("federation.policy") }
     let roundDefaults: RoundParameters
+    let autoRounds: Int?
 
     deinit { current.withLock { $0?.service.shutdown() } }
 
@@ -85,7 +90,7 @@ final class AggregatorFixture: Sendable {
             store: store, auditStorage: SwitchableAuditStorage(StoreAuditStorage(store: store), outage: outage),
             auditSigner: signer, auditOrigin: Self.origin, policy: try PolicyEngine(contentsOf: policyFile),
             tls: try .makeServer(pki: pki, name: "main"), http: http, name: "main", roundDefaults: roundDefaults,
-            initialModel: initialModel, production: false, policyPath: policyFile)
+            initialModel: initialModel, production: false, policyPath: policyFile, autoRounds: autoRounds)
         let service = try AggregatorService(
             parts: parts, logger: Logger(label: "aggregator-test", minimumLevel: .debug) { line in lines.append(line) })
         try await service.start()
@@ -142,6 +147,35 @@ final class AggregatorFixture: Sendable {
         try await operatorClient().send(HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"), idempotent: false)
     }
 
+    /// `GET /v1/rounds/current` as `node`.
+    func currentRound(as node: String = "p1") async throws -> CurrentRound {
+        let response = try await promoter(node).send(HTTPRequest(method: "GET", path: "/v1/rounds/current"))
+        guard response.status == 200 else {
+            throw HTTPError(status: response.status, code: "current_failed", message: String(decoding: response.body, as: UTF8.self))
+        }
+        return try response.decodeJSON(CurrentRound.self)
+    }
+
+    /// The fields of `GET /v1/rounds/current` tests read.
+    struct CurrentRound: Decodable, Sendable {
+        let round: Int64
+        let state: String
+        let accepting: Bool
+        let contributions: Int
+        let model_version: Int64
+        let target_clients: Int?
+    }
+
+    /// Polls `condition` every 50 ms for up to `seconds`; true once it holds.
+    func eventually(within seconds: Double = 10, _ condition: @Sendable () async throws -> Bool) async throws -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
     /// The stored audit entries, decoded.
     func auditEntries() throws -> [AuditEntry] {
         try store.auditEntries().map { try AuditEntry(canonicalBytes: $0.entry) }
@@ -182,6 +216,20 @@ final class SwitchableAuditStorage: AuditLogStorage {
     func latestCheckpoint() throws -> String? { try base.latestCheckpoint() }
 }
 
+/// A store whose transactions fail as `unavailable` while its switch is down (a database
+/// restarting), and pass through otherwise.
+final class SwitchableStore: FederationStore {
+    let base: any FederationStore
+    let outage: OutageSwitch
+    init(_ base: any FederationStore, outage: OutageSwitch) {
+        self.base = base
+        self.outage = outage
+    }
+    func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
+        if outage.isDown { throw StoreError(code: .unavailable, reason: "database restarting (test outage)") }
+        return try base.withTransaction(body)
+    }
+}
 
 /// The service's captured log lines.
 final class LogBox: Sendable {
