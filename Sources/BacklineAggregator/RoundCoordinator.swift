@@ -48,6 +48,11 @@ public final class RoundCoordinator: Sendable {
 
     /// The newest published model, or the initial one.
     public func latestModel() throws -> GlobalModel {
+        // Versions are consecutive: while version + 1 does not exist the cached model is the
+        // newest, and asking reads no model bytes (every request used to read the whole blob).
+        if let cached = newestModel.withLock({ $0 }), try store.withTransaction({ try $0.modelVersion(cached.version + 1) }) == nil {
+            return cached
+        }
         guard let record = try store.withTransaction({ try $0.latestModelVersion() }) else { return initialModel }
         if let cached = newestModel.withLock({ $0 }), cached.version == record.version { return cached }
         let model = try decode(record)

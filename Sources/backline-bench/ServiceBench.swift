@@ -10,10 +10,13 @@ import Foundation
 /// with mTLS 1.3, policy decisions and audit entries included (median of
 /// `BACKLINE_SERVICE_BENCH_ROUNDS`, default 7; goal ≤ 0.2 × Flower). Last, 100 promoters complete
 /// one round against `backline aggregator serve` as a separate process, whose peak resident
-/// memory (VmHWM) is read from /proc.
+/// memory (VmHWM) is read from /proc. For quick runs while working on it:
+/// `BACKLINE_SERVICE_BENCH_CLIENTS=10` (comma list), `BACKLINE_SERVICE_BENCH_HUNDRED=0`,
+/// `BACKLINE_SERVICE_BENCH_PEER=reference` (Flower's table instead of a measurement, marked so).
 func runServiceBench(_ reporter: BenchReporter) async throws {
-    let clientCounts = [2, 5, 10]
-    let rounds = max(5, Int(ProcessInfo.processInfo.environment["BACKLINE_SERVICE_BENCH_ROUNDS"] ?? "") ?? 7)
+    let environment = ProcessInfo.processInfo.environment
+    let clientCounts = environment["BACKLINE_SERVICE_BENCH_CLIENTS"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [2, 5, 10]
+    let rounds = max(5, Int(environment["BACKLINE_SERVICE_BENCH_ROUNDS"] ?? "") ?? 7)
     let scratch = NSTemporaryDirectory() + "backline-service-bench-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
@@ -53,9 +56,12 @@ func runServiceBench(_ reporter: BenchReporter) async throws {
         driver.close()
         service.shutdown()
         ServiceBench.report(outcomes, promoters: count, peer: flower[count], reporter: reporter)
+        ServiceBench.reportRoutes(service.metrics.exposition(), promoters: count, reporter: reporter)
     }
 
-    try await ServiceBench.runHundred(federation: federation, values: values, reporter: reporter)
+    if environment["BACKLINE_SERVICE_BENCH_HUNDRED"] != "0" {
+        try await ServiceBench.runHundred(federation: federation, values: values, reporter: reporter)
+    }
 }
 
 /// Helpers of ``runServiceBench(_:)``.
@@ -118,6 +124,23 @@ enum ServiceBench {
         reporter.emit("backline_round_seconds_100_promoters", outcome.seconds, "s")
         reporter.emit("backline_rounds_published_100_promoters", outcome.published ? 1 : 0, "rounds of 1")
         if let peak { reporter.emit("backline_aggregator_process_peak_rss_100_promoters", peak, "bytes") }
+    }
+
+    /// Where the server's time went: mean seconds per request of each route, from `/metrics`.
+    static func reportRoutes(_ exposition: String, promoters: Int, reporter: BenchReporter) {
+        var sums: [String: Double] = [:], counts: [String: Double] = [:]
+        for line in exposition.split(separator: "\n") where line.hasPrefix("backline_request_duration_seconds_") {
+            guard let open = line.firstIndex(of: "\""), let close = line.lastIndex(of: "\""), open < close,
+                let value = line.split(separator: " ").last.flatMap({ Double($0) })
+            else { continue }
+            let route = String(line[line.index(after: open)..<close])
+            if line.hasPrefix("backline_request_duration_seconds_sum") { sums[route] = value } else { counts[route] = value }
+        }
+        for (route, sum) in sums.sorted(by: { $0.key < $1.key }) {
+            guard let count = counts[route], count > 0 else { continue }
+            let name = route.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+            reporter.emit("server_mean_seconds_\(String(name))_\(promoters)_promoters", sum / count, "s per request")
+        }
     }
 
     static func median(_ sorted: [Double]) -> Double {
