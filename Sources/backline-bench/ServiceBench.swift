@@ -3,7 +3,7 @@ import BacklineCore
 import Foundation
 
 /// `backline-bench service`: the cost of a federated round against Flower 1.42 (issue 7), in
-/// one run. First Flower's legacy API for 2, 5 and 10 clients (see ``ServiceBenchFlower``);
+/// one run. For 2, 5 and 10 clients in turn: Flower's legacy API (see ``ServiceBenchFlower``),
 /// then Backline with the same model size (1 128 448 float32) and clients that do no training:
 /// an ``AggregatorService`` in this process on 127.0.0.1 (SQLite in a scratch directory, PKI
 /// minted there), each promoter with its own certificate, rounds timed from open to published
@@ -21,42 +21,22 @@ func runServiceBench(_ reporter: BenchReporter) async throws {
     try? FileManager.default.removeItem(atPath: scratch)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
 
-    let flower = ServiceBenchFlower.run(clients: clientCounts, scratch: scratch, reporter: reporter)
-    for figures in flower.values.sorted(by: { $0.clients < $1.clients }) {
-        let suffix = figures.measured ? "" : "_reference_not_measured"
-        reporter.emit("flower_median_round_seconds_\(figures.clients)_clients\(suffix)", figures.medianRoundSeconds, "s")
-        if let rss = figures.serverPeakRSSMegabytes {
-            reporter.emit("flower_server_peak_rss_\(figures.clients)_clients\(suffix)", rss * 1_048_576, "bytes")
-        }
-    }
-
+    let measureFlower = ServiceBenchFlower.isAvailable(reporter)
     reporter.progress("minting the federation (CA, aggregator, operator, 100 promoters) in \(scratch)")
     let federation = try ServiceBenchFederation(directory: scratch + "/federation", promoterCount: 100)
     let values = ServiceBench.noise(count: ServiceBenchFederation.modelShape.reduce(1, *))
-    ServiceBench.emitLoadAverage(reporter, "before_backline_rounds")
 
+    // Flower and Backline alternate per client count, so both sides of a ratio see about the
+    // same background load (other builds share this machine); the load is printed before each.
     for count in clientCounts {
-        let configuration = try AggregatorConfiguration.load(path: try federation.writeConfiguration(database: "n\(count)"))
-        let service = try AggregatorService.make(
-            configuration: configuration, logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in })
-        let port = try await service.start()
-        let driver = try ServiceBenchRounds(federation: federation, count: count, port: port, values: values)
-        var outcomes: [ServiceBenchRounds.Outcome] = []
-        do {
-            for index in 1...rounds {
-                let outcome = try await driver.run()
-                outcomes.append(outcome)
-                reporter.progress("\(count) promoters, round \(index): \(String(format: "%.3f", outcome.seconds)) s, published: \(outcome.published)")
-            }
-        } catch {
-            driver.close()
-            service.shutdown()
-            throw error
-        }
-        driver.close()
-        service.shutdown()
-        ServiceBench.report(outcomes, promoters: count, peer: flower[count], reporter: reporter)
-        ServiceBench.reportRoutes(service.metrics.exposition(), promoters: count, reporter: reporter)
+        ServiceBench.emitLoadAverage(reporter, "before_flower_\(count)_clients")
+        let flower = ServiceBenchFlower.run(clients: count, measure: measureFlower, scratch: scratch, reporter: reporter)
+        if let flower { ServiceBench.report(flower, reporter: reporter) }
+        ServiceBench.emitLoadAverage(reporter, "before_backline_\(count)_promoters")
+        let (outcomes, exposition) = try await ServiceBench.runRounds(
+            promoters: count, rounds: rounds, federation: federation, values: values, reporter: reporter)
+        ServiceBench.report(outcomes, promoters: count, peer: flower, reporter: reporter)
+        ServiceBench.reportRoutes(exposition, promoters: count, reporter: reporter)
     }
 
     if environment["BACKLINE_SERVICE_BENCH_HUNDRED"] != "0" {
@@ -70,6 +50,37 @@ enum ServiceBench {
     static func noise(count: Int) -> [Float] {
         var generator = SeededGenerator(seed: 7)
         return (0..<count).map { _ in Float(0.01 * generator.nextGaussian()) }
+    }
+
+    /// `rounds` rounds of `promoters` promoters against an aggregator served in this process
+    /// (its own SQLite file); returns them and the service's `/metrics` text.
+    static func runRounds(promoters: Int, rounds: Int, federation: ServiceBenchFederation, values: [Float], reporter: BenchReporter)
+        async throws -> ([ServiceBenchRounds.Outcome], String)
+    {
+        let configuration = try AggregatorConfiguration.load(path: try federation.writeConfiguration(database: "n\(promoters)"))
+        let service = try AggregatorService.make(
+            configuration: configuration, logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in })
+        let driver = try ServiceBenchRounds(federation: federation, count: promoters, port: try await service.start(), values: values)
+        defer {
+            driver.close()
+            service.shutdown()
+        }
+        var outcomes: [ServiceBenchRounds.Outcome] = []
+        for index in 1...rounds {
+            let outcome = try await driver.run()
+            outcomes.append(outcome)
+            reporter.progress("\(promoters) promoters, round \(index): \(String(format: "%.3f", outcome.seconds)) s, published: \(outcome.published)")
+        }
+        return (outcomes, service.metrics.exposition())
+    }
+
+    /// Emits Flower's median round and server peak memory.
+    static func report(_ figures: ServiceBenchFlower.Figures, reporter: BenchReporter) {
+        let suffix = figures.measured ? "" : "_reference_not_measured"
+        reporter.emit("flower_median_round_seconds_\(figures.clients)_clients\(suffix)", figures.medianRoundSeconds, "s")
+        if let rss = figures.serverPeakRSSMegabytes {
+            reporter.emit("flower_server_peak_rss_\(figures.clients)_clients\(suffix)", rss * 1_048_576, "bytes")
+        }
     }
 
     /// Emits the rounds' median (against Flower when its figure exists), spread and traffic.

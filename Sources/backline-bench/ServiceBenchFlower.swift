@@ -20,26 +20,32 @@ enum ServiceBenchFlower {
     static let referenceTable = "../shared/bench/flower_rounds.md"
 
     /// Flower's figures for each of `clients`, measured now if possible; keys are client counts.
-    /// `BACKLINE_SERVICE_BENCH_PEER=reference` skips the measurement (quick runs while working on
-    /// Backline's side); the figures are then marked as not measured, as on a failed install.
-    static func run(clients: [Int], scratch: String, reporter: BenchReporter) -> [Int: Figures] {
-        let skip = ProcessInfo.processInfo.environment["BACKLINE_SERVICE_BENCH_PEER"] == "reference"
-        if !skip && ensureVenv(reporter) {
-            reporter.progress("running Flower 1.42 (legacy API) for \(clients) clients, 5 rounds each (a few minutes)")
-            let basePort = 30_000 + Int(getpid()) % 20_000
-            let arguments = [venv + "/bin/python", script, "--clients"] + clients.map(String.init)
-                + ["--rounds", "5", "--base-port", String(basePort), "--out-dir", scratch + "/flower", "--log-dir", scratch + "/flower/logs"]
-            if let output = try? ModelBenchPeer.shell(arguments, environment: ["FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1"]) {
-                let measured = parse(output)
-                if Set(measured.keys) == Set(clients) { return measured }
-                reporter.progress("Flower printed figures for \(measured.keys.sorted()) only")
-            } else {
-                reporter.progress("Flower's script failed")
+    /// Whether Flower can be measured: the venv exists with flwr and numpy, or was just made
+    /// (`pip install flwr==1.42.0 numpy==2.4.6`). `BACKLINE_SERVICE_BENCH_PEER=reference` says no
+    /// (quick runs while working on Backline's side); the table's figures are then used, marked.
+    static func isAvailable(_ reporter: BenchReporter) -> Bool {
+        if ProcessInfo.processInfo.environment["BACKLINE_SERVICE_BENCH_PEER"] == "reference" { return false }
+        return ensureVenv(reporter)
+    }
+
+    /// Flower's figures for `clients` clients (5 rounds), measured now when `measure` is true and
+    /// the script succeeds, else the reference table's (marked as not measured).
+    static func run(clients: Int, measure: Bool, scratch: String, reporter: BenchReporter) -> Figures? {
+        if measure {
+            reporter.progress("running Flower 1.42 (legacy API) with \(clients) clients, 5 rounds")
+            let port = 30_000 + (Int(getpid()) + clients) % 20_000
+            let arguments = [venv + "/bin/python", script, "--clients", String(clients), "--rounds", "5", "--base-port", String(port),
+                             "--out-dir", scratch + "/flower", "--log-dir", scratch + "/flower/logs"]
+            if let output = try? ModelBenchPeer.shell(arguments, environment: ["FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1"]),
+                let figures = parse(output)[clients]
+            {
+                return figures
             }
+            reporter.progress("Flower's script failed for \(clients) clients")
         }
-        reporter.progress("Flower NOT measured in this run: using the reference figures of \(referenceTable)")
-        reporter.emit("flower_not_measured_using_reference_table", 1, "flag")
-        return reference()
+        reporter.progress("Flower NOT measured for \(clients) clients: using the reference figures of \(referenceTable)")
+        reporter.emit("flower_not_measured_using_reference_table_\(clients)_clients", 1, "flag")
+        return reference()[clients]
     }
 
     /// Figures from the orchestrator's JSON lines (one per client count).
