@@ -4,7 +4,7 @@
 
 SWIFT ?= swift
 DEBIAN_PACKAGES := libsodium-dev libssl-dev libpq-dev libsqlite3-dev pkg-config postgresql curl openssl python3-venv nginx sslscan testssl.sh sqlite3 chromium
-BENCH_GROUPS := vault model privacy transport audit analytics
+BENCH_GROUPS := vault model privacy transport audit analytics service
 ONLY ?=
 DEMO_DIR ?= $(shell mktemp -u /tmp/backline-demo.XXXXXX)
 

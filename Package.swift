@@ -70,7 +70,7 @@ let package = Package(
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineVault", "BacklineModel", "BacklinePrivacy",
                 "BacklinePolicy", "BacklineAudit", "BacklineStore", "BacklineTransport", "BacklineCLI",
-                "BacklineAnalytics", "BacklineFederation",
+                "BacklineAnalytics", "BacklineFederation", "BacklineAggregator",
             ]),
 
         // Test helpers (certificate minting, temporary directories, the built binary).
