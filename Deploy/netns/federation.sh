@@ -190,7 +190,7 @@ start_aggregator() {
 }
 EOF
     chmod 600 "$dir/aggregator.json"
-    in_ns "$ns_agg" env PGPASSFILE="$dir/pgpass" setsid "$backline" aggregator serve --config "$dir/aggregator.json" \
+    in_ns "$ns_agg" env PGPASSFILE="$dir/pgpass" "$backline" aggregator serve --config "$dir/aggregator.json" \
         </dev/null >"$dir/aggregator.log" 2>&1 &
     echo $! >"$state/pids/aggregator"
     for _ in $(seq 1 150); do

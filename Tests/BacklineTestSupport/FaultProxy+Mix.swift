@@ -1,4 +1,4 @@
-public import BacklineCore
+import BacklineCore
 
 extension FaultProxy {
     /// The share of connections that get each kind of fault, and the ranges their parameters are

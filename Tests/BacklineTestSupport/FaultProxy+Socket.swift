@@ -50,8 +50,9 @@ extension FaultProxy {
         /// One accepted connection, or nil if none came within `milliseconds`.
         func accept(waiting milliseconds: Int32) -> Socket? {
             guard Self.poll([self], events: Int16(POLLIN), milliseconds: milliseconds).first == true else { return nil }
-            let client = Glibc.accept4(descriptor, nil, nil, Int32(SOCK_CLOEXEC.rawValue))
+            let client = Glibc.accept(descriptor, nil, nil)
             guard client >= 0 else { return nil }
+            _ = fcntl(client, F_SETFD, FD_CLOEXEC)
             let socket = Socket(client)
             socket.setNoDelay()
             return socket

@@ -1,4 +1,3 @@
-public import BacklineCore
 import Foundation
 import Synchronization
 
@@ -26,8 +25,9 @@ public final class FaultProxy: Sendable {
     public init(
         upstreamHost: String = "127.0.0.1", upstreamPort: UInt16, schedule: Schedule, listenHost: String = "127.0.0.1",
         listenPort: UInt16 = 0, holdTimeout: Duration = .milliseconds(500),
-        log: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        log: (@Sendable (String) -> Void)? = nil
     ) throws {
+        let log = log ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let listener = try Socket.listen(host: listenHost, port: listenPort)
         port = listener.localPort
         host = listenHost

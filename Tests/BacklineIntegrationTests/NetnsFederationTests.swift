@@ -1,0 +1,105 @@
+import BacklineTestSupport
+import Foundation
+import Testing
+
+/// Root with `ip` (always true in CI, where a skip would hide a failure).
+private let netnsAvailable = ProcessInfo.processInfo.environment["CI"] == "true" || (getuid() == 0 && PKIToolRunner.isInstalled("ip"))
+
+/// `Deploy/netns/federation.sh` for real (root: CI runs the tests as root): a federation across
+/// network namespaces with the aggregator on PostgreSQL in its own namespace. Each check performs
+/// the access and looks at the answer; everything is torn down afterwards, even on failure.
+@Suite(.serialized, .enabled(if: netnsAvailable, "needs root and iproute2 (CI runs tests as root)"))
+struct NetnsFederationTests {
+    private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Deploy/netns/federation.sh").path
+
+    /// A namespace prefix of its own, so a federation someone runs by hand (prefix `bl`) is left alone.
+    private static let prefix = "blt"
+
+    @Test func federationAcrossNamespacesServesMutualTLSAndHidesPostgres() throws {
+        let directory = try TemporaryDirectory(prefix: "backline-netns")
+        let state = directory.file("state")
+        let environment = [
+            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "2", "BACKLINE": absolute(BuiltBinary.path),
+        ]
+        func script(_ command: String, timeout: TimeInterval = 240) throws -> PKIToolRunner.Result {
+            try PKIToolRunner.run("/bin/bash", [Self.script, command], timeout: timeout, environment: environment)
+        }
+        defer { _ = try? script("down", timeout: 60) }
+        let up = try script("up")
+        try #require(up.status == 0, "federation.sh up failed:\n\(up.combined)")
+        let settings = Self.parse(try script("env").standardOutput)
+        let keys = try #require(settings["BL_KEYS"])
+        let aggregator = try #require(settings["BL_AGGREGATOR"])
+        let pgIP = try #require(settings["BL_PG_IP"]), pgBin = try #require(settings["BL_PG_BIN"])
+        let promoter = "\(Self.prefix)-p1", aggregatorNamespace = "\(Self.prefix)-agg"
+
+        func curl(from namespace: String, _ arguments: [String]) throws -> PKIToolRunner.Result {
+            try PKIToolRunner.run(
+                "ip", ["netns", "exec", namespace, "curl", "--silent", "--show-error", "--max-time", "10", "--tlsv1.3",
+                       "--cacert", keys + "/ca.cert.pem"] + arguments, timeout: 30)
+        }
+        func asPeer(_ role: String, _ name: String) -> [String] {
+            ["--cert", "\(keys)/\(role)-\(name).cert.pem", "--key", "\(keys)/\(role)-\(name).key.pem"]
+        }
+
+        // A promoter reaches the aggregator across the bridge over mutual TLS (host name checked: the
+        // aggregator's certificate carries its address).
+        let health = try curl(from: promoter, asPeer("promoter", "p1") + ["\(aggregator)/healthz"])
+        #expect(health.status == 0, "\(health.combined)")
+        #expect(health.standardOutput.contains(#""status":"ok""#))
+        // Without a client certificate the handshake is refused: no HTTP answer at all.
+        let anonymous = try curl(from: promoter, ["--write-out", "%{http_code}", "\(aggregator)/healthz"])
+        #expect(anonymous.status != 0)
+        #expect(!anonymous.standardOutput.contains("ok"))
+        #expect(anonymous.standardOutput.hasSuffix("000"))
+        // The operator opens a round; the aggregator keeps it in PostgreSQL in the other namespace.
+        let opened = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds"])
+        #expect(opened.status == 0 && opened.standardOutput.contains(#""round":1"#), "\(opened.combined)")
+        let rounds = try PKIToolRunner.run(
+            "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock",
+                   "-U", "postgres", "-d", "backline", "-tAc", "SELECT count(*) FROM rounds"], timeout: 30)
+        #expect(rounds.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(rounds.combined)")
+
+        // PostgreSQL answers the aggregator's namespace and nobody else.
+        let fromAggregator = try PKIToolRunner.run(
+            "ip", ["netns", "exec", aggregatorNamespace, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"], timeout: 30)
+        #expect(fromAggregator.status == 0, "\(fromAggregator.combined)")
+        let fromPromoter = try PKIToolRunner.run(
+            "ip", ["netns", "exec", promoter, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"], timeout: 30)
+        #expect(fromPromoter.status != 0, "a promoter namespace reached PostgreSQL: \(fromPromoter.combined)")
+
+        // The rate-limited link.
+        let qdisc = try PKIToolRunner.run("ip", ["netns", "exec", promoter, "tc", "qdisc", "show", "dev", "eth0"], timeout: 30)
+        #expect(qdisc.standardOutput.contains("tbf"))
+
+        // The script's own checks agree.
+        let check = try script("check", timeout: 120)
+        #expect(check.status == 0, "\(check.combined)")
+
+        // down leaves nothing behind: no namespace, no process, no state.
+        let aggregatorPID = try String(contentsOfFile: state + "/pids/aggregator", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        let down = try script("down", timeout: 60)
+        #expect(down.status == 0, "\(down.combined)")
+        let namespaces = try PKIToolRunner.run("ip", ["netns", "list"]).standardOutput
+        #expect(!namespaces.split(separator: "\n").contains { $0.hasPrefix("\(Self.prefix)-") }, "left: \(namespaces)")
+        #expect(kill(pid_t(aggregatorPID) ?? 0, 0) != 0)
+        #expect(!FileManager.default.fileExists(atPath: state))
+        // And it is idempotent.
+        #expect(try script("down", timeout: 60).status == 0)
+    }
+
+    private static func parse(_ text: String) -> [String: String] {
+        var settings: [String: String] = [:]
+        for line in text.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            settings[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return settings
+    }
+
+    private func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
+}
