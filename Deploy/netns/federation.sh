@@ -15,7 +15,7 @@
 # (BL_RATE, default 8mbit); this kernel has no netem, so delay, loss, resets, duplication and
 # reordering are the fault proxy's job (Tests/BacklineTestSupport/FaultProxy*.swift).
 #
-# Settings (environment): BL_PREFIX (namespace prefix, default bl), BL_PROMOTERS (default 2),
+# Settings (environment): BL_PREFIX (namespace prefix, default bl), BL_PROMOTERS (default 3, the smallest quorum),
 # BL_STATE_DIR (default /tmp/backline-netns), BACKLINE (the binary; default `backline` on PATH or
 # the checkout's .build/debug/backline), BL_INITIAL_MODEL (safetensors; default a minimal model
 # that is enough for connectivity but not for training), BL_RATE, BL_PG_BIN.
@@ -24,7 +24,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 prefix=${BL_PREFIX:-bl}
-promoters=${BL_PROMOTERS:-2}
+promoters=${BL_PROMOTERS:-3}
 state=${BL_STATE_DIR:-/tmp/backline-netns}
 rate=${BL_RATE:-8mbit}
 federation=fed.netns
@@ -93,6 +93,7 @@ start_postgres() {
     [ -x "$pg_bin/initdb" ] || die "PostgreSQL server binaries not found (BL_PG_BIN)"
     local pg="$state/pg"
     mkdir -p "$pg/sock"
+    runuser -u postgres -- test -x "$state" || die "the postgres user cannot reach $state (a parent directory is private)"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj "/CN=backline-netns-pg-ca" \
         -keyout "$pg/ca.key" -out "$pg/ca.crt" -addext "basicConstraints=critical,CA:TRUE" \
         -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
@@ -185,7 +186,7 @@ start_aggregator() {
   "audit_origin": "$federation/audit",
   "initial_model": "$dir/model-initial.safetensors",
   "max_body_bytes": 8388608,
-  "round_defaults": { "min_clients": ${BL_MIN_CLIENTS:-2}, "deadline_seconds": ${BL_DEADLINE:-120}, "clip_norm": 1.0, "noise_multiplier": 1.1, "strategy": "fedavg" },
+  "round_defaults": { "min_clients": ${BL_MIN_CLIENTS:-3}, "deadline_seconds": ${BL_DEADLINE:-120}, "clip_norm": 1.0, "noise_multiplier": 1.1, "strategy": "fedavg" },
   "production": true
 }
 EOF

@@ -17,10 +17,15 @@ import Testing
         #expect(result.standardError.isEmpty, "\(result.standardError)")
     }
 
-    /// The check is real: a misspelt value in the same unit fails it.
-    @Test func verifyRefusesABrokenUnit() throws {
-        let result = try verify("backline-aggregator.service") { $0.replacingOccurrences(of: "ProtectSystem=strict", with: "ProtectSystem=strictest") }
-        #expect(result.status != 0 || result.standardError.contains("ProtectSystem"))
+    /// The check is real: `verify` reports a misspelt directive or value in the same unit (on
+    /// standard error, which the test above requires to be empty), and fails a missing binary.
+    @Test func verifyReportsABrokenUnit() throws {
+        let misspelt = try verify("backline-aggregator.service") { $0.replacingOccurrences(of: "PrivateTmp=yes", with: "PrivateTemp=yes") }
+        #expect(misspelt.standardError.contains("Unknown key 'PrivateTemp'"), "\(misspelt.combined)")
+        let badValue = try verify("backline-node.service") { $0.replacingOccurrences(of: "ProtectHome=yes", with: "ProtectHome=yess") }
+        #expect(badValue.standardError.contains("yess"), "\(badValue.combined)")
+        let missing = try verify("backline-node.service") { $0.replacingOccurrences(of: "ExecStart=/", with: "ExecStart=/nonexistent/") }
+        #expect(missing.status != 0)
     }
 
     @Test(arguments: units)
