@@ -33,7 +33,8 @@ extension AggregatorConfiguration {
           "max_body_bytes": 8388608,
           // Defaults for new rounds: at least 3 clients (no model from fewer), seconds until the
           // deadline, clipping norm C, noise multiplier z (sigma = z*C), and the strategy
-          // (fedavg, fedadam, median, trimmed_mean).
+          // (fedavg, fedadam, median, trimmed_mean), and optionally the server learning rate η
+          // ("server_learning_rate"; default 0.01 for fedadam, 1 for the others).
           "round_defaults": {
             "min_clients": 3,
             "deadline_seconds": 600,

@@ -181,7 +181,8 @@ public final class RoundCoordinator: Sendable {
             validated.append(update)
         }
         let strategy = try parameters.strategy.makeStrategy(
-            minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy)
+            minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
+            learningRate: parameters.serverLearningRate)
         let state = optimizerState.withLock { $0 }
         let outcome = strategy.aggregate(round: UInt64(id), global: global.parameters.flattened(), updates: validated, state: state)
         rejected += outcome.excluded.map(\.node)

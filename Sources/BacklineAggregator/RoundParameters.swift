@@ -14,6 +14,8 @@ public struct RoundParameters: Codable, Hashable, Sendable {
     public var noiseMultiplier: Double
     /// How updates are combined.
     public var strategy: StrategyName
+    /// Server learning rate η of the strategy's optimizer (nil: the strategy's default).
+    public var serverLearningRate: Double?
 
     /// Smallest accepted `min_clients` (k-anonymity of a published model, item 77).
     public static let minimumClientsFloor = 3
@@ -26,6 +28,7 @@ public struct RoundParameters: Codable, Hashable, Sendable {
         case clipNorm = "clip_norm"
         case noiseMultiplier = "noise_multiplier"
         case strategy
+        case serverLearningRate = "server_learning_rate"
     }
 
     /// Parameters; check them with ``validate(production:field:)``.
@@ -52,6 +55,9 @@ public struct RoundParameters: Codable, Hashable, Sendable {
         }
         guard noiseMultiplier.isFinite, noiseMultiplier >= 0, noiseMultiplier <= 1000 else {
             throw AggregatorError.invalidConfiguration("\(field).noise_multiplier", "must be a finite number in 0…1000, got \(noiseMultiplier)")
+        }
+        if let serverLearningRate, !(serverLearningRate.isFinite && serverLearningRate > 0 && serverLearningRate <= 100) {
+            throw AggregatorError.invalidConfiguration("\(field).server_learning_rate", "must be a finite number in (0, 100], got \(serverLearningRate)")
         }
         if production && noiseMultiplier == 0 {
             throw AggregatorError.invalidConfiguration(

@@ -44,19 +44,22 @@ public struct StrategyName: Hashable, Sendable, Codable, CustomStringConvertible
 
     /// The strategy publishing only with at least `minimumContributions` updates, wrapped in the
     /// DP requirement `privacy` when it has noise (updates declaring weaker protection are set aside).
-    public func makeStrategy(minimumContributions: Int, privacy: MechanismParameters?) throws -> any AggregationStrategy {
+    /// `learningRate` is the server learning rate η (default 0.01 for FedAdam, 1 for the others).
+    public func makeStrategy(minimumContributions: Int, privacy: MechanismParameters?, learningRate: Double? = nil) throws
+        -> any AggregationStrategy
+    {
         let base: FederatedStrategy
+        let sgd = try ServerOptimizer.sgd(learningRate: learningRate ?? 1)
         switch rawValue {
         case Self.fedAdam.rawValue:
-            let adam = try FederatedStrategy.fedAdam()
+            let adam = try FederatedStrategy.fedAdam(learningRate: learningRate ?? 0.01)
             base = try FederatedStrategy(rule: adam.rule, optimizer: adam.optimizer, minimumContributions: minimumContributions)
         case Self.median.rawValue:
-            base = try FederatedStrategy(rule: .coordinateMedian, optimizer: .sgd(), minimumContributions: minimumContributions)
+            base = try FederatedStrategy(rule: .coordinateMedian, optimizer: sgd, minimumContributions: minimumContributions)
         case Self.trimmedMean.rawValue:
-            base = try FederatedStrategy(
-                rule: .trimmedMean(trimFraction: 0.2), optimizer: .sgd(), minimumContributions: minimumContributions)
+            base = try FederatedStrategy(rule: .trimmedMean(trimFraction: 0.2), optimizer: sgd, minimumContributions: minimumContributions)
         default:
-            base = try FederatedStrategy.fedAvg(minimumContributions: minimumContributions)
+            base = try FederatedStrategy(rule: .weightedMean, optimizer: sgd, minimumContributions: minimumContributions)
         }
         guard let privacy, privacy.noiseMultiplier > 0 else { return base }
         return try DifferentialPrivacyStrategy(wrapping: base, requirement: privacy)

@@ -14,25 +14,12 @@ struct VaultLedgerPersistence: PrivacyLedgerPersistence {
     let factory: any VaultStreamFactory
 
     func storeLedger(_ encoded: Data, promoter: String) throws {
-        let writer = try factory.makeWriter(name: Self.streamName)
-        try encoded.withUnsafeBytes { try writer.write($0) }
-        try writer.finish()
+        try writeVaultStream(factory, name: Self.streamName, bytes: encoded)
     }
 
     /// The stored ledger, or nil when the vault has none yet.
     func load() throws -> PrivacyLedger? {
-        guard try factory.fileNames().contains(Self.streamName) else { return nil }
-        let reader = try factory.makeReader(name: Self.streamName)
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 14)
-        while true {
-            let count = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-            guard bytes.count <= Self.maximumBytes else {
-                throw PrivacyError.invalidLedger("stream \(Self.streamName) is larger than \(Self.maximumBytes) bytes")
-            }
-        }
+        guard let bytes = try readVaultStream(factory, name: Self.streamName, maximumBytes: Self.maximumBytes) else { return nil }
         return try PrivacyLedger.decode(Data(bytes))
     }
 }

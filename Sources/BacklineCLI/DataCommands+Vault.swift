@@ -1,4 +1,5 @@
 internal import BacklineCore
+import Foundation
 internal import BacklineCrypto
 internal import BacklineVault
 
@@ -42,4 +43,26 @@ func openEncryptedVault(_ arguments: ParsedArguments, create: Bool) throws -> En
         throw UsageError("\(directory) is not a vault (no keys.manifest); create one with 'backline data import'")
     }
     return try EncryptedVault.open(at: directory, kek: provider)
+}
+
+/// The whole decrypted stream `name` of `factory`, or nil when the vault has no such stream.
+/// - Throws: `UsageError` when it is larger than `maximumBytes`; the vault's errors (tampering, wrong key).
+func readVaultStream(_ factory: any VaultStreamFactory, name: String, maximumBytes: Int) throws -> [UInt8]? {
+    guard try factory.fileNames().contains(name) else { return nil }
+    let reader = try factory.makeReader(name: name)
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+        let count = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
+        if count == 0 { return bytes }
+        bytes.append(contentsOf: chunk[0..<count])
+        guard bytes.count <= maximumBytes else { throw UsageError("vault stream \(name) is larger than \(maximumBytes) bytes") }
+    }
+}
+
+/// Replaces stream `name` of `factory` with `bytes` (visible only once complete).
+func writeVaultStream(_ factory: any VaultStreamFactory, name: String, bytes: some Foundation.ContiguousBytes) throws {
+    let writer = try factory.makeWriter(name: name)
+    try bytes.withUnsafeBytes { try writer.write($0) }
+    try writer.finish()
 }

@@ -18,6 +18,7 @@ public struct RootCommand: Command {
             SimulateCommand(),
             ModelTrainCommand(), ModelEvaluateCommand(), ModelSimilarCommand(), ModelRecommendCommand(),
             NodeModelCommand(), MatchCommand(), ForecastCommand(),
+            NodeCommand(), FederationCommand(),
             AnalyticsCommand(),
         ]
     }

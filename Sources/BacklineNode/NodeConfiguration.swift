@@ -1,4 +1,4 @@
-public import BacklineCore
+internal import BacklineCore
 internal import Foundation
 
 /// A promoter node's configuration file (JSON, snake_case keys, `//` comment lines allowed).
