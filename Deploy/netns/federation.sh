@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
 # A Backline federation across Linux network namespaces, on one machine (root required).
 #
-#   federation.sh up      build the network, start PostgreSQL (bl-pg) and the aggregator (bl-agg)
+#   federation.sh up      build the network, the PKI, one encrypted vault of synthetic data per
+#                         promoter and the federation's initial model, then start PostgreSQL (bl-pg)
+#                         and the aggregator on it (bl-agg)
+#   federation.sh run     start `backline node run` in every promoter namespace, open a round as the
+#                         operator, wait for every node's update, close the round, check it published
+#                         with every promoter as a contributor, and wait for the nodes to finish
 #   federation.sh check   connectivity checks: mTLS from a promoter, refusal without a client
 #                         certificate, PostgreSQL reachable from bl-agg only, the rate limit in place
 #   federation.sh env     print the state as KEY=VALUE lines (paths, addresses) for scripts and tests
@@ -17,8 +22,8 @@
 #
 # Settings (environment): BL_PREFIX (namespace prefix, default bl), BL_PROMOTERS (default 3, the smallest quorum),
 # BL_STATE_DIR (default /tmp/backline-netns), BACKLINE (the binary; default `backline` on PATH or
-# the checkout's .build/debug/backline), BL_INITIAL_MODEL (safetensors; default a minimal model
-# that is enough for connectivity but not for training), BL_RATE, BL_PG_BIN.
+# the checkout's .build/debug/backline), BL_MEMBERS (synthetic members per promoter, default 300),
+# BL_FACTORS (default 8), BL_DEADLINE (round deadline in seconds, default 300), BL_RATE, BL_PG_BIN.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -148,21 +153,21 @@ make_keys() {
     "$backline" aggregator keygen --out "$keys/audit-signing.key" --origin "$federation/audit" >/dev/null
 }
 
-initial_model() {
-    local out="$state/aggregator/model-initial.safetensors"
-    if [ -n "${BL_INITIAL_MODEL:-}" ]; then
-        cp "$BL_INITIAL_MODEL" "$out"
-    else
-        # A minimal valid safetensors file (one 4 x 2 F32 tensor of zeros): enough to serve the
-        # API, not a model nodes can train.
-        python3 - "$out" <<'EOF'
-import json, struct, sys
-header = json.dumps({"artist_factors": {"dtype": "F32", "shape": [4, 2], "data_offsets": [0, 32]}}).encode()
-header += b" " * (-len(header) % 8)
-with open(sys.argv[1], "wb") as f:
-    f.write(struct.pack("<Q", len(header)) + header + bytes(32))
-EOF
-    fi
+# Each promoter's vault (synthetic data, encrypted) and, from promoter 1's vault, the federation's
+# initial model: the public artist catalogue and feature vocabularies every node checks against.
+make_vaults_and_model() {
+    local work="$state/promoters"
+    mkdir -p "$work"
+    "$backline" data generate --out "$work/csv" --promoters "$promoters" --members "${BL_MEMBERS:-300}" --seed 42 >/dev/null
+    for i in $(seq 1 "$promoters"); do
+        mkdir -p "$work/p$i"
+        "$backline" data keygen --out "$work/p$i/vault.kek" >/dev/null
+        "$backline" data import --vault "$work/p$i/vault" --key-file "$work/p$i/vault.kek" --preset backline \
+            "$work/csv/promoter-$((i - 1))"/*.csv >/dev/null
+    done
+    rm -rf "$work/csv"
+    "$backline" federation init --vault "$work/p1/vault" --key-file "$work/p1/vault.kek" --factors "${BL_FACTORS:-8}" \
+        --out "$state/aggregator/model-initial.safetensors" >/dev/null
 }
 
 start_aggregator() {
@@ -226,7 +231,7 @@ up() {
     trap 'status=$?; if [ $status -ne 0 ]; then say "up failed; cleaning up"; down_quietly; fi' EXIT
     make_network
     make_keys
-    initial_model
+    make_vaults_and_model
     start_postgres
     start_aggregator
     trap - EXIT
@@ -249,6 +254,73 @@ check() {
     [ "$failures" = 0 ]
 }
 
+run() {
+    require_root
+    [ -f "$state/pids/aggregator" ] || die "nothing is up (run 'up' first)"
+    "$backline" node run --help >/dev/null 2>&1 || die "this backline has no 'node run'"
+    local work="$state/promoters" keys="$state/Keys"
+    for i in $(seq 1 "$promoters"); do
+        cat >"$work/p$i/node.json" <<JSON
+// Written by Deploy/netns/federation.sh.
+{
+  "name": "p$i",
+  "federation": "$federation",
+  "aggregator": { "host": "$agg_ip", "port": $agg_port, "name": "main" },
+  "tls": { "certificate": "$keys/promoter-p$i.cert.pem", "key": "$keys/promoter-p$i.key.pem", "ca": "$keys/ca.cert.pem", "crl": "$keys/crl.pem" },
+  "vault": "$work/p$i/vault",
+  "key_file": "$work/p$i/vault.kek",
+  "state_directory": "$work/p$i/state",
+  "privacy": { "clip_norm": 1.0, "noise_multiplier": 1.1, "count_noise_multiplier": 2.0, "sampling_rate": 1.0, "budget_epsilon": 8.0, "budget_delta": 1e-6 },
+  "holdout_fraction": 0.2,
+  "poll_seconds": 0.5,
+  "threads": 1
+}
+JSON
+    done
+    local submitted_before submitted=0 round
+    submitted_before=$(submissions)
+    # The operator opens the next round (from the aggregator's namespace) with a deadline the nodes can meet.
+    agg_curl "$ns_agg" operator ops /v1/rounds --request POST --header 'Content-Type: application/json' \
+        --data "{\"deadline_seconds\": ${BL_DEADLINE:-300}}" >"$state/round-open.json" || die "opening a round failed"
+    round=$(sed -n 's/.*"round":\([0-9]*\).*/\1/p' "$state/round-open.json")
+    [ -n "$round" ] || die "no round id in $(cat "$state/round-open.json")"
+    for i in $(seq 1 "$promoters"); do
+        in_ns "$(promoter_ns "$i")" "$backline" node run --config "$work/p$i/node.json" --until-round "$round" --idle-timeout 300 \
+            </dev/null >"$work/p$i/node.log" 2>&1 &
+        echo $! >"$state/pids/node-p$i"
+    done
+    say "round $round open; waiting for $promoters updates"
+    for _ in $(seq 1 600); do
+        submitted=$(( $(submissions) - submitted_before ))
+        [ "$submitted" -ge "$promoters" ] && break
+        for i in $(seq 1 "$promoters"); do
+            kill -0 "$(cat "$state/pids/node-p$i")" 2>/dev/null || { cat "$work/p$i/node.log" >&2; die "node p$i exited before submitting"; }
+        done
+        sleep 0.5
+    done
+    [ "$submitted" -ge "$promoters" ] || die "only $submitted of $promoters updates arrived"
+    agg_curl "$ns_agg" operator ops "/v1/rounds/$round/close" --request POST >"$state/round-close.json" || die "closing round $round failed"
+    grep -q '"state":"published"' "$state/round-close.json" || die "round $round did not publish: $(cat "$state/round-close.json")"
+    for i in $(seq 1 "$promoters"); do
+        grep -q "\"p$i\"" "$state/round-close.json" || die "p$i is not a contributor: $(cat "$state/round-close.json")"
+    done
+    # The nodes see the round over, take in the new model and stop (--until-round).
+    for i in $(seq 1 "$promoters"); do
+        local pid
+        pid=$(cat "$state/pids/node-p$i")
+        for _ in $(seq 1 240); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -0 "$pid" 2>/dev/null && die "node p$i did not stop after round $round"
+        wait "$pid" || { cat "$work/p$i/node.log" >&2; die "node p$i failed"; }
+        rm -f "$state/pids/node-p$i"
+    done
+    say "round $round published across namespaces: $(cat "$state/round-close.json")"
+}
+
+# Updates the aggregator has accepted so far (its /metrics, read as the operator).
+submissions() {
+    agg_curl "$ns_agg" operator ops /metrics | awk '/^backline_submissions_total/ {sum += $2} END {print int(sum)}'
+}
+
 print_env() {
     cat <<EOF
 BL_STATE_DIR=$state
@@ -264,6 +336,7 @@ BL_NS_NET=$ns_net
 BL_NS_AGGREGATOR=$ns_agg
 BL_NS_POSTGRES=$ns_pg
 BL_NS_PROMOTERS=$(seq -s ' ' -f "$prefix-p%g" 1 "$promoters")
+BL_PROMOTER_DIR=$state/promoters
 EOF
 }
 
@@ -304,8 +377,9 @@ down() {
 
 case "${1:-}" in
     up) up ;;
+    run) run ;;
     check) check ;;
     env) print_env ;;
     down) down ;;
-    *) echo "usage: $0 up|check|env|down" >&2; exit 64 ;;
+    *) echo "usage: $0 up|run|check|env|down" >&2; exit 64 ;;
 esac

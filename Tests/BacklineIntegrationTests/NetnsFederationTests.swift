@@ -16,13 +16,13 @@ struct NetnsFederationTests {
     /// A namespace prefix of its own, so a federation someone runs by hand (prefix `bl`) is left alone.
     private static let prefix = "blt"
 
-    @Test func federationAcrossNamespacesServesMutualTLSAndHidesPostgres() throws {
+    @Test func federationAcrossNamespacesServesMutualTLSHidesPostgresAndCompletesARound() throws {
         let directory = try TemporaryDirectory(prefix: "backline-netns")
         // PostgreSQL runs as the postgres user, which must reach its data directory inside.
         chmod(directory.path, 0o755)
         let state = directory.file("state")
         let environment = [
-            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "2", "BACKLINE": absolute(BuiltBinary.path),
+            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "3", "BACKLINE": absolute(BuiltBinary.path),
         ]
         func script(_ command: String, timeout: TimeInterval = 240) throws -> PKIToolRunner.Result {
             try PKIToolRunner.run("/bin/bash", [Self.script, command], timeout: timeout, environment: environment)
@@ -78,6 +78,14 @@ struct NetnsFederationTests {
         // The script's own checks agree.
         let check = try script("check", timeout: 120)
         #expect(check.status == 0, "\(check.combined)")
+
+        // A round across namespaces: `backline node run` in each promoter namespace, round 2 (round 1
+        // was opened above and is closed first), every promoter a contributor, the model published.
+        let closeFirst = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds/1/close"])
+        #expect(closeFirst.standardOutput.contains(#""state":"failed""#), "\(closeFirst.combined)")
+        let run = try script("run", timeout: 300)
+        #expect(run.status == 0, "federation.sh run failed:\n\(run.combined)")
+        #expect(run.standardError.contains(#""contributors":["p1","p2","p3"]"#), "\(run.combined)")
 
         // down leaves nothing behind: no namespace, no process, no state.
         let aggregatorPID = try String(contentsOfFile: state + "/pids/aggregator", encoding: .utf8)
