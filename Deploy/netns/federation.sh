@@ -9,6 +9,7 @@
 #                         with every promoter as a contributor, and wait for the nodes to finish
 #   federation.sh check   connectivity checks: mTLS from a promoter, refusal without a client
 #                         certificate, PostgreSQL reachable from bl-agg only, the rate limit in place
+#   federation.sh link N down|up   cut or restore promoter N's link (its veth on the bridge)
 #   federation.sh env     print the state as KEY=VALUE lines (paths, addresses) for scripts and tests
 #   federation.sh down    stop everything this script started and delete the namespaces (idempotent)
 #
@@ -321,6 +322,16 @@ submissions() {
     agg_curl "$ns_agg" operator ops /metrics | awk '/^backline_submissions_total/ {sum += $2} END {print int(sum)}'
 }
 
+# link N down|up: promoter N's cable, pulled or plugged back in (the bridge side of its veth pair).
+link() {
+    require_root
+    local number=${1:-} state_word=${2:-}
+    [[ "$number" =~ ^[0-9]+$ ]] && [ "$number" -ge 1 ] && [ "$number" -le "$promoters" ] || die "link: promoter number 1…$promoters expected"
+    [ "$state_word" = down ] || [ "$state_word" = up ] || die "link: 'down' or 'up' expected"
+    ip -n "$ns_net" link set "v-p$number" "$state_word"
+    say "link of $(promoter_ns "$number") $state_word"
+}
+
 print_env() {
     cat <<EOF
 BL_STATE_DIR=$state
@@ -378,8 +389,9 @@ down() {
 case "${1:-}" in
     up) up ;;
     run) run ;;
+    link) shift; link "$@" ;;
     check) check ;;
     env) print_env ;;
     down) down ;;
-    *) echo "usage: $0 up|run|check|env|down" >&2; exit 64 ;;
+    *) echo "usage: $0 up|run|check|link N down|up|env|down" >&2; exit 64 ;;
 esac

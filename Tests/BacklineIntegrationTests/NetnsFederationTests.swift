@@ -80,12 +80,25 @@ struct NetnsFederationTests {
         #expect(check.status == 0, "\(check.combined)")
 
         // A round across namespaces: `backline node run` in each promoter namespace, round 2 (round 1
-        // was opened above and is closed first), every promoter a contributor, the model published.
+        // was opened above and is closed first: no update, so it fails and publishes nothing), every
+        // promoter a contributor, the model published. p1's link is down for the first 6 s of it
+        // (SECURITY-TESTS 57, scaled from 30 s): p1 retries at a bounded pace and still gets in.
         let closeFirst = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds/1/close"])
         #expect(closeFirst.standardOutput.contains(#""state":"failed""#), "\(closeFirst.combined)")
+        let cut = try PKIToolRunner.run("/bin/bash", [Self.script, "link", "1", "down"], environment: environment)
+        #expect(cut.status == 0, "\(cut.combined)")
+        let reconnect = Thread {
+            Thread.sleep(forTimeInterval: 6)
+            _ = try? PKIToolRunner.run("/bin/bash", [Self.script, "link", "1", "up"], environment: environment)
+        }
+        reconnect.start()
         let run = try script("run", timeout: 300)
         #expect(run.status == 0, "federation.sh run failed:\n\(run.combined)")
         #expect(run.standardError.contains(#""contributors":["p1","p2","p3"]"#), "\(run.combined)")
+        let promoterDirectory = try #require(settings["BL_PROMOTER_DIR"])
+        let p1Log = try String(contentsOfFile: promoterDirectory + "/p1/node.log", encoding: .utf8)
+        let retries = p1Log.components(separatedBy: "retrying").count - 1
+        #expect(retries >= 1 && retries <= 20, "p1 retried \(retries) times while its link was down:\n\(p1Log)")
 
         // down leaves nothing behind: no namespace, no process, no state.
         let aggregatorPID = try String(contentsOfFile: state + "/pids/aggregator", encoding: .utf8)
