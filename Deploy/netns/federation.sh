@@ -10,6 +10,7 @@
 #   federation.sh check   connectivity checks: mTLS from a promoter, refusal without a client
 #                         certificate, PostgreSQL reachable from bl-agg only, the rate limit in place
 #   federation.sh link N down|up   cut or restore promoter N's link (its veth on the bridge)
+#   federation.sh pg-restart       `pg_ctl restart -m immediate` (a crash) of the PostgreSQL in bl-pg
 #   federation.sh env     print the state as KEY=VALUE lines (paths, addresses) for scripts and tests
 #   federation.sh down    stop everything this script started and delete the namespaces (idempotent)
 #
@@ -292,7 +293,9 @@ JSON
     done
     say "round $round open; waiting for $promoters updates"
     for _ in $(seq 1 600); do
-        submitted=$(( $(submissions) - submitted_before ))
+        local now
+        now=$(submissions)
+        [ "$now" -ge 0 ] && submitted=$((now - submitted_before))
         [ "$submitted" -ge "$promoters" ] && break
         for i in $(seq 1 "$promoters"); do
             kill -0 "$(cat "$state/pids/node-p$i")" 2>/dev/null || { cat "$work/p$i/node.log" >&2; die "node p$i exited before submitting"; }
@@ -300,7 +303,15 @@ JSON
         sleep 0.5
     done
     [ "$submitted" -ge "$promoters" ] || die "only $submitted of $promoters updates arrived"
-    agg_curl "$ns_agg" operator ops "/v1/rounds/$round/close" --request POST >"$state/round-close.json" || die "closing round $round failed"
+    # A 503 (store or audit log unavailable, e.g. while PostgreSQL restarts) did nothing: ask again.
+    local closed=no
+    for _ in $(seq 1 20); do
+        agg_curl "$ns_agg" operator ops "/v1/rounds/$round/close" --request POST >"$state/round-close.json" 2>/dev/null && { closed=yes; break; }
+        grep -q '"error"' "$state/round-close.json" && ! grep -qE 'audit_unavailable|unavailable' "$state/round-close.json" \
+            && die "closing round $round failed: $(cat "$state/round-close.json")"
+        sleep 0.5
+    done
+    [ "$closed" = yes ] || die "closing round $round failed: $(cat "$state/round-close.json")"
     grep -q '"state":"published"' "$state/round-close.json" || die "round $round did not publish: $(cat "$state/round-close.json")"
     for i in $(seq 1 "$promoters"); do
         grep -q "\"p$i\"" "$state/round-close.json" || die "p$i is not a contributor: $(cat "$state/round-close.json")"
@@ -317,9 +328,12 @@ JSON
     say "round $round published across namespaces: $(cat "$state/round-close.json")"
 }
 
-# Updates the aggregator has accepted so far (its /metrics, read as the operator).
+# Updates the aggregator has accepted so far (its /metrics, read as the operator); -1 while it
+# cannot answer (503 while its store restarts, say).
 submissions() {
-    agg_curl "$ns_agg" operator ops /metrics | awk '/^backline_submissions_total/ {sum += $2} END {print int(sum)}'
+    local text
+    text=$(agg_curl "$ns_agg" operator ops /metrics 2>/dev/null) || { echo -1; return 0; }
+    awk '/^backline_submissions_total/ {sum += $2} END {print int(sum)}' <<<"$text"
 }
 
 # link N down|up: promoter N's cable, pulled or plugged back in (the bridge side of its veth pair).
@@ -330,6 +344,15 @@ link() {
     [ "$state_word" = down ] || [ "$state_word" = up ] || die "link: 'down' or 'up' expected"
     ip -n "$ns_net" link set "v-p$number" "$state_word"
     say "link of $(promoter_ns "$number") $state_word"
+}
+
+# pg-restart: PostgreSQL crashes (immediate shutdown, no checkpoint) and comes back.
+pg_restart() {
+    require_root
+    [ -f "$state/pg/data/postmaster.pid" ] || die "PostgreSQL is not running"
+    in_ns "$ns_pg" runuser -u postgres -- "$pg_bin/pg_ctl" -D "$state/pg/data" -l "$state/pg/server.log" -m immediate -w restart >/dev/null \
+        || { tail -n 20 "$state/pg/server.log" >&2; die "PostgreSQL did not come back"; }
+    say "PostgreSQL in $ns_pg restarted (-m immediate)"
 }
 
 print_env() {
@@ -390,8 +413,9 @@ case "${1:-}" in
     up) up ;;
     run) run ;;
     link) shift; link "$@" ;;
+    pg-restart) pg_restart ;;
     check) check ;;
     env) print_env ;;
     down) down ;;
-    *) echo "usage: $0 up|run|check|link N down|up|env|down" >&2; exit 64 ;;
+    *) echo "usage: $0 up|run|check|link N down|up|pg-restart|env|down" >&2; exit 64 ;;
 esac

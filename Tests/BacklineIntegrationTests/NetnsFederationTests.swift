@@ -1,5 +1,6 @@
 import BacklineTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// Root with `ip` (always true in CI, where a skip would hide a failure).
@@ -22,7 +23,7 @@ struct NetnsFederationTests {
         chmod(directory.path, 0o755)
         let state = directory.file("state")
         let environment = [
-            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "3", "BACKLINE": absolute(BuiltBinary.path),
+            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "3", "BL_MEMBERS": "120", "BACKLINE": absolute(BuiltBinary.path),
         ]
         func script(_ command: String, timeout: TimeInterval = 240) throws -> PKIToolRunner.Result {
             try PKIToolRunner.run("/bin/bash", [Self.script, command], timeout: timeout, environment: environment)
@@ -41,6 +42,13 @@ struct NetnsFederationTests {
                 "ip", ["netns", "exec", namespace, "curl", "--silent", "--show-error", "--max-time", "10", "--tlsv1.3",
                        "--cacert", keys + "/ca.cert.pem"] + arguments, timeout: 30)
         }
+        /// `sql` run by the database superuser over the Unix socket in the PostgreSQL namespace; its output, trimmed.
+        func psql(_ sql: String) throws -> String {
+            try PKIToolRunner.run(
+                "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock",
+                       "-U", "postgres", "-d", "backline", "-tAc", sql], timeout: 30)
+                .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         func asPeer(_ role: String, _ name: String) -> [String] {
             ["--cert", "\(keys)/\(role)-\(name).cert.pem", "--key", "\(keys)/\(role)-\(name).key.pem"]
         }
@@ -58,10 +66,7 @@ struct NetnsFederationTests {
         // The operator opens a round; the aggregator keeps it in PostgreSQL in the other namespace.
         let opened = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds"])
         #expect(opened.status == 0 && opened.standardOutput.contains(#""round":1"#), "\(opened.combined)")
-        let rounds = try PKIToolRunner.run(
-            "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock",
-                   "-U", "postgres", "-d", "backline", "-tAc", "SELECT count(*) FROM rounds"], timeout: 30)
-        #expect(rounds.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "1", "\(rounds.combined)")
+        #expect(try psql("SELECT count(*) FROM rounds") == "1")
 
         // PostgreSQL answers the aggregator's namespace and nobody else.
         let fromAggregator = try PKIToolRunner.run(
@@ -81,20 +86,33 @@ struct NetnsFederationTests {
 
         // A round across namespaces: `backline node run` in each promoter namespace, round 2 (round 1
         // was opened above and is closed first: no update, so it fails and publishes nothing), every
-        // promoter a contributor, the model published. p1's link is down for the first 6 s of it
-        // (SECURITY-TESTS 57, scaled from 30 s): p1 retries at a bounded pace and still gets in.
+        // promoter a contributor, the model published. p1's link is down for the first 4 s of it
+        // (SECURITY-TESTS 57, scaled from 30 s to 4 s): p1 retries at a bounded pace and still gets in.
         let closeFirst = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds/1/close"])
         #expect(closeFirst.standardOutput.contains(#""state":"failed""#), "\(closeFirst.combined)")
         let cut = try PKIToolRunner.run("/bin/bash", [Self.script, "link", "1", "down"], environment: environment)
         #expect(cut.status == 0, "\(cut.combined)")
         let reconnect = Thread {
-            Thread.sleep(forTimeInterval: 6)
+            Thread.sleep(forTimeInterval: 4)
             _ = try? PKIToolRunner.run("/bin/bash", [Self.script, "link", "1", "up"], environment: environment)
         }
         reconnect.start()
+        // And PostgreSQL crashes and restarts while the round is open (SECURITY-TESTS 55).
+        let restarted = Mutex<PKIToolRunner.Result?>(nil)
+        let crash = Thread {
+            Thread.sleep(forTimeInterval: 1.5)
+            let result = try? PKIToolRunner.run("/bin/bash", [Self.script, "pg-restart"], timeout: 60, environment: environment)
+            restarted.withLock { $0 = result }
+        }
+        crash.start()
         let run = try script("run", timeout: 300)
         #expect(run.status == 0, "federation.sh run failed:\n\(run.combined)")
         #expect(run.standardError.contains(#""contributors":["p1","p2","p3"]"#), "\(run.combined)")
+        #expect(restarted.withLock { $0?.status } == 0, "pg-restart: \(String(describing: restarted.withLock { $0?.combined }))")
+        // Nothing lost, nothing doubled: one stored update per promoter in round 2, one model published.
+        let stored = try psql("SELECT promoter_id || ':' || count(*) FROM updates WHERE round_id = 2 GROUP BY promoter_id ORDER BY 1")
+        #expect(stored == "p1:1\np2:1\np3:1", "\(stored)")
+        #expect(try psql("SELECT string_agg(version::text, ',' ORDER BY version) FROM models") == "1")
         let promoterDirectory = try #require(settings["BL_PROMOTER_DIR"])
         let p1Log = try String(contentsOfFile: promoterDirectory + "/p1/node.log", encoding: .utf8)
         let retries = p1Log.components(separatedBy: "retrying").count - 1
