@@ -14,8 +14,9 @@ struct NetnsFederationTests {
     private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Deploy/netns/federation.sh").path
 
-    /// A namespace prefix of its own, so a federation someone runs by hand (prefix `bl`) is left alone.
-    private static let prefix = "blt"
+    /// A namespace prefix of this process's own, so neither a federation someone runs by hand (prefix
+    /// `bl`) nor this test running in another checkout at the same time is touched.
+    private static let prefix = "blt\(getpid())"
 
     @Test func federationAcrossNamespacesServesMutualTLSHidesPostgresAndCompletesARound() throws {
         let directory = try TemporaryDirectory(prefix: "backline-netns")
