@@ -98,8 +98,9 @@ cat > aggregator.json <<EOF
   "store": $store_json,
   "audit_signing_key": "Keys/audit-signing.key", "audit_origin": "$federation/audit",
   "initial_model": "initial.safetensors",
-  "round_defaults": {"min_clients": 3, "deadline_seconds": 600, "clip_norm": 1.0, "noise_multiplier": $sigma,
-                     "strategy": "fedadam", "server_learning_rate": 0.2},
+  "round_defaults": {"min_clients": 3, "target_clients": $promoters, "deadline_seconds": 600, "clip_norm": 1.0,
+                     "noise_multiplier": $sigma, "strategy": "fedadam", "server_learning_rate": 0.2},
+  "auto_rounds": $rounds,
   "production": true
 }
 EOF
@@ -121,7 +122,7 @@ done
 step "4. The aggregator ($store store) and $promoters promoter nodes start as separate processes (mTLS on 127.0.0.1:$port)"
 "$bin" aggregator serve --config aggregator.json >logs/aggregator.log 2>&1 &
 pids+=($!)
-operator() { curl -sS --fail-with-body --cacert Keys/ca.cert.pem --cert Keys/operator-ops.cert.pem --key Keys/operator-ops.key.pem "$@"; }
+operator() { curl -sS --fail --cacert Keys/ca.cert.pem --cert Keys/operator-ops.cert.pem --key Keys/operator-ops.key.pem "$@"; }
 for _ in $(seq 100); do operator "https://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
 operator "https://127.0.0.1:$port/healthz" >/dev/null || { cat logs/aggregator.log >&2; echo "demo: the aggregator did not start" >&2; exit 1; }
 echo "  aggregator up: $(grep -m1 listening logs/aggregator.log)"
@@ -131,7 +132,8 @@ for ((p = 0; p < promoters; p++)); do
 done
 echo "  nodes: $(for ((p = 0; p < promoters; p++)); do printf 'promoter-%d ' $p; done)"
 
-step "5. Federated rounds: the operator opens each round; nodes train locally and submit clipped, noised updates"
+step "5. Federated rounds: nodes train locally and submit clipped, noised updates; the aggregator publishes each round"
+echo "  (the aggregator opens $rounds rounds itself and closes each once all $promoters promoters are in)"
 progress() {  # one line from the nodes' public status files
     python3 - "$1" "$promoters" <<'EOF'
 import json, sys
@@ -140,34 +142,25 @@ rows = []
 for p in range(n):
     try: rows.append(json.load(open(f"state/promoter-{p}/status.json")))
     except (OSError, ValueError): rows.append({})
-done = sum(1 for r in rows if r.get("round") == round_ and r.get("state") in ("submitted", "waiting"))
+done = sum(1 for r in rows if (r.get("round") or 0) >= round_)
+taken = sum(1 for r in rows if (r.get("model_version") or 0) >= round_)
 ndcg = [r["validation_ndcg_at_10"] for r in rows if r.get("validation_ndcg_at_10") is not None]
 eps = [r.get("epsilon_spent", 0) for r in rows]
-version = max((r.get("model_version") or 0) for r in rows) if rows else 0
-print(f"{done} {version} {max(eps):.3f} {sum(ndcg)/len(ndcg) if ndcg else float('nan'):.4f}")
+print(f"{done} {taken} {max(eps):.3f} {sum(ndcg)/len(ndcg) if ndcg else float('nan'):.4f}")
 EOF
 }
 for ((r = 1; r <= rounds; r++)); do
-    operator -X POST "https://127.0.0.1:$port/v1/rounds" >/dev/null
     while true; do
-        read -r done version spent ndcg < <(progress "$r")
-        printf '\r  round %d/%d: %d/%d updates in' "$r" "$rounds" "$done" "$promoters"
-        [ "$done" -ge "$promoters" ] && break
+        read -r done taken spent ndcg < <(progress "$r")
+        printf '\r  round %d/%d: %d/%d updates in, %d/%d nodes have the new model' "$r" "$rounds" "$done" "$promoters" "$taken" "$promoters"
+        [ "$taken" -ge "$promoters" ] && break
         for pid in "${pids[@]:1}"; do
             kill -0 "$pid" 2>/dev/null || { echo; echo "demo: a node stopped early:" >&2; tail -n 3 logs/node-*.log >&2; exit 1; }
         done
         sleep 0.3
     done
-    operator -X POST "https://127.0.0.1:$port/v1/rounds/$r/close" >/dev/null
-    while true; do
-        read -r done version spent ndcg < <(progress "$r")
-        [ "$version" -ge "$r" ] && break
-        sleep 0.3
-    done
-    sleep 0.5
-    read -r done version spent ndcg < <(progress "$r")
-    printf '\r  round %d/%d: %d/%d updates, model v%d published, ε spent ≤ %s of %s, mean validation NDCG@10 %s\n' \
-        "$r" "$rounds" "$done" "$promoters" "$version" "$spent" "$epsilon" "$ndcg"
+    printf '\r\033[K  round %d/%d: %d/%d updates, model v%d published, ε spent ≤ %s of %s, mean validation NDCG@10 %s\n' \
+        "$r" "$rounds" "$done" "$promoters" "$r" "$spent" "$epsilon" "$ndcg"
 done
 for pid in "${pids[@]:1}"; do wait "$pid"; done
 pids=("${pids[0]}")
