@@ -1,5 +1,6 @@
 import BacklineAnalytics
 import BacklineCore
+import BacklineCrypto
 import BacklinePolicy
 import BacklineStore
 import BacklineTransport
@@ -154,7 +155,7 @@ extension AggregatorAPI {
         }
         let open = AnalyticsCoordinator.isAccepting(record, at: now)
         let envelope: AnalyticsHistogramEnvelope
-        do { envelope = try AnalyticsHistogramEnvelope(decoding: request.body) } catch let error as AnalyticsHistogramEnvelope.Rejection {
+        do { envelope = try AnalyticsHistogramEnvelope(decoding: request.body) } catch {
             let s = subject(owner: peer.name, open: open)
             try await refuse(s, recorder.decide(peer, s), outcome: "rejected:\(error.code)",
                              HTTPError(status: error.status, code: error.code, message: error.detail))

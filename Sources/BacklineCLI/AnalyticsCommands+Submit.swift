@@ -100,7 +100,7 @@ struct AnalyticsFetchCommand: Command {
         let result = try await session.client.result(queryID: id)
         let local = try AnalyticsEngine(try VaultData.load(from: session.factory)).exact(result.query)
         let cells = result.cells.map { cell in
-            let mine = local[label: cell.label]
+            let mine = local[cell.label]
             return Report.Cell(
                 label: cell.label, suppressed: cell.suppressed, federation_count: cell.count, federation_mean: cell.mean,
                 federation_mean_std: cell.meanStandardDeviation, local_members: mine?.members ?? 0, local_member_mean: mine?.memberMean)

@@ -1,5 +1,5 @@
 public import BacklineCore
-public import BacklineTransport
+internal import BacklineTransport
 
 extension AnalyticsClient {
     /// A client for the node described by `configuration`: mutual TLS with the node's certificate,
