@@ -115,3 +115,42 @@ import Testing
         #expect(try new.withTransaction { try $0.createAnalyticsQuery(Self.query()) }.id == 1)
     }
 }
+
+/// SECURITY-TESTS 37 for the version-3 tables: the application role may use them (no DELETE);
+/// the auditor role may not even read a node's histogram.
+@Suite(.enabled(if: PostgresTestEnvironment.isAvailable, "needs BACKLINE_PG_URL"))
+struct AnalyticsStoreGrantTests {
+    @Test func theAuditorRoleCannotReadHistograms() throws {
+        let appRole = PostgresTestEnvironment.randomName("bl_app")
+        let auditorRole = PostgresTestEnvironment.randomName("bl_auditor")
+        let server = try #require(PostgresTestEnvironment.configuration)
+        try PostgresTestEnvironment.admin(server) {
+            try $0.executeScript(unsafeSQL: "CREATE ROLE \(appRole) LOGIN; CREATE ROLE \(auditorRole) LOGIN;")
+        }
+        defer {
+            try? PostgresTestEnvironment.admin(server) {
+                try $0.executeScript(unsafeSQL: "DROP ROLE IF EXISTS \(appRole); DROP ROLE IF EXISTS \(auditorRole);")
+            }
+        }
+        try PostgresTestEnvironment.withDatabase { configuration in
+            let owner = try SQLFederationStore.makePostgres(configuration)
+            try owner.grantAccessRoles(application: appRole, auditor: auditorRole)
+            func privilege(_ role: String, _ table: String, _ privilege: String) throws -> Bool {
+                try owner.withConnection { try $0.query("SELECT has_table_privilege(\(role), \(table), \(privilege))") }
+                    .first?.int64(0) == 1
+            }
+            for table in ["analytics_queries", "analytics_histograms"] {
+                for allowed in ["SELECT", "INSERT", "UPDATE"] { #expect(try privilege(appRole, table, allowed), "app \(allowed) on \(table)") }
+                #expect(try !privilege(appRole, table, "DELETE"))
+                for any in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
+                    #expect(try !privilege(auditorRole, table, any), "auditor \(any) on \(table)")
+                }
+            }
+            // Performed, not just looked up: the auditor's own connection is refused.
+            let auditor = try PostgresConnection(configuration.with(user: auditorRole))
+            #expect(throws: StoreError(code: .permissionDenied, reason: "")) {
+                try auditor.query("SELECT payload FROM analytics_histograms")
+            }
+        }
+    }
+}
