@@ -120,7 +120,7 @@ struct AnalyticsFetchCommand: Command {
                 let localMean = cell.local_member_mean.map { String(format: "%.4g", $0) } ?? "-"
                 if let count = cell.federation_count, let mean = cell.federation_mean {
                     lines.append(String(
-                        format: "  %@: ~%.0f, %.4g ± %.2g | %d, %@", cell.label, count, mean, cell.federation_mean_std ?? 0,
+                        format: "  %@: ~%.0f, %.4g ± %.2g | %ld, %@", cell.label, count, mean, cell.federation_mean_std ?? 0,
                         cell.local_members, localMean))
                 } else {
                     lines.append("  \(cell.label): suppressed | \(cell.local_members), \(localMean)")
