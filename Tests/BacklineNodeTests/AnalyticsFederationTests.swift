@@ -177,7 +177,7 @@ import Testing
         let read = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/analytics/queries/\(id)/histograms/p1"))
         #expect(read.status == 403)
         let denied = try federation.audit("read_histogram")
-        #expect(denied.contains { $0.decision == .deny && $0.ruleID == "D5" && $0.spiffeID.hasSuffix("/auditor/aud") })
+        #expect(denied.contains { $0.decision == .deny && $0.ruleID == "AD1" && $0.spiffeID.hasSuffix("/auditor/aud") })
         // Another promoter is refused too; the auditor may read the published result.
         let other = try await federation.fixture.client(.promoter, "p2").send(
             HTTPRequest(method: "GET", path: "/v1/analytics/queries/\(id)/histograms/p1"))
