@@ -43,10 +43,10 @@ import Testing
         }
 
         /// Opens a query as the operator; returns its id.
-        func open(epsilon: Double = 4, minContributors: Int = 3, expected: [String] = []) async throws -> Int64 {
+        func open(epsilon: Double = 4, minContributors: Int = 3, expected: [String] = [], deadlineSeconds: Int = 600) async throws -> Int64 {
             struct Body: Encodable { let query: String, epsilon: Double, delta: Double, min_contributors: Int, deadline_seconds: Int, expected: [String] }
             let body = Body(query: AnalyticsFederationTests.query, epsilon: epsilon, delta: 1e-5, min_contributors: minContributors,
-                            deadline_seconds: 600, expected: expected)
+                            deadline_seconds: deadlineSeconds, expected: expected)
             let response = try await fixture.client(.operator, "ops").send(
                 HTTPRequest(method: "POST", path: "/v1/analytics/queries", body: Array(try JSONEncoder().encode(body))), idempotent: false)
             struct Opened: Decodable { let query_id: Int64 }
@@ -110,6 +110,24 @@ import Testing
         #expect(try federation.audit("publish_result").contains { $0.outcome == "published" && $0.resource == "analytics:\(id):result" })
         let ledger = try federation.fixture.store.withTransaction { try $0.ledgerEntries(promoterID: "p2") }
         #expect(ledger.contains { $0.query == "analytics:\(id):\(Self.query)" && $0.epsilon == 4 })
+    }
+
+    @Test func aQueryPastItsDeadlineIsSummedOnTheNextRequestAndTakesNoMoreHistograms() async throws {
+        let federation = Federation(fixture: try await NodeFederationFixture())
+        let opened = ContinuousClock.now
+        let id = try await federation.open(deadlineSeconds: 5)
+        for index in 0..<3 { try await federation.submit(index, query: id) }
+        await #expect(throws: NodeError.self) { try await federation.node(0).result(queryID: id) }  // 409 query_open
+        try await Task.sleep(until: opened + .milliseconds(5300), clock: .continuous)
+        do {
+            try await federation.submit(3, query: id)
+            Issue.record("a histogram was accepted after the deadline")
+        } catch {
+            #expect(refusal(error) != nil || (error as? NodeError)?.code == .invalidParameter, "\(error)")
+        }
+        let result = try await federation.node(3).result(queryID: id)
+        #expect(result.contributors == ["p1", "p2", "p3"])
+        #expect(try federation.audit("publish_result").filter { $0.outcome == "published" }.count == 1)
     }
 
     @Test func fewerThanMinContributorsPublishNothing() async throws {
