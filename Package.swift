@@ -45,13 +45,14 @@ let package = Package(
             name: "BacklineAggregator",
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineStore", "BacklineAudit",
-                "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineFederation",
+                "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineFederation", "BacklineAnalytics",
             ]),
         // The promoter node's side of a federation round over the aggregator's HTTP API.
         .target(
             name: "BacklineNode",
             dependencies: [
                 "BacklineCore", "BacklineCrypto", "BacklineTransport", "BacklineFederation", "BacklineModel", "BacklinePrivacy",
+                "BacklineAnalytics", "BacklineVault",
             ]),
         // Self-contained HTML reports with inline SVG charts: builder, charts, federation/promoter/audit reports. Pure Swift.
         .target(name: "BacklineReport", dependencies: ["BacklineCore", "BacklineAudit", "BacklinePrivacy", "BacklineAnalytics"]),
@@ -100,6 +101,7 @@ let package = Package(
             dependencies: [
                 "BacklineNode", "BacklineAggregator", "BacklineFederation", "BacklineTransport", "BacklineStore", "BacklineAudit",
                 "BacklinePolicy", "BacklinePrivacy", "BacklineModel", "BacklineCrypto", "BacklineCore", "BacklineTestSupport",
+                "BacklineAnalytics", "BacklineVault",
             ]),
         // The built binary, live PostgreSQL, sockets: filterable as one target.
         .testTarget(name: "BacklineIntegrationTests", dependencies: ["BacklineCLI", "BacklineCore", "BacklineVault", "BacklineTestSupport", "BacklineAudit", "BacklineCrypto", "BacklineStore", "BacklineAggregator"]),

@@ -85,6 +85,13 @@ struct AggregatorAPI: Sendable {
         add("GET", "/v1/audit/checkpoint", auditCheckpoint)
         add("GET", "/v1/audit/proof", auditProof)
         add("GET", "/v1/ledger", ledger)
+        add("POST", "/v1/analytics/queries", openAnalyticsQuery)
+        add("GET", "/v1/analytics/queries/current", currentAnalyticsQuery)
+        add("GET", "/v1/analytics/queries/{query}", analyticsQuery)
+        add("POST", "/v1/analytics/queries/{query}/histograms", submitHistogram)
+        add("GET", "/v1/analytics/queries/{query}/histograms/{node}", readHistogram)
+        add("POST", "/v1/analytics/queries/{query}/close", closeAnalyticsQuery)
+        add("GET", "/v1/analytics/queries/{query}/result", analyticsResult)
         return router
     }
 

@@ -3,7 +3,7 @@ public import Foundation
 
 /// What can be done inside one transaction of a ``FederationStore``. Every call validates its
 /// input (sizes, NaN/Inf, lengths) before touching the database.
-public protocol FederationTransaction {
+public protocol FederationTransaction: AnalyticsTransaction {
     /// Inserts a new round; a round with the same id is a ``StoreError/Code/conflict``.
     func createRound(_ round: RoundRecord) throws
     /// The round with `id`, if any.

@@ -18,6 +18,8 @@ struct InMemoryState {
     var checkpoints: [Int64: CheckpointRecord] = [:]
     var identities: [String: IdentityRecord] = [:]
     var revocations: [String: RevocationRecord] = [:]
+    var analyticsQueries: [Int64: AnalyticsQueryRecord] = [:]
+    var analyticsHistograms: [UpdateKey: AnalyticsHistogramRecord] = [:]
 }
 
 extension Date {

@@ -4,7 +4,7 @@ import Foundation
 /// ``FederationTransaction`` over the in-memory state, changed in place (no copy per
 /// transaction) with an undo log that ``rollback()`` replays backwards.
 final class InMemoryTransaction: FederationTransaction {
-    private var state: InMemoryState
+    private(set) var state: InMemoryState
     private var undo: [(inout InMemoryState) -> Void] = []
 
     /// Takes over `state`; give it back with ``takeState()``.
@@ -25,7 +25,7 @@ final class InMemoryTransaction: FederationTransaction {
     }
 
     /// `state[table][key] = value`, remembering the previous value.
-    private func set<Key: Hashable, Value>(_ table: WritableKeyPath<InMemoryState, [Key: Value]>, _ key: Key, _ value: Value) {
+    func set<Key: Hashable, Value>(_ table: WritableKeyPath<InMemoryState, [Key: Value]>, _ key: Key, _ value: Value) {
         let previous = state[keyPath: table][key]
         undo.append { $0[keyPath: table][key] = previous }
         state[keyPath: table][key] = value

@@ -1,9 +1,9 @@
 import BacklineCore
 extension SQLFederationStore {
     /// PostgreSQL only, run as the schema owner: lets `application` (the aggregator's role) read
-    /// and write rounds, updates, models, identities and revocations, append to and read the
-    /// ledger, and only INSERT/SELECT the audit tables; lets `auditor` SELECT the audit tables
-    /// and the ledger and nothing else. Both roles must exist. Together with the ALWAYS triggers
+    /// and write rounds, updates, models, identities, revocations, analytics queries and histograms
+    /// (no DELETE on those), append to and read the ledger, and only INSERT/SELECT the audit tables;
+    /// lets `auditor` SELECT the audit tables and the ledger and nothing else. Both roles must exist. Together with the ALWAYS triggers
     /// this makes the audit log insert-only for everyone but a superuser.
     public func grantAccessRoles(application: String, auditor: String) throws {
         guard dialect == .postgres else {
@@ -15,6 +15,7 @@ extension SQLFederationStore {
         let script = """
             GRANT USAGE ON SCHEMA public, audit TO \(app), \(audit);
             GRANT SELECT, INSERT, UPDATE, DELETE ON rounds, updates, models, identities, revocations TO \(app);
+            GRANT SELECT, INSERT, UPDATE ON analytics_queries, analytics_histograms TO \(app);
             GRANT SELECT, INSERT ON privacy_ledger TO \(app);
             GRANT SELECT ON schema_version TO \(app);
             GRANT SELECT, INSERT ON audit.log, audit.checkpoints TO \(app);

@@ -3,7 +3,7 @@ import BacklineCore
 /// a fresh database runs every script in order. Never edit a released script: add a version.
 enum SchemaMigrations {
     /// The version this program writes and expects.
-    static let latestVersion = 2
+    static let latestVersion = 3
 
     /// The script taking the schema from `version - 1` to `version`.
     static func script(version: Int, dialect: SQLDialect) -> String {
@@ -12,6 +12,8 @@ enum SchemaMigrations {
         case (1, .postgres): return postgresVersion1
         case (2, .sqlite): return sqliteVersion2
         case (2, .postgres): return postgresVersion2
+        case (3, .sqlite): return sqliteVersion3
+        case (3, .postgres): return postgresVersion3
         default: preconditionFailure("no migration script for version \(version)")
         }
     }

@@ -18,6 +18,10 @@ public enum StoreTable: String, Sendable, CaseIterable {
     case identities
     /// Revoked certificates.
     case revocations
+    /// Federated analytics queries (schema version 3).
+    case analyticsQueries = "analytics_queries"
+    /// Noised histograms submitted to analytics queries (schema version 3).
+    case analyticsHistograms = "analytics_histograms"
     /// Applied schema versions.
     case schemaVersion = "schema_version"
 

@@ -108,4 +108,12 @@ private func benchCombiner(_ reporter: BenchReporter, mechanisms: [HistogramMech
     }
     reporter.emit("combine_100_nodes_all_builtin_queries_seconds", seconds, "s")
     reporter.progress("combined \(combined) node histograms over \(nodes.count) queries; timings taken while other agents compile")
+    // What the aggregator does on close: decode each node's JSON histogram, then sum.
+    let bodies = try nodes.map { try $0.map { try JSONEncoder().encode($0) } }
+    let decodeAndCombine = try measureSeconds {
+        for copies in bodies {
+            _ = try HistogramCombiner.combine(try copies.map { try JSONDecoder().decode(NoisedHistogram.self, from: $0) })
+        }
+    }
+    reporter.emit("decode_and_combine_100_nodes_json_all_builtin_queries_seconds", decodeAndCombine, "s")
 }

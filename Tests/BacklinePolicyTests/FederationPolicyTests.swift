@@ -13,7 +13,7 @@ import Testing
         let table = try DecisionTable(contentsOf: PolicyFiles.federationTable)
         let policyPath = try #require(table.policyPath)
         let result = try table.run(against: try CompiledPolicy(contentsOf: policyPath))
-        #expect(result.cases == 4 * 14 * 8 * 2 * 2)
+        #expect(result.cases == 4 * 20 * 11 * 2 * 2)
         #expect(result.failures == [])
     }
 
@@ -77,7 +77,7 @@ import Testing
         let reference = PolicyMatrix(policy: try Self.policy())
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let rulePositions = lines.indices.filter { lines[$0].hasPrefix("allow ") || lines[$0].hasPrefix("deny ") }
-        #expect(rulePositions.count == 20)
+        #expect(rulePositions.count == 34)
         for seed in 0..<100 {
             var generator = SeededGenerator(seed: UInt64(seed))
             let shuffled = rulePositions.map { lines[$0] }.shuffled(using: &generator)

@@ -28,11 +28,11 @@ import Testing
     func anEmptyDatabaseMigratesToTheLatestVersion(engine: Engine) throws {
         try withDatabase(engine) { open in
             let store = try open(SchemaMigrations.latestVersion)
-            #expect(try store.schemaVersion() == 2)
+            #expect(try store.schemaVersion() == SchemaMigrations.latestVersion)
             let recorded = try store.withConnection { try $0.query("SELECT version FROM schema_version ORDER BY version") }
-            #expect(try recorded.map { try $0.int64(0) } == [1, 2])
+            #expect(try recorded.map { try $0.int64(0) } == (1...SchemaMigrations.latestVersion).map(Int64.init))
             // Opening again is a no-op.
-            #expect(try open(SchemaMigrations.latestVersion).schemaVersion() == 2)
+            #expect(try open(SchemaMigrations.latestVersion).schemaVersion() == SchemaMigrations.latestVersion)
         }
     }
 
@@ -69,9 +69,12 @@ import Testing
     @Test(arguments: Engine.available)
     func aSchemaNewerThanThisProgramIsRefused(engine: Engine) throws {
         try withDatabase(engine) { open in
-            let store = try open(2)
-            _ = try store.withConnection { try $0.execute("INSERT INTO schema_version (version, applied_ms) VALUES (\(Int64(3)), \(Int64(0)))") }
-            #expect(throws: StoreError(code: .schemaMismatch, reason: "")) { try open(2) }
+            let latest = SchemaMigrations.latestVersion
+            let store = try open(latest)
+            _ = try store.withConnection {
+                try $0.execute("INSERT INTO schema_version (version, applied_ms) VALUES (\(Int64(latest + 1)), \(Int64(0)))")
+            }
+            #expect(throws: StoreError(code: .schemaMismatch, reason: "")) { try open(latest) }
         }
     }
 
