@@ -152,7 +152,8 @@ EOF
 for ((r = 1; r <= rounds; r++)); do
     while true; do
         read -r done taken spent ndcg < <(progress "$r")
-        printf '\r  round %d/%d: %d/%d updates in, %d/%d nodes have the new model' "$r" "$rounds" "$done" "$promoters" "$taken" "$promoters"
+        line=$(printf '  round %d/%d: %d/%d updates in, %d/%d nodes have the new model' "$r" "$rounds" "$done" "$promoters" "$taken" "$promoters")
+        [ "$line" != "${shown:-}" ] && { printf '\r%s' "$line"; shown=$line; }
         [ "$taken" -ge "$promoters" ] && break
         for pid in "${pids[@]:1}"; do
             kill -0 "$pid" 2>/dev/null || { echo; echo "demo: a node stopped early:" >&2; tail -n 3 logs/node-*.log >&2; exit 1; }

@@ -32,8 +32,8 @@ struct FederationInitCommand: Command {
             .value("out", "FILE", "Where to write the initial model"),
             .value("member-features", "FILE", "More member feature labels, one per line"),
             .value("factors", "N", "Latent factors (default 32)"),
-            .value("regularization", "L", "λ on own factors (default 3)"),
-            .value("feature-regularization", "L", "λ on feature embeddings (default 3)"),
+            .value("regularization", "L", "λ on own factors (default 50, as model train)"),
+            .value("feature-regularization", "L", "λ on feature embeddings (default 30, as model train)"),
             .value("weighting", "SPEC", "Confidence: log:ALPHA[:EPS], linear:ALPHA, bm25:ALPHA[:K1[:B]] (default log:2)"),
             .value("seed", "N", "Public seed of the initial parameters (default 42)"),
         ]
@@ -42,8 +42,8 @@ struct FederationInitCommand: Command {
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let outPath = try arguments.required("out")
         let factors = try arguments.integer("factors", default: 32, in: 1...MemberFactorState.maximumFactors)
-        let regularization = Float(try arguments.double("regularization", default: 3, in: 1e-6...1e9))
-        let featureRegularization = Float(try arguments.double("feature-regularization", default: 3, in: 1e-6...1e9))
+        let regularization = Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9))
+        let featureRegularization = Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9))
         let weighting = try arguments.value("weighting").map(ConfidenceWeighting.init(parsing:)) ?? .log(alpha: 2)
         let seed = UInt64(try arguments.integer("seed", default: 42, in: 0...Int.max))
         var memberLabels = Set<String>()

@@ -27,7 +27,8 @@ import Testing
     }
 
     /// Checks the published model `version` as a promoter downloads it: header, checksum, decoding,
-    /// and (when given) every value `initial + shift`.
+    /// and (when given) every value `initial + shift` (an update is a gradient sum over 10 members,
+    /// so FedAvg moves each value by minus the updates' mean over 10).
     static func expectWholeModel(_ process: AggregatorProcess, version: Int64, shift: Float? = nil) async throws {
         let response = try await process.send(.promoter, "p2", HTTPRequest(method: "GET", path: "/v1/models/latest"))
         #expect(response.status == 200)
@@ -64,7 +65,7 @@ import Testing
         #expect(try await process.currentRound().contributions == 3)
         let closed = try await process.send(.operator, "ops", HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"))
         #expect(closed.status == 200, "\(String(decoding: closed.body, as: UTF8.self))")
-        try await Self.expectWholeModel(process, version: 1, shift: 0.5)
+        try await Self.expectWholeModel(process, version: 1, shift: -0.5 / 10)
         let store = try SQLFederationStore.makeSQLite(.file(path))
         let updates = try store.updates(inRound: round)
         #expect(updates.map(\.promoterID) == ["p1", "p2", "p3"])
@@ -102,7 +103,7 @@ import Testing
         #expect(models?.version == 1 && models?.round == round)
         #expect(try store.updates(inRound: round).allSatisfy { $0.status == .aggregated && $0.payload.isEmpty })
         #expect(try store.withTransaction { try $0.ledgerEntries(promoterID: nil) }.map(\.promoterID).sorted() == ["p1", "p2", "p3"])
-        try await Self.expectWholeModel(process, version: 1, shift: 0.5)
+        try await Self.expectWholeModel(process, version: 1, shift: -0.5 / 10)
         let again = try await process.send(.operator, "ops", HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"))
         #expect(again.status == 409)
         #expect(process.log.contains("resuming the aggregation of a round left half-done"))
@@ -142,7 +143,7 @@ import Testing
         let store = try SQLFederationStore.makeSQLite(.file(path))
         #expect(try store.round(round)?.state == .published, "\(process.log)")
         #expect(try store.withTransaction { try $0.latestModelVersion() }?.version == 1)
-        try await Self.expectWholeModel(process, version: 1, shift: 0.5)
+        try await Self.expectWholeModel(process, version: 1, shift: -0.5 / 10)
     }
 
     /// Three promoters run three automatic rounds (target 3) while the aggregator is killed at
@@ -232,6 +233,6 @@ import Testing
         let charges = try store.withTransaction { try $0.ledgerEntries(promoterID: nil) }
         #expect(charges.count == 3 * rounds)
         #expect(Set(charges.map { "\($0.promoterID)@\($0.round ?? 0)" }).count == 3 * rounds)
-        try await Self.expectWholeModel(process, version: Int64(rounds), shift: 0.1 + 0.2 + 0.3)
+        try await Self.expectWholeModel(process, version: Int64(rounds), shift: -(0.1 + 0.2 + 0.3) / 10)
     }
 }

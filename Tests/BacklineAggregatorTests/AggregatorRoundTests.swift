@@ -43,10 +43,11 @@ import BacklineCore
         #expect(model.headers["X-Backline-Model-Version"] == "1")
         #expect(model.headers["X-Backline-Model-SHA256"] == Hex.encode(SHA256.hash(model.body)))
         let published = try SafeTensors.decode(model.body).parameters.flattened()
-        // FedAvg with server learning rate 1: initial + Σ wᵢ·δᵢ / Σ wᵢ.
-        let weighted: Double = 5.0 - 7.5 + 20.0
-        let mean = Float(weighted / 60.0)
-        let expected = fixture.initialModel.parameters.flattened().map { $0 + mean }
+        // Each update is a node's gradient sum Sᵢ over Nᵢ members; FedAvg with server learning rate 1
+        // steps along the Nᵢ-weighted mean of −Sᵢ/Nᵢ, i.e. initial − ΣSᵢ / ΣNᵢ (no regulariser: the
+        // fixture's initial model carries no λ).
+        let step = Float(-(0.5 - 0.25 + 1.0) / 60.0)
+        let expected = fixture.initialModel.parameters.flattened().map { $0 + step }
         #expect(zip(published, expected).allSatisfy { abs($0 - $1) < 1e-5 }, "\(published) vs \(expected)")
         let byVersion = try await fixture.promoter("p2").send(HTTPRequest(method: "GET", path: "/v1/models/1"))
         #expect(byVersion.body == model.body)
@@ -103,8 +104,9 @@ import BacklineCore
         #expect(closure.state == "published")
         let model = try await fixture.promoter("p1").send(HTTPRequest(method: "GET", path: "/v1/models/latest"))
         let change = zip(try SafeTensors.decode(model.body).parameters.flattened(), fixture.initialModel.parameters.flattened()).map { $0 - $1 }
-        // The median of {0.1, 0.1, 0.1, 10} per coordinate is 0.1; a mean would have moved 2.575.
-        #expect(change.allSatisfy { abs($0 - 0.1) < 1e-5 }, "\(change)")
+        // Gradient sums {0.1, 0.1, 0.1, 10} over 10 members each: the median of the descent steps
+        // {−0.01, −0.01, −0.01, −1} is −0.01; a mean would have moved −0.2575.
+        #expect(change.allSatisfy { abs($0 + 0.01) < 1e-5 }, "\(change)")
     }
 
     @Test func aRoundIsNeverPublishedFromFewerThanThreeEvenIfConfiguredLower() throws {
