@@ -26,9 +26,13 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Suites that run real processes against deadlines of a few seconds run on their own, one test at a
+# time, after the rest: sharing two cores with hundreds of parallel tests would stretch their clocks.
+PROCESS_SUITES := NetnsFederationTests|FaultProxyTests|FaultInjectionTests|AggregatorProcessRoundTests|AggregatorCrashTests|AggregatorReplicaTests|AggregatorStartupProcessTests|AggregatorStoreOutageTests|AnalyticsFederationTests|NodeRunFederationTests
+
 test: deps
 	$(SWIFT) build --build-tests
-	scripts/with-postgres.sh $(SWIFT) test --skip-build
+	scripts/with-postgres.sh sh -c '$(SWIFT) test --skip-build --skip "$(PROCESS_SUITES)" && $(SWIFT) test --skip-build --no-parallel --filter "$(PROCESS_SUITES)"'
 
 demo: deps release
 	scripts/demo.sh "$(DEMO_DIR)"

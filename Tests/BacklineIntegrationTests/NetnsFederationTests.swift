@@ -46,7 +46,7 @@ struct NetnsFederationTests {
         /// `sql` run by the database superuser over the Unix socket in the PostgreSQL namespace; its output, trimmed.
         func psql(_ sql: String) throws -> String {
             try PKIToolRunner.run(
-                "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock",
+                "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock", "-p", "5432",
                        "-U", "postgres", "-d", "backline", "-tAc", sql], timeout: 30)
                 .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         }
