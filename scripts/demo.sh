@@ -65,7 +65,8 @@ if grep -a -l -E 'member|genre|rock' vaults/promoter-0/*.bkv >/dev/null; then
 fi
 echo "  on disk: ciphertext only (no member id or genre in $(ls vaults/promoter-0/*.bkv | wc -l) vault files of promoter-0)"
 
-step "3. The federation agrees on a model and on privacy: ε ≤ $epsilon per promoter (δ $delta) over $rounds rounds"
+budget=$(python3 -c "print($epsilon + 1)")
+step "3. The federation agrees on a model and on privacy: ε ≤ $epsilon per promoter (δ $delta) over $rounds rounds, plus ε 1 for one behaviour query"
 "$bin" federation init --vault vaults/promoter-0 --key-file keys/promoter-0.kek --factors 32 --seed "$seed" --out initial.safetensors
 sigma=$("$bin" privacy plan --target-epsilon "$epsilon" --q "$q" --rounds "$rounds" --delta "$delta" --json \
     | python3 -c 'import json,sys; print("%.4f" % (json.load(sys.stdin)["sigma"] * 1.006))')
@@ -113,7 +114,7 @@ for ((p = 0; p < promoters; p++)); do
           "ca": "Keys/ca.cert.pem", "crl": "Keys/crl.pem"},
   "vault": "vaults/promoter-$p", "key_file": "keys/promoter-$p.kek", "state_directory": "state/promoter-$p",
   "privacy": {"clip_norm": 1.0, "noise_multiplier": $sigma, "count_noise_multiplier": $count_sigma, "sampling_rate": $q,
-              "budget_epsilon": $epsilon, "budget_delta": $delta},
+              "budget_epsilon": $budget, "budget_delta": $delta},
   "holdout_fraction": 0.2, "poll_seconds": 0.2, "threads": 1
 }
 EOF
@@ -155,8 +156,10 @@ for ((r = 1; r <= rounds; r++)); do
         line=$(printf '  round %d/%d: %d/%d updates in, %d/%d nodes have the new model' "$r" "$rounds" "$done" "$promoters" "$taken" "$promoters")
         [ "$line" != "${shown:-}" ] && { printf '\r%s' "$line"; shown=$line; }
         [ "$taken" -ge "$promoters" ] && break
-        for pid in "${pids[@]:1}"; do
-            kill -0 "$pid" 2>/dev/null || { echo; echo "demo: a node stopped early:" >&2; tail -n 3 logs/node-*.log >&2; exit 1; }
+        for ((p = 0; p < promoters; p++)); do   # a node that has left must have taken this round's model in
+            kill -0 "${pids[p + 1]}" 2>/dev/null && continue
+            version=$(python3 -c "import json; print(json.load(open('state/promoter-$p/status.json')).get('model_version') or 0)" 2>/dev/null || echo 0)
+            [ "$version" -ge "$r" ] || { echo; echo "demo: promoter-$p stopped early:" >&2; tail -n 3 "logs/node-$p.log" >&2; exit 1; }
         done
         sleep 0.3
     done
@@ -168,7 +171,7 @@ pids=("${pids[0]}")
 
 step "6. Quality: federated vs each promoter alone vs all data pooled (NDCG@10 on each node's held-out interactions)"
 configs=(); for ((p = 0; p < promoters; p++)); do configs+=(--config "node-$p.json"); done
-"$bin" federation compare "${configs[@]}" --iterations 15 --json > compare.json
+"$bin" federation compare "${configs[@]}" --iterations 15 --regularization 50 --feature-regularization 30 --json > compare.json
 python3 - <<'EOF'
 import json
 rows = json.load(open("compare.json"))
@@ -194,6 +197,25 @@ print(max(rows, key=lambda r: r["start"])["id"])')
 "$bin" match --vault vaults/promoter-1 --key-file keys/promoter-1.kek --model state/promoter-1/model-latest.safetensors \
     --show "$show" --top 5 | tee match.txt | sed 's/^/  /'
 
+step "8b. Behaviour across the federation: the operator asks no-shows by weekday; each node answers with a noised histogram (ε 1)"
+operator -X POST -H 'Content-Type: application/json' "https://127.0.0.1:$port/v1/analytics/queries" \
+    -d "{\"query\": \"no_show_by_weekday\", \"epsilon\": 1, \"delta\": $delta, \"min_contributors\": 3, \"deadline_seconds\": 120}" >/dev/null
+for ((p = 0; p < promoters; p++)); do
+    "$bin" analytics submit --config "node-$p.json" --query-id 1 --json >/dev/null
+done
+operator -X POST "https://127.0.0.1:$port/v1/analytics/queries/1/close" >/dev/null   # all promoters answered: publish now
+"$bin" analytics fetch --config node-1.json --query-id 1 --json > behaviour.json
+python3 - <<'EOF'
+import json
+r = json.load(open("behaviour.json"))
+print(f"  {r['query']}: {len(r['contributors'])} promoters, noise std per count {r['noise_std']:.1f}")
+print("  weekday      federation no-show rate   promoter-1 alone (exact, local)")
+for c in r["cells"]:
+    fed = "suppressed" if c["suppressed"] or c.get("federation_mean") is None else f"{c['federation_mean']:.3f} ± {c['federation_mean_std']:.3f}"
+    mine = "-" if c.get("local_member_mean") is None else f"{c['local_member_mean']:.3f} ({c['local_members']} members)"
+    print(f"  {c['label']:<12} {fed:<25} {mine}")
+EOF
+
 step "9. The auditor: an update is out of reach, and the audit log verifies against the trusted key"
 auditor() { curl -sS --cacert Keys/ca.cert.pem --cert Keys/auditor-audit.cert.pem --key Keys/auditor-audit.key.pem "$@"; }
 status=$(auditor -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/v1/rounds/1/updates/promoter-0")
@@ -206,6 +228,7 @@ store_option=(--sqlite aggregator.db)
 "$bin" audit search "${store_option[@]}" --action submit_update --json > submissions.json || true
 
 step "10. The report"
+for ((p = 0; p < promoters; p++)); do "$bin" node status --config "node-$p.json" --json > "status-$p.json"; done
 python3 - "$promoters" "$rounds" "$federation" <<'EOF' > summary.json
 import json, sys, datetime
 n, rounds, federation = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
@@ -225,6 +248,12 @@ for r in sorted(by_round):
                  "epsilon_spent": e["epsilon_spent"]})
 verify = json.load(open("verify.json")) if open("verify.json").read().strip() else {}
 compare = json.load(open("compare.json"))
+try:
+    b = json.load(open("behaviour.json"))
+    behaviour = [{"measure": b["measure"], "segment": c["label"], "local": c["local_member_mean"] if c.get("local_member_mean") is not None else 0.0,
+                  "federation": c.get("federation_mean"), "suppressed": bool(c["suppressed"])} for c in b["cells"]]
+except (OSError, ValueError, KeyError):
+    behaviour = None
 match = [l.split("\t") for l in open("match.txt").read().splitlines()[1:] if "\t" in l]
 summary = {
     "title": "Backline demo federation", "federation": federation,
@@ -236,7 +265,7 @@ summary = {
               "tree_size": verify.get("tree_size"), "root_hash": verify.get("root_hash"), "denials": None,
               "message": verify.get("message", json.dumps(verify)[:300])},
     "match_example": {"show": "last show of promoter-1", "members": [{"member": m[1], "score": float(m[2])} for m in match if len(m) >= 3]},
-    "behaviour": None,
+    "behaviour": behaviour,
 }
 json.dump(summary, sys.stdout, indent=1)
 EOF

@@ -1,4 +1,4 @@
-import BacklineAnalytics
+public import BacklineAnalytics
 import BacklineCore
 import BacklineCrypto
 import BacklinePrivacy
@@ -120,7 +120,8 @@ public struct AnalyticsCoordinator: Sendable {
         }
         let combined = try HistogramCombiner.combine(histograms)
         return Summary(
-            result: AnalyticsResult(queryID: id, parameters: parameters, contributors: contributors, combined: combined), failureReason: nil)
+            result: AnalyticsResult(queryID: id, query: parameters.query, epsilon: parameters.epsilon, delta: parameters.delta,
+                                   contributors: contributors, combined: combined), failureReason: nil)
     }
 
     /// Commits `summary` for claimed query `id` (and empties the stored histograms' payloads).

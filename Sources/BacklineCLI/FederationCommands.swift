@@ -32,8 +32,8 @@ struct FederationInitCommand: Command {
             .value("out", "FILE", "Where to write the initial model"),
             .value("member-features", "FILE", "More member feature labels, one per line"),
             .value("factors", "N", "Latent factors (default 32)"),
-            .value("regularization", "L", "λ on own factors (default 50, as model train)"),
-            .value("feature-regularization", "L", "λ on feature embeddings (default 30, as model train)"),
+            .value("regularization", "L", "λ on own factors in the federation's objective (default 3)"),
+            .value("feature-regularization", "L", "λ on feature embeddings in the federation's objective (default 3)"),
             .value("weighting", "SPEC", "Confidence: log:ALPHA[:EPS], linear:ALPHA, bm25:ALPHA[:K1[:B]] (default log:2)"),
             .value("seed", "N", "Public seed of the initial parameters (default 42)"),
         ]
@@ -42,8 +42,8 @@ struct FederationInitCommand: Command {
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let outPath = try arguments.required("out")
         let factors = try arguments.integer("factors", default: 32, in: 1...MemberFactorState.maximumFactors)
-        let regularization = Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9))
-        let featureRegularization = Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9))
+        let regularization = Float(try arguments.double("regularization", default: 3, in: 1e-6...1e9))
+        let featureRegularization = Float(try arguments.double("feature-regularization", default: 3, in: 1e-6...1e9))
         let weighting = try arguments.value("weighting").map(ConfidenceWeighting.init(parsing:)) ?? .log(alpha: 2)
         let seed = UInt64(try arguments.integer("seed", default: 42, in: 0...Int.max))
         var memberLabels = Set<String>()
@@ -97,7 +97,10 @@ struct FederationCompareCommand: Command {
         For demonstrations and evaluations, not for production: it opens every named node's vault
         (so it needs every promoter's key) and trains the pooled baseline on all their data together,
         which a real federation never does. Each promoter is measured on the held-out interactions its
-        node validates on (the same deterministic split), with members folded in on the rest.
+        node validates on (the same deterministic split), with members folded in on the rest. All
+        three models fold members in with the same λ (--regularization, --feature-regularization;
+        defaults 50 and 30 as 'model train'), which also trains the two ALS baselines: member factors
+        are local, so each promoter picks its own fold-in λ whatever the federation trained with.
         Example: backline federation compare --config p1/node.json --config p2/node.json --model p1/state/model-latest.safetensors
         """
     }
@@ -105,6 +108,8 @@ struct FederationCompareCommand: Command {
         [.value("config", "FILE", "A node configuration (repeat for every promoter)", repeatable: true),
          .value("model", "FILE", "The federated model (default: the first node's latest model)"),
          .value("iterations", "N", "ALS sweeps of the alone and pooled baselines (default 15)"),
+         .value("regularization", "L", "λ of the fold-in and the baselines (default 50)"),
+         .value("feature-regularization", "L", "λ_f of the fold-in and the baselines (default 30)"),
          .value("threads", "N", "Worker threads (default 2)")]
     }
 
@@ -122,7 +127,12 @@ struct FederationCompareCommand: Command {
             try NodeFederationView(name: session.configuration.name, view: try VaultData.load(from: session.vault).trainingView(),
                                    archive: initial, holdout: holdout)
         }
-        let comparison = try FederationComparison(promoters: views.map(\.train), tests: views.map(\.test), specification: views[0].specification,
+        let agreed = views[0].specification
+        let specification = try ModelSpecification(
+            artistFeatures: agreed.artistFeatures, memberFeatureCount: agreed.memberFeatureCount, factors: agreed.factors,
+            regularization: Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9)),
+            featureRegularization: Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9)), weighting: agreed.weighting)
+        let comparison = try FederationComparison(promoters: views.map(\.train), tests: views.map(\.test), specification: specification,
                                                   threads: threads)
         context.note("compare: federated model \(modelPath); training \(views.count) alone baselines and the pooled one (\(iterations) sweeps)")
         let federated = try comparison.federated(federatedArchive.parameters)

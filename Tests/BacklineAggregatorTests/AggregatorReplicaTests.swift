@@ -93,7 +93,7 @@ import Testing
 
     @Test(.enabled(if: environment["BACKLINE_PG_BIN"] != nil || required, "BACKLINE_PG_BIN is not set"))
     func aPostgreSQLRestartMidRoundStillCompletesTheRound() async throws {
-        let cluster = try AggregatorPostgresCluster()
+        let cluster = try ThrowawayPostgresCluster()
         let fixture = try AggregatorFixture()
         let process = try AggregatorProcess(
             fixture: fixture, store: #"{"postgres": "\#(cluster.url)"}"#,

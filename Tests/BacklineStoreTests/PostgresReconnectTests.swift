@@ -1,5 +1,6 @@
 import BacklineCore
 @testable import BacklineStore
+import BacklineTestSupport
 import Foundation
 import Synchronization
 import Testing

@@ -1,9 +1,9 @@
-public import BacklineAnalytics
 import Foundation
 
 /// The published answer of a federated analytics query: the cell-wise sum of the contributors'
 /// noised histograms (``HistogramCombiner``), with cells whose noise std exceeds their noised count
-/// or sum suppressed (their values withheld, `suppressed: true`).
+/// or sum suppressed (their values withheld, `suppressed: true`). The aggregator publishes it and
+/// nodes read it back (`GET /v1/analytics/queries/{q}/result`): one type for both ends of the wire.
 public struct AnalyticsResult: Sendable, Hashable, Codable {
     /// One published cell.
     public struct Cell: Sendable, Hashable, Codable {
@@ -50,13 +50,14 @@ public struct AnalyticsResult: Sendable, Hashable, Codable {
         case sumStandardDeviation = "sum_std"
     }
 
-    /// The result of `combined` (the sum of `contributors`' histograms) for query `id`.
-    public init(queryID: Int64, parameters: AnalyticsQueryParameters, contributors: [String], combined: NoisedHistogram) {
+    /// The result of `combined` (the sum of `contributors`' histograms, each released with
+    /// (`epsilon`, `delta`)) for query `queryID`.
+    public init(queryID: Int64, query: AnalyticsQuery, epsilon: Double, delta: Double, contributors: [String], combined: NoisedHistogram) {
         self.queryID = queryID
-        query = parameters.query
+        self.query = query
         self.contributors = contributors.sorted()
-        epsilon = parameters.epsilon
-        delta = parameters.delta
+        self.epsilon = epsilon
+        self.delta = delta
         noiseStandardDeviation = combined.noiseStandardDeviation
         sumStandardDeviation = combined.sumStandardDeviation
         cells = combined.cells.indices.map { index in

@@ -1,18 +1,21 @@
-import BacklineCore
 import Foundation
 
 /// A private PostgreSQL cluster for one test that restarts the server (so the shared cluster of
 /// scripts/with-postgres.sh, used by tests running in parallel, is never disturbed). Uses the
 /// binaries in `BACKLINE_PG_BIN`; runs them as `postgres` when the tests run as root.
-final class ThrowawayPostgresCluster {
-    let directory: String
-    let port: Int
+public final class ThrowawayPostgresCluster {
+    /// The cluster's directory (data, log, socket).
+    public let directory: String
+    /// Its TCP port on 127.0.0.1.
+    public let port: Int
     private let binaries: String
 
-    var url: String { "postgresql://\(superuser)@127.0.0.1:\(port)/postgres" }
+    /// The libpq URL of the `postgres` database.
+    public var url: String { "postgresql://\(superuser)@127.0.0.1:\(port)/postgres" }
     private var superuser: String { getuid() == 0 ? "postgres" : (ProcessInfo.processInfo.environment["USER"] ?? "postgres") }
 
-    init() throws {
+    /// initdb and start on a random port.
+    public init() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let binaries = environment["BACKLINE_PG_BIN"] else { throw ClusterError.failed("BACKLINE_PG_BIN is not set") }
         self.binaries = binaries
@@ -20,14 +23,14 @@ final class ThrowawayPostgresCluster {
         port = Int.random(in: 20_000...60_000)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
-        if getuid() == 0 { try ToolRunner.check("/bin/chown", ["postgres:postgres", directory]) }
+        if getuid() == 0 { try Self.check("/bin/chown", ["postgres:postgres", directory]) }
         try pg("initdb", ["-D", directory + "/data", "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8"])
         try pg("pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-o",
                           "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off", "start"])
     }
 
     /// `pg_ctl restart -m immediate`: the server dies without a clean shutdown and recovers.
-    func restartImmediately() throws {
+    public func restartImmediately() throws {
         try pg("pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-m", "immediate", "restart"])
     }
 
@@ -38,11 +41,18 @@ final class ThrowawayPostgresCluster {
 
     private func pg(_ tool: String, _ arguments: [String]) throws {
         if getuid() == 0 {
-            try ToolRunner.check("/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/" + tool] + arguments)
+            try Self.check("/usr/sbin/runuser", ["-u", "postgres", "--", binaries + "/" + tool] + arguments)
         } else {
-            try ToolRunner.check(binaries + "/" + tool, arguments)
+            try Self.check(binaries + "/" + tool, arguments)
         }
     }
 
-    enum ClusterError: Error { case failed(String) }
+    /// Runs `path arguments…`, throwing unless it exits 0.
+    private static func check(_ path: String, _ arguments: [String]) throws {
+        let result = try PKIToolRunner.run(path, arguments, timeout: 120)
+        guard result.status == 0 else { throw ClusterError.failed("\(path) \(arguments.first ?? "") exited \(result.status): \(result.standardError.suffix(300))") }
+    }
+
+    /// Why the cluster could not be made or driven.
+    public enum ClusterError: Error { case failed(String) }
 }
