@@ -128,6 +128,55 @@ import Testing
         }
     }
 
+    /// The parallel sum (step 4): with DP the per-thread lattice sums are exact integers, so the
+    /// release is the same bits on 1, 2 or 5 threads (same member factors, same noise draws);
+    /// without DP the Double sums agree to rounding and repeat exactly for a given thread count.
+    @Test func parallelSumReleasesTheSameBitsOnAnyThreadCount() throws {
+        let federation = try Fixtures.federation(members: [203], artists: 30, items: 2...6)
+        let specification = try federation.specification(factors: 3)
+        let model = try specification.model(specification.initialParameters(seed: 4, scale: 0.4))
+        let data = federation.promoters[0]
+        let solved = try model.foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures)
+        let kernel = MemberGradientKernel(model: model)
+        let sum = MemberContributionSum(kernel: kernel, confidence: specification.weighting.extraConfidence(for: data.interactions),
+                                        features: data.memberFeatures, representations: solved.representations, own: solved.own)
+        func release(_ privacy: PrivacySettings?, threads: Int) throws -> [Float] {
+            var sink = try ContributionSink(privacy: privacy, parameterCount: kernel.parameterCount)
+            try sum.add(Array(0..<data.memberCount), into: &sink, threads: threads)
+            var noise = SeededNoise(seed: 17)
+            return sink.release(using: &noise).values
+        }
+        let privacy = try PrivacySettings(clipNorm: 0.3, noiseMultiplier: 1, countNoiseMultiplier: 10)
+        let serial = try release(privacy, threads: 1)
+        for threads in [2, 5] {
+            #expect(try release(privacy, threads: threads) == serial)
+        }
+        let plainSerial = try release(nil, threads: 1), plainParallel = try release(nil, threads: 5)
+        #expect(try release(nil, threads: 5) == plainParallel)
+        let scale = plainSerial.map { Double(abs($0)) }.max() ?? 1
+        let error = zip(plainSerial, plainParallel).map { Double(abs($0 - $1)) }.max() ?? .infinity
+        #expect(error <= 1e-4 * max(1, scale))
+    }
+
+    /// The whole round on several threads repeats exactly for a given thread count and agrees with
+    /// the one-thread round (member solves included) to rounding.
+    @Test func parallelRoundIsReproducibleForAGivenThreadCount() throws {
+        let federation = try Fixtures.federation(members: [150], artists: 30, items: 2...6)
+        let specification = try federation.specification(factors: 3)
+        let parameters = try specification.initialParameters(seed: 4, scale: 0.4)
+        func release(threads: Int) throws -> NodeRelease {
+            var node = try Fixtures.node(federation.promoters[0], specification, privacy: nil, threads: threads)
+            var noise = SeededNoise(seed: 17)
+            return try node.run(round: 1, global: parameters, noise: &noise)
+        }
+        let parallel = try release(threads: 3)
+        #expect(try release(threads: 3) == parallel)
+        let serial = try release(threads: 1)
+        let scale = serial.gradientSum.map { Double(abs($0)) }.max() ?? 1
+        let error = zip(serial.gradientSum, parallel.gradientSum).map { Double(abs($0 - $1)) }.max() ?? .infinity
+        #expect(error <= 1e-4 * max(1, scale))
+    }
+
     @Test func poissonSamplingAtRateQTakesAboutQOfTheMembers() throws {
         let federation = try Fixtures.federation(members: [300], artists: 20, items: 2...4)
         let specification = try federation.specification(factors: 2)
