@@ -28,10 +28,17 @@ struct ContributionSink {
             try accumulator!.add(contribution)
             return
         }
-        guard contribution.allSatisfy(\.isFinite) else {
-            throw FederationError.invalidParameter("member contribution", "NaN or Inf", expected: "finite values")
+        guard contribution.count == plain.count else {
+            throw FederationError.shapeMismatch("member contribution", "\(contribution.count) values, expected \(plain.count)")
         }
-        for index in contribution.indices { plain[index] += Double(contribution[index]) }
+        try contribution.withUnsafeBufferPointer { values in
+            guard VectorNorm.firstNonFinite(values) == nil else {
+                throw FederationError.invalidParameter("member contribution", "NaN or Inf", expected: "finite values")
+            }
+            plain.withUnsafeMutableBufferPointer { sum in
+                for index in sum.indices { sum[index] += Double(values[index]) }
+            }
+        }
         plainCount += 1
     }
 

@@ -93,8 +93,8 @@ struct MemberGradientKernel: Sendable {
         var lanes = SIMD4<Float>()
         var i = 0
         while i < whole {
-            lanes.addProduct(UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD4<Float>.self),
-                             UnsafeRawPointer(yp + i).loadUnaligned(as: SIMD4<Float>.self))
+            // `x * y` then `+=`, not addProduct: without the FMA target feature that is a libm call per lane.
+            lanes += UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD4<Float>.self) * UnsafeRawPointer(yp + i).loadUnaligned(as: SIMD4<Float>.self)
             i += 4
         }
         var total = lanes.sum()
