@@ -32,7 +32,8 @@ struct ContributionSink {
             throw FederationError.shapeMismatch("member contribution", "\(contribution.count) values, expected \(plain.count)")
         }
         try contribution.withUnsafeBufferPointer { values in
-            guard VectorNorm.firstNonFinite(values) == nil else {
+            // A finite Σx² proves every value finite (one vectorised pass); otherwise look closer.
+            guard VectorNorm.sumOfSquares(values).isFinite || VectorNorm.firstNonFinite(values) == nil else {
                 throw FederationError.invalidParameter("member contribution", "NaN or Inf", expected: "finite values")
             }
             plain.withUnsafeMutableBufferPointer { sum in

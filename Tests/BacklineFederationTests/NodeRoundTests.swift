@@ -177,6 +177,37 @@ import Testing
         #expect(error <= 1e-4 * max(1, scale))
     }
 
+    /// q < 1 solves only the sampled members, on tables of their rows: the release must still be
+    /// the exact sum over exactly the members the sampler picks, and only their factors change.
+    @Test func sampledRoundSumsExactlyTheSampledMembers() throws {
+        let federation = try Fixtures.federation(members: [60])
+        let specification = try federation.specification(factors: 4)
+        let parameters = try specification.initialParameters(seed: 2, scale: 0.3)
+        let model = try specification.model(parameters)
+        let data = federation.promoters[0]
+        var node = try Fixtures.node(data, specification, privacy: nil, rate: 0.3)
+        var noise = SeededNoise(seed: 1)
+        let release = try node.run(round: 3, global: parameters, noise: &noise)
+        let sampled = try PoissonSampler(rate: 0.3, seed: Fixtures.seed(3)).sample(memberCount: data.memberCount, round: 3)
+        #expect(!sampled.isEmpty && sampled.count < data.memberCount)
+        #expect(release.count == Double(sampled.count))
+        let confidence = specification.weighting.extraConfidence(for: data.interactions)
+        var expected = [Double](repeating: 0, count: release.gradientSum.count)
+        for member in sampled {
+            let row = try MemberRow(row: member, extraConfidence: confidence, memberFeatures: data.memberFeatures)
+            let gradient = try model.memberLossAndGradient(row, ownFactor: model.solveOwnFactor(row)).gradient.flattened()
+            for index in gradient.indices { expected[index] += Double(gradient[index]) }
+        }
+        let scale = expected.map(abs).max() ?? 1
+        let error = zip(expected, release.gradientSum).map { abs($0 - Double($1)) }.max() ?? .infinity
+        #expect(error <= 1e-3 * max(1, scale))
+        let k = specification.factors
+        for member in 0..<data.memberCount {
+            let factor = node.memberFactors.storage[member * k..<(member + 1) * k]
+            #expect(factor.contains { $0 != 0 } == sampled.contains(member))
+        }
+    }
+
     @Test func poissonSamplingAtRateQTakesAboutQOfTheMembers() throws {
         let federation = try Fixtures.federation(members: [300], artists: 20, items: 2...4)
         let specification = try federation.specification(factors: 2)
