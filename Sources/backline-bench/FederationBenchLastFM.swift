@@ -13,7 +13,7 @@ struct FederationLastFMPlan {
     /// FedAdam learning rates tried (FEDERATION_LASTFM_RATES, comma-separated).
     var learningRates = [0.2, 0.4]
     /// Most rounds tried (FEDERATION_LASTFM_ROUNDS); validation is scored every `checkEvery` rounds.
-    var maximumRounds = 60
+    var maximumRounds = 70
     /// Validation checkpoint spacing (FEDERATION_LASTFM_CHECK_EVERY).
     var checkEvery = 10
     /// Local fine-tuning lengths tried per promoter (FEDERATION_LASTFM_FINE_TUNE, comma-separated; 0 = none).
