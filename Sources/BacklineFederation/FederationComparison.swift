@@ -1,4 +1,6 @@
 public import BacklineModel
+public import BacklinePrivacy
+internal import BacklineCore
 
 /// The quality comparison the simulation prints: NDCG@k of each promoter's members on their own
 /// test items under the federated model, a model trained by the promoter alone, and a model
@@ -39,13 +41,38 @@ public struct FederationComparison: Sendable {
 
     /// Per-promoter metrics under global parameters `global` (members folded in locally).
     public func federated(_ global: ParameterSet) throws -> [RankingMetrics] {
-        let model = try specification.model(global)
-        let artists = model.artistRepresentations()
-        return try promoters.indices.map { index in
-            let members = try model.foldInMembers(interactions: promoters[index].interactions,
-                                                  memberFeatures: promoters[index].memberFeatures, threads: threads).representations
-            return try metrics(promoter: index, members: members, artists: artists)
+        try promoters.indices.map { try federated(promoter: $0, global) }
+    }
+
+    /// Promoter `index`'s own fine-tuned copy of `global`: `rounds` more rounds of `optimizer` on its
+    /// own data alone, on the node (non-private: nothing leaves the promoter, the result is used
+    /// only for its own members' rankings). `progress` gets each round's parameters, so a caller
+    /// can score several fine-tuning lengths in one run.
+    /// - Throws: `invalid_parameter` for negative rounds; the node's and trainer's errors.
+    public func fineTuned(promoter index: Int, global: ParameterSet, rounds: Int, optimizer: ServerOptimizer,
+                          progress: (Int, ParameterSet) throws -> Void = { _, _ in }) throws -> ParameterSet {
+        guard rounds >= 0 else { throw FederationError.invalidParameter("fine-tuning rounds", rounds, expected: "≥ 0") }
+        guard promoters.indices.contains(index) else {
+            throw FederationError.invalidParameter("promoter index", index, expected: "0..<\(promoters.count)")
         }
+        let node = try NodeRound(data: promoters[index], specification: specification, samplingRate: 1,
+                                 samplingSeed: SecureBytes(zeroedCount: PoissonSampler.seedCount), privacy: nil, ledger: nil, threads: threads)
+        let trainer = try FederatedTrainer(specification: specification, initial: global, optimizer: optimizer, minimumContributions: 1)
+        var simulation = try FederatedSimulation(nodes: [node], trainer: trainer)
+        var unused = SecureNoiseSource()
+        for round in 0..<rounds {
+            _ = try simulation.runRound(noise: &unused)
+            try progress(round + 1, simulation.trainer.parameters)
+        }
+        return simulation.trainer.parameters
+    }
+
+    /// Metrics of promoter `index` under global parameters `global` (members folded in locally).
+    public func federated(promoter index: Int, _ global: ParameterSet) throws -> RankingMetrics {
+        let model = try specification.model(global)
+        let members = try model.foldInMembers(interactions: promoters[index].interactions,
+                                              memberFeatures: promoters[index].memberFeatures, threads: threads).representations
+        return try metrics(promoter: index, members: members, artists: model.artistRepresentations())
     }
 
     /// Per-promoter metrics of ALS trained by each promoter on its own data (`iterations` sweeps).

@@ -21,6 +21,19 @@ enum SparseStacking {
                                 rowOffsets: offsets, columns: columns, values: values)
     }
 
+    /// Rows `rows` (each in range, any order) of `matrix`, in that order.
+    static func rows(_ rows: [Int], of matrix: SparseMatrix) throws -> SparseMatrix {
+        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        offsets.reserveCapacity(rows.count + 1)
+        for row in rows {
+            let range = matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1]
+            columns += matrix.columns[range]
+            values += matrix.values[range]
+            offsets.append(columns.count)
+        }
+        return try SparseMatrix(rowCount: rows.count, columnCount: matrix.columnCount, rowOffsets: offsets, columns: columns, values: values)
+    }
+
     /// Rows `range` of `matrix` as a dense matrix with the same columns.
     static func rows(_ range: Range<Int>, of matrix: DenseMatrix) throws -> DenseMatrix {
         try DenseMatrix(rows: range.count, columns: matrix.columns,

@@ -1,5 +1,9 @@
 /// The running clipped sum of one release, on the mechanism's lattice; no noise until ``release(using:)``.
 ///
+/// The sum is kept in whole lattice steps (Int64, wrapping), so it is exact: partial sums filled by
+/// different threads and combined with ``merge(_:)`` give bit for bit the same total, whatever the
+/// split and the merge order.
+///
 /// Holds member data in aggregate: keep it in memory only for the round, and release or drop it.
 public struct GaussianSumAccumulator: Sendable {
     /// The mechanism the sum belongs to.
@@ -7,6 +11,7 @@ public struct GaussianSumAccumulator: Sendable {
     private var steps: [Int64]
     /// How many contributions were added.
     public private(set) var contributionCount = 0
+    private let clipper: ContributionClipper
 
     /// Most contributions one release may sum (keeps the Int64 lattice sum far from overflow).
     public static let maximumContributions = 1 << 24
@@ -14,6 +19,8 @@ public struct GaussianSumAccumulator: Sendable {
     init(mechanism: GaussianSumMechanism) {
         self.mechanism = mechanism
         self.steps = Array(repeating: 0, count: mechanism.shape.count)
+        // roundingClipNorm is finite and > 0 by the mechanism's construction.
+        self.clipper = try! ContributionClipper(clipNorm: mechanism.roundingClipNorm)
     }
 
     /// Adds one member's contribution: rejects a wrong length, NaN or ±Inf (before clipping), clips,
@@ -26,13 +33,9 @@ public struct GaussianSumAccumulator: Sendable {
             throw PrivacyError.invalidParameter(
                 "contribution count", contributionCount + 1, expected: "at most \(Self.maximumContributions)")
         }
-        let clipper = try ContributionClipper(clipNorm: mechanism.roundingClipNorm)
         let factor = try clipper.scale(for: contribution) / mechanism.noise.granularity
         steps.withUnsafeMutableBufferPointer { sum in
-            for index in sum.indices {
-                // |value| ≤ C/γ ≤ 2^40, exact as Int64 after rounding.
-                sum[index] &+= Int64((Double(contribution[index]) * factor).rounded())
-            }
+            LatticeRounding.addSteps(of: contribution, scaledBy: factor, into: sum)
         }
         contributionCount += 1
     }
@@ -40,6 +43,31 @@ public struct GaussianSumAccumulator: Sendable {
     /// Adds one member's contribution (see ``add(_:)-(UnsafeBufferPointer<Float>)``).
     public mutating func add(_ contribution: [Float]) throws {
         try contribution.withUnsafeBufferPointer { try add($0) }
+    }
+
+    /// Adds the sum and count of `other`, an accumulator of the same mechanism (for example one a
+    /// worker thread filled with its share of the members), into this one, and wipes `other`.
+    /// - Throws: `shape` for an accumulator of another mechanism, `invalid_parameter` when the
+    ///   merged count would exceed ``maximumContributions``; neither accumulator changes then.
+    public mutating func merge(_ other: inout GaussianSumAccumulator) throws {
+        guard other.mechanism == mechanism else {
+            throw PrivacyError.shapeMismatch("merged accumulator", expected: steps.count, actual: other.steps.count)
+        }
+        guard contributionCount + other.contributionCount <= Self.maximumContributions else {
+            throw PrivacyError.invalidParameter(
+                "contribution count", contributionCount + other.contributionCount,
+                expected: "at most \(Self.maximumContributions)")
+        }
+        steps.withUnsafeMutableBufferPointer { sum in
+            other.steps.withUnsafeMutableBufferPointer { part in
+                for index in sum.indices {
+                    sum[index] &+= part[index]
+                    part[index] = 0
+                }
+            }
+        }
+        contributionCount += other.contributionCount
+        other.contributionCount = 0
     }
 
     /// Noises the sum and the count with libsodium's CSPRNG (``SecureNoiseSource``), the production

@@ -11,11 +11,7 @@ public enum VectorNorm {
     /// The L2 norm of `values` in Double; finite for any finite input (rescales by the largest
     /// magnitude if the plain sum of squares would overflow). NaN/Inf inputs give NaN/Inf.
     public static func l2(_ values: UnsafeBufferPointer<Float>) -> Double {
-        var sum = 0.0
-        for value in values {
-            let x = Double(value)
-            sum += x * x
-        }
+        let sum = sumOfSquares(values)
         if sum.isFinite { return sum.squareRoot() }
         // Only reachable for non-finite input or more than ~10^231 values; rescale regardless.
         var largest = 0.0
@@ -27,6 +23,29 @@ public enum VectorNorm {
             scaled += x * x
         }
         return largest * scaled.squareRoot()
+    }
+
+    /// Σ x² of `values` in Double, summed in four interleaved lanes (fixed order, so the result is
+    /// deterministic). NaN if any value is NaN, +Inf if any is infinite or the sum overflows.
+    public static func sumOfSquares(_ values: UnsafeBufferPointer<Float>) -> Double {
+        guard let base = values.baseAddress else { return 0 }
+        var lanes: (Double, Double, Double, Double) = (0, 0, 0, 0)
+        let whole = values.count & ~3
+        var index = 0
+        while index < whole {
+            let a = Double(base[index]), b = Double(base[index + 1]), c = Double(base[index + 2]), d = Double(base[index + 3])
+            lanes.0 += a * a
+            lanes.1 += b * b
+            lanes.2 += c * c
+            lanes.3 += d * d
+            index += 4
+        }
+        while index < values.count {
+            let x = Double(base[index])
+            lanes.0 += x * x
+            index += 1
+        }
+        return (lanes.0 + lanes.1) + (lanes.2 + lanes.3)
     }
 
     /// The L2 norm of `values` in Double (see ``l2(_:)-(UnsafeBufferPointer<Float>)``).

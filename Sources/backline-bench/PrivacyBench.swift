@@ -3,12 +3,15 @@ import BacklinePrivacy
 import Foundation
 
 /// The `privacy` group: accountant accuracy against dp_accounting, aggregation speed at model
-/// scale, and noise throughput from the production CSPRNG.
+/// scale, and noise throughput from the production CSPRNG. PRIVACY_BENCH_PARTS (default
+/// `accountant,pld,noise,aggregation`; `none` for only the federation parts) picks parts.
 func runPrivacyBench(_ reporter: BenchReporter) throws {
-    try benchAccountant(reporter)
-    try benchPLDAccountant(reporter)
-    try benchNoise(reporter)
-    try benchAggregation(reporter)
+    let parts = Set((ProcessInfo.processInfo.environment["PRIVACY_BENCH_PARTS"] ?? "accountant,pld,noise,aggregation")
+        .split(separator: ",").map(String.init))
+    if parts.contains("accountant") { try benchAccountant(reporter) }
+    if parts.contains("pld") { try benchPLDAccountant(reporter) }
+    if parts.contains("noise") { try benchNoise(reporter) }
+    if parts.contains("aggregation") { try benchAggregation(reporter) }
 }
 
 /// ε for every row of the reference vectors: ratio to dp_accounting's RDP value (goal ≤ 1.01) and

@@ -19,9 +19,19 @@ enum Fixtures {
     }
 
     static func node(_ data: PromoterData, _ specification: ModelSpecification, privacy: PrivacySettings?,
-                     epsilon: Double = 1e6, rate: Double = 1) throws -> NodeRound {
+                     epsilon: Double = 1e6, rate: Double = 1, threads: Int = NodeRound.availableThreads) throws -> NodeRound {
         let ledger = try privacy.map { _ in try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: epsilon, delta: 1e-6)) }
-        return try NodeRound(data: data, specification: specification, samplingRate: rate, samplingSeed: seed(3), privacy: privacy, ledger: ledger)
+        return try NodeRound(data: data, specification: specification, samplingRate: rate, samplingSeed: seed(3), privacy: privacy, ledger: ledger,
+                             threads: threads)
+    }
+
+    /// True-positive rate of the threshold that flags at most `falsePositiveRate` of `negative`:
+    /// the threshold is the (⌊rate·n⌋+1)-th highest negative score, and a score counts as
+    /// flagged when strictly above it.
+    static func truePositiveRate(positive: [Double], negative: [Double], falsePositiveRate: Double) -> Double {
+        let sorted = negative.sorted(by: >)
+        let threshold = sorted[min(sorted.count - 1, Int(falsePositiveRate * Double(sorted.count)))]
+        return Double(positive.filter { $0 > threshold }.count) / Double(positive.count)
     }
 
     /// Area under the ROC curve of `positive` scoring above `negative` (ties count half).

@@ -128,6 +128,86 @@ import Testing
         }
     }
 
+    /// The parallel sum (step 4): with DP the per-thread lattice sums are exact integers, so the
+    /// release is the same bits on 1, 2 or 5 threads (same member factors, same noise draws);
+    /// without DP the Double sums agree to rounding and repeat exactly for a given thread count.
+    @Test func parallelSumReleasesTheSameBitsOnAnyThreadCount() throws {
+        let federation = try Fixtures.federation(members: [203], artists: 30, items: 2...6)
+        let specification = try federation.specification(factors: 3)
+        let model = try specification.model(specification.initialParameters(seed: 4, scale: 0.4))
+        let data = federation.promoters[0]
+        let solved = try model.foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures)
+        let kernel = MemberGradientKernel(model: model)
+        let sum = MemberContributionSum(kernel: kernel, confidence: specification.weighting.extraConfidence(for: data.interactions),
+                                        features: data.memberFeatures, representations: solved.representations, own: solved.own)
+        func release(_ privacy: PrivacySettings?, threads: Int) throws -> [Float] {
+            var sink = try ContributionSink(privacy: privacy, parameterCount: kernel.parameterCount)
+            try sum.add(Array(0..<data.memberCount), into: &sink, threads: threads)
+            var noise = SeededNoise(seed: 17)
+            return sink.release(using: &noise).values
+        }
+        let privacy = try PrivacySettings(clipNorm: 0.3, noiseMultiplier: 1, countNoiseMultiplier: 10)
+        let serial = try release(privacy, threads: 1)
+        for threads in [2, 5] {
+            #expect(try release(privacy, threads: threads) == serial)
+        }
+        let plainSerial = try release(nil, threads: 1), plainParallel = try release(nil, threads: 5)
+        #expect(try release(nil, threads: 5) == plainParallel)
+        let scale = plainSerial.map { Double(abs($0)) }.max() ?? 1
+        let error = zip(plainSerial, plainParallel).map { Double(abs($0 - $1)) }.max() ?? .infinity
+        #expect(error <= 1e-4 * max(1, scale))
+    }
+
+    /// The whole round on several threads repeats exactly for a given thread count and agrees with
+    /// the one-thread round (member solves included) to rounding.
+    @Test func parallelRoundIsReproducibleForAGivenThreadCount() throws {
+        let federation = try Fixtures.federation(members: [150], artists: 30, items: 2...6)
+        let specification = try federation.specification(factors: 3)
+        let parameters = try specification.initialParameters(seed: 4, scale: 0.4)
+        func release(threads: Int) throws -> NodeRelease {
+            var node = try Fixtures.node(federation.promoters[0], specification, privacy: nil, threads: threads)
+            var noise = SeededNoise(seed: 17)
+            return try node.run(round: 1, global: parameters, noise: &noise)
+        }
+        let parallel = try release(threads: 3)
+        #expect(try release(threads: 3) == parallel)
+        let serial = try release(threads: 1)
+        let scale = serial.gradientSum.map { Double(abs($0)) }.max() ?? 1
+        let error = zip(serial.gradientSum, parallel.gradientSum).map { Double(abs($0 - $1)) }.max() ?? .infinity
+        #expect(error <= 1e-4 * max(1, scale))
+    }
+
+    /// q < 1 solves only the sampled members, on tables of their rows: the release must still be
+    /// the exact sum over exactly the members the sampler picks, and only their factors change.
+    @Test func sampledRoundSumsExactlyTheSampledMembers() throws {
+        let federation = try Fixtures.federation(members: [60])
+        let specification = try federation.specification(factors: 4)
+        let parameters = try specification.initialParameters(seed: 2, scale: 0.3)
+        let model = try specification.model(parameters)
+        let data = federation.promoters[0]
+        var node = try Fixtures.node(data, specification, privacy: nil, rate: 0.3)
+        var noise = SeededNoise(seed: 1)
+        let release = try node.run(round: 3, global: parameters, noise: &noise)
+        let sampled = try PoissonSampler(rate: 0.3, seed: Fixtures.seed(3)).sample(memberCount: data.memberCount, round: 3)
+        #expect(!sampled.isEmpty && sampled.count < data.memberCount)
+        #expect(release.count == Double(sampled.count))
+        let confidence = specification.weighting.extraConfidence(for: data.interactions)
+        var expected = [Double](repeating: 0, count: release.gradientSum.count)
+        for member in sampled {
+            let row = try MemberRow(row: member, extraConfidence: confidence, memberFeatures: data.memberFeatures)
+            let gradient = try model.memberLossAndGradient(row, ownFactor: model.solveOwnFactor(row)).gradient.flattened()
+            for index in gradient.indices { expected[index] += Double(gradient[index]) }
+        }
+        let scale = expected.map(abs).max() ?? 1
+        let error = zip(expected, release.gradientSum).map { abs($0 - Double($1)) }.max() ?? .infinity
+        #expect(error <= 1e-3 * max(1, scale))
+        let k = specification.factors
+        for member in 0..<data.memberCount {
+            let factor = node.memberFactors.storage[member * k..<(member + 1) * k]
+            #expect(factor.contains { $0 != 0 } == sampled.contains(member))
+        }
+    }
+
     @Test func poissonSamplingAtRateQTakesAboutQOfTheMembers() throws {
         let federation = try Fixtures.federation(members: [300], artists: 20, items: 2...4)
         let specification = try federation.specification(factors: 2)
