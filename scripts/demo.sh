@@ -261,9 +261,9 @@ summary = {
     "rounds": rows,
     "quality": [{"promoter": c["promoter"], "alone": c["alone"], "federated": c["federated"], "pooled": c["pooled"]} for c in compare],
     "budgets": [{"promoter": s["node"], "epsilon_spent": s["epsilon_spent"], "epsilon_budget": s["epsilon_budget"], "delta": s["delta"]} for s in statuses],
-    "audit": {"verified": bool(verify.get("ok", verify.get("verified", False))), "entries": verify.get("entries", verify.get("tree_size", 0)) or 0,
-              "tree_size": verify.get("tree_size"), "root_hash": verify.get("root_hash"), "denials": None,
-              "message": verify.get("message", json.dumps(verify)[:300])},
+    "audit": {"verified": bool(verify.get("ok", False)), "entries": verify.get("entries", 0) or 0,
+              "tree_size": verify.get("checkpoint_size"), "root_hash": verify.get("checkpoint_root"), "denials": None,
+              "message": "verified against the auditor's trusted key" if verify.get("ok") else "; ".join(map(str, verify.get("problems", []))) or "not verified"},
     "match_example": {"show": "last show of promoter-1", "members": [{"member": m[1], "score": float(m[2])} for m in match if len(m) >= 3]},
     "behaviour": behaviour,
 }
