@@ -26,6 +26,12 @@ bin="$root/.build/release/backline"
 [ -x "$bin" ] || { echo "demo: $bin missing (run 'make release')" >&2; exit 1; }
 [ "$promoters" -ge 3 ] || { echo "demo: PROMOTERS must be at least 3 (no model is published from fewer)" >&2; exit 64; }
 
+# STORE=postgres: run the whole demo inside a throwaway PostgreSQL cluster (scripts/with-postgres.sh
+# makes it, exports BACKLINE_PG_URL, and removes it afterwards).
+if [ "$store" = postgres ] && [ -z "${BACKLINE_PG_URL:-}" ]; then
+    exec "$root/scripts/with-postgres.sh" "$0" "$@"
+fi
+
 started=$(date +%s)
 mkdir -p "$workdir"
 cd "$workdir"
@@ -38,7 +44,6 @@ cleanup() {
     local code=$?
     for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
     for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-    if [ -n "${pg_data:-}" ]; then "$pg_bin/pg_ctl" -D "$pg_data" -m immediate stop >/dev/null 2>&1 || true; fi
     exit $code
 }
 trap cleanup EXIT INT TERM
@@ -79,14 +84,7 @@ echo "  auditor's trusted key: $(cat auditor.vkey)"
 
 case "$store" in
 sqlite) store_json='{"sqlite": "aggregator.db"}' ;;
-postgres)
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-    pg_data="$workdir/pg"
-    pg_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-    "$pg_bin/initdb" -D "$pg_data" -U backline --auth=trust >/dev/null
-    "$pg_bin/pg_ctl" -D "$pg_data" -o "-p $pg_port -k $workdir -c listen_addresses=127.0.0.1" -l logs/postgres.log start >/dev/null
-    "$pg_bin/createdb" -h 127.0.0.1 -p "$pg_port" -U backline backline
-    store_json="{\"postgres\": \"host=127.0.0.1 port=$pg_port user=backline dbname=backline\"}" ;;
+postgres) store_json="{\"postgres\": \"$BACKLINE_PG_URL\"}" ;;
 *) echo "demo: STORE must be sqlite or postgres" >&2; exit 64 ;;
 esac
 port=${PORT:-$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}
@@ -222,7 +220,7 @@ status=$(auditor -o /dev/null -w '%{http_code}' "https://127.0.0.1:$port/v1/roun
 echo "  auditor GET /v1/rounds/1/updates/promoter-0 -> HTTP $status (denied and audited)"
 kill -TERM "${pids[0]}"; wait "${pids[0]}" || true; pids=()
 store_option=(--sqlite aggregator.db)
-[ "$store" = postgres ] && store_option=(--postgres "host=127.0.0.1 port=$pg_port user=backline dbname=backline")
+[ "$store" = postgres ] && store_option=(--postgres "$BACKLINE_PG_URL")
 "$bin" audit verify "${store_option[@]}" --key "$(cat auditor.vkey)" --json > verify.json || true
 "$bin" audit verify "${store_option[@]}" --key "$(cat auditor.vkey)" | sed 's/^/  /'
 "$bin" audit search "${store_option[@]}" --action submit_update --json > submissions.json || true
