@@ -1,9 +1,10 @@
+internal import BacklineCore
 internal import BacklineModel
 
 /// Step 4 of a node round on all cores: each sampled member's whole gradient of the global
 /// parameters, NaN/Inf refused, clipped and summed, into one ``ContributionSink``.
 ///
-/// The sampled members are split into fixed contiguous chunks (``ChunkedWork``); every chunk fills
+/// The sampled members are split into fixed contiguous chunks (``BacklineCore/ParallelLoop``); every chunk fills
 /// its own partial sink with its own gradient buffer, and the partial sinks are merged in chunk
 /// order. With DP the partial sums are exact lattice integers, so the release is bit for bit the
 /// same for any thread count; without DP (Double sums) it is the same for a given thread count.
@@ -21,7 +22,7 @@ struct MemberContributionSum {
     /// - Throws: the first refused contribution's error (in member order); `sink` is unchanged then.
     func add(_ members: [Int], into sink: inout ContributionSink, threads: Int) throws {
         let empty = sink.makeEmpty()
-        let partials = ChunkedWork.map(count: members.count, threads: threads) { range in
+        let partials = ParallelLoop.map(count: members.count, threads: threads) { range in
             Result { () throws -> ContributionSink in
                 var part = empty
                 try fill(&part, members: members[range])

@@ -1,3 +1,4 @@
+internal import BacklineCore
 /// Per-member holdout evaluation: for every member with held-out items, rank all candidate
 /// artists with the member's train artists removed, and average ``RankingMetrics``.
 public struct RankingEvaluator: Sendable {

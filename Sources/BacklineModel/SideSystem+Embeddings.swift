@@ -1,3 +1,4 @@
+internal import BacklineCore
 extension SideSystem {
     /// Minimises the loss over this side's feature embeddings (own factors fixed) by `steps`
     /// warm-started conjugate-gradient steps on the whole table; the loss never increases.

@@ -1,3 +1,4 @@
+internal import BacklineCore
 extension SideSystem {
     /// Solves every row's own factor exactly by a dense Cholesky factorisation of A_r + λI.
     func solveExactly(_ own: inout DenseMatrix) {

@@ -1,3 +1,4 @@
+internal import BacklineCore
 extension SideSystem {
     /// Rows with at most this many interactions are solved exactly by the Woodbury identity: the
     /// largest n whose exact solve (≈ n²k/2 + n³/6 + 3nk) costs no more than the

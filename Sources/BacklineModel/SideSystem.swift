@@ -1,3 +1,4 @@
+internal import BacklineCore
 /// One side's least-squares problem with the other side held fixed: for every row r (a member,
 /// or an artist) with representation x_r = own_r + Σ_f F_rf·E_f, the data loss is
 /// `x_rᵀ A_r x_r − 2 b_rᵀ x_r + const` with `A_r = YᵀY + Σ_{i∈I_r} c'_ri y_i y_iᵀ` and
