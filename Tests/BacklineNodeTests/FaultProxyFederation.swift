@@ -10,27 +10,6 @@ import BacklineTransport
 import Foundation
 import Synchronization
 
-/// A node journal in memory: the prepared update survives a failed delivery, so a retry sends the
-/// same bytes (as `backline node run` does with its file journal).
-final class MemoryNodeJournal: NodeJournal {
-    private struct Entries {
-        var prepared: [Int64: [UInt8]] = [:]
-        var receipts: [Int64: SubmissionReceipt] = [:]
-    }
-
-    private let entries = Mutex(Entries())
-
-    func receipt(round: Int64) throws -> SubmissionReceipt? { entries.withLock { $0.receipts[round] } }
-    func preparedUpdate(round: Int64) throws -> [UInt8]? { entries.withLock { $0.prepared[round] } }
-    func recordPrepared(round: Int64, update: [UInt8], ledger: PrivacyLedger?) throws { entries.withLock { $0.prepared[round] = update } }
-    func recordReceipt(_ receipt: SubmissionReceipt) throws {
-        entries.withLock {
-            $0.receipts[receipt.round] = receipt
-            $0.prepared[receipt.round] = nil
-        }
-    }
-}
-
 /// Nodes of a ``NodeFederationFixture`` that reach the aggregator through a ``FaultProxy``.
 extension NodeFederationFixture {
     /// A proxy in front of the aggregator with `schedule`, logging each fault to standard error.
@@ -50,14 +29,7 @@ extension NodeFederationFixture {
         let http = try HTTPClient(
             configuration: configuration, tls: try .makeClient(pki: pki, role: .promoter, name: name, server: "main"),
             logger: Logger(label: "fault-test-\(name)", minimumLevel: .error) { _ in })
-        let data = population.promoters[index]
-        let node = try NodeRound(
-            data: try PromoterData(name: name, interactions: data.interactions, memberFeatures: data.memberFeatures, specification: specification),
-            specification: specification, samplingRate: 1,
-            samplingSeed: SecureBytes([UInt8](repeating: UInt8(index + 1), count: PoissonSampler.seedCount)),
-            privacy: try PrivacySettings(clipNorm: Self.clipNorm, noiseMultiplier: Self.noiseMultiplier, countNoiseMultiplier: 2),
-            ledger: try PrivacyLedger(promoter: name, budget: PrivacyBudget(epsilon: 1e6, delta: 1e-6)))
-        return try RoundClient(client: http, node: node, noise: SeededNoise(seed: UInt64(index + 1)), journal: MemoryNodeJournal())
+        return try roundClient(index, journal: MemoryJournal(), http: http)
     }
 
     /// Opens a round with `body` (JSON overrides such as `{"deadline_seconds": 3}`) as the operator.

@@ -75,9 +75,12 @@ final class NodeFederationFixture: Sendable {
     }
 
     /// A round client for promoter number `index` (p1 = 0) with a privacy budget of `epsilon`, noise
-    /// multiplier `noiseMultiplier`, expecting the aggregator to be `server` (or using `tls`).
+    /// multiplier `noiseMultiplier`, expecting the aggregator to be `server` (or using `tls`), talking
+    /// through `http` when given.
     func roundClient(_ index: Int, epsilon: Double = 1e6, noiseMultiplier: Double = noiseMultiplier, server: String = "main",
-                     tls: TLSClientConfiguration? = nil, journal: (any NodeJournal)? = nil) throws -> RoundClient<SeededNoise> {
+                     tls: TLSClientConfiguration? = nil, journal: (any NodeJournal)? = nil, http: HTTPClient? = nil) throws
+        -> RoundClient<SeededNoise>
+    {
         let name = Self.promoters[index]
         let data = population.promoters[index]
         let local = try PromoterData(name: name, interactions: data.interactions, memberFeatures: data.memberFeatures,
@@ -88,8 +91,8 @@ final class NodeFederationFixture: Sendable {
             data: local, specification: specification, samplingRate: 1,
             samplingSeed: SecureBytes([UInt8](repeating: UInt8(index + 1), count: PoissonSampler.seedCount)),
             privacy: privacy, ledger: ledger)
-        return try RoundClient(client: try client(.promoter, name, server: server, tls: tls), node: node, noise: SeededNoise(seed: UInt64(index + 1)),
-                               journal: journal)
+        return try RoundClient(client: try http ?? client(.promoter, name, server: server, tls: tls), node: node,
+                               noise: SeededNoise(seed: UInt64(index + 1)), journal: journal)
     }
 
     /// Opens a round as the operator; returns its id.
