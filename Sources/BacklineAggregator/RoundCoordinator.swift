@@ -36,7 +36,6 @@ public final class RoundCoordinator: Sendable {
     public let defaults: RoundParameters
     /// The model rounds start from until one is published.
     public let initialModel: GlobalModel
-    private let optimizerState = Mutex(ServerOptimizerState.initial)
     private let newestModel: Mutex<GlobalModel?> = Mutex(nil)
     /// Releases → descent updates (regularisation from the initial model's metadata).
     let descentConversion: GradientSumConversion
@@ -216,7 +215,7 @@ public final class RoundCoordinator: Sendable {
         let strategy = try parameters.strategy.makeStrategy(
             minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
             learningRate: parameters.serverLearningRate)
-        let state = optimizerState.withLock { $0 }
+        let state = try optimizerState(after: global.version)
         let outcome = strategy.aggregate(round: UInt64(id), global: global.parameters.flattened(), updates: validated, state: state)
         rejected += outcome.excluded.map(\.node)
         var published: GlobalModel?
@@ -234,6 +233,7 @@ public final class RoundCoordinator: Sendable {
             if let published {
                 try transaction.insertModelVersion(ModelVersionRecord(
                     version: published.version, bytes: published.bytes, checksum: published.checksum, round: id, createdAt: now))
+                try transaction.insertOptimizerState(version: published.version, state: outcome.state.encoded())
                 TestCrashPoint.reach(.publish)
                 for node in outcome.contributors {
                     try transaction.setUpdateStatus(round: id, promoterID: node, to: .aggregated)
@@ -248,12 +248,21 @@ public final class RoundCoordinator: Sendable {
             _ = try transaction.transitionRound(id, to: closure.state, at: now)
         }
         if let published {
-            optimizerState.withLock { $0 = outcome.state }
             newestModel.withLock { $0 = published }
         }
         // The round is final now; a failure here leaves payloads for ``discardLeftoverPayloads()``.
         _ = try? store.discardPayloads(inRound: id, at: now)
         return closure
+    }
+
+    /// The server optimizer's state the model `version` was published with (FedAdam moments), read
+    /// from the store so a restarted or second aggregator continues it; the initial state for
+    /// version 0 or a version stored without one.
+    func optimizerState(after version: Int64) throws -> ServerOptimizerState {
+        guard version > 0, let bytes = try store.withTransaction({ try $0.optimizerState(version: version) }) else { return .initial }
+        do { return try ServerOptimizerState(decoding: bytes) } catch {
+            throw AggregatorError.unavailable("the optimizer state of model version \(version) is unreadable", underlying: error)
+        }
     }
 
     /// The δ of the (ε, δ) figures the aggregator's ledger records.

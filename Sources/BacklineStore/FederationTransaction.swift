@@ -38,6 +38,10 @@ public protocol FederationTransaction: AnalyticsTransaction {
     func modelVersion(_ version: Int64) throws -> ModelVersionRecord?
     /// The highest model version, if any.
     func latestModelVersion() throws -> ModelVersionRecord?
+    /// Stores the server optimizer's state after model `version` (which must exist); once per version.
+    func insertOptimizerState(version: Int64, state: [UInt8]) throws
+    /// The server optimizer's state stored after model `version`, if any.
+    func optimizerState(version: Int64) throws -> [UInt8]?
 
     /// Appends a ledger entry and returns it with its id.
     func appendLedgerEntry(_ entry: LedgerEntryRecord) throws -> LedgerEntryRecord

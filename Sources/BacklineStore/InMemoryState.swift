@@ -13,6 +13,7 @@ struct InMemoryState {
     var claims: [Int64: String] = [:]
     var updates: [UpdateKey: UpdateRecord] = [:]
     var models: [Int64: ModelVersionRecord] = [:]
+    var optimizerStates: [Int64: [UInt8]] = [:]
     var ledger: [LedgerEntryRecord] = []
     var audit: [AuditEntryRecord] = []
     var checkpoints: [Int64: CheckpointRecord] = [:]

@@ -152,6 +152,14 @@ final class InMemoryTransaction: FederationTransaction {
         state.models.max { $0.key < $1.key }?.value
     }
 
+    func insertOptimizerState(version: Int64, state stateBytes: [UInt8]) throws {
+        guard state.models[version] != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
+        guard state.optimizerStates[version] == nil else { throw StoreError.conflict("optimizer state", key: String(version)) }
+        set(\.optimizerStates, version, stateBytes)
+    }
+
+    func optimizerState(version: Int64) throws -> [UInt8]? { state.optimizerStates[version] }
+
     func appendLedgerEntry(_ entry: LedgerEntryRecord) throws -> LedgerEntryRecord {
         try StoreValidation.check(entry)
         var stored = entry

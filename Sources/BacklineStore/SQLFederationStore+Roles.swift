@@ -16,6 +16,7 @@ extension SQLFederationStore {
             GRANT USAGE ON SCHEMA public, audit TO \(app), \(audit);
             GRANT SELECT, INSERT, UPDATE, DELETE ON rounds, updates, models, identities, revocations TO \(app);
             GRANT SELECT, INSERT, UPDATE ON analytics_queries, analytics_histograms TO \(app);
+            GRANT SELECT, INSERT ON optimizer_states TO \(app);
             GRANT SELECT, INSERT ON privacy_ledger TO \(app);
             GRANT SELECT ON schema_version TO \(app);
             GRANT SELECT, INSERT ON audit.log, audit.checkpoints TO \(app);

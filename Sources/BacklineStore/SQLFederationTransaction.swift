@@ -174,6 +174,16 @@ struct SQLFederationTransaction: FederationTransaction {
             .first.map(Self.decodeModel)
     }
 
+    func insertOptimizerState(version: Int64, state: [UInt8]) throws {
+        guard try modelVersion(version) != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
+        guard try optimizerState(version: version) == nil else { throw StoreError.conflict("optimizer state", key: String(version)) }
+        try connection.execute("INSERT INTO \(table: .optimizerStates) (version, state) VALUES (\(version), \(state))")
+    }
+
+    func optimizerState(version: Int64) throws -> [UInt8]? {
+        try connection.query("SELECT state FROM \(table: .optimizerStates) WHERE version = \(version)").first.map { try $0.bytes(0) }
+    }
+
     // MARK: ledger
 
     func appendLedgerEntry(_ entry: LedgerEntryRecord) throws -> LedgerEntryRecord {

@@ -3,7 +3,7 @@ import BacklineCore
 /// a fresh database runs every script in order. Never edit a released script: add a version.
 enum SchemaMigrations {
     /// The version this program writes and expects.
-    static let latestVersion = 3
+    static let latestVersion = 4
 
     /// The script taking the schema from `version - 1` to `version`.
     static func script(version: Int, dialect: SQLDialect) -> String {
@@ -14,6 +14,8 @@ enum SchemaMigrations {
         case (2, .postgres): return postgresVersion2
         case (3, .sqlite): return sqliteVersion3
         case (3, .postgres): return postgresVersion3
+        case (4, .sqlite): return sqliteVersion4
+        case (4, .postgres): return postgresVersion4
         default: preconditionFailure("no migration script for version \(version)")
         }
     }

@@ -22,6 +22,8 @@ public enum StoreTable: String, Sendable, CaseIterable {
     case analyticsQueries = "analytics_queries"
     /// Noised histograms submitted to analytics queries (schema version 3).
     case analyticsHistograms = "analytics_histograms"
+    /// The server optimizer's state per model version (schema version 4).
+    case optimizerStates = "optimizer_states"
     /// Applied schema versions.
     case schemaVersion = "schema_version"
 
