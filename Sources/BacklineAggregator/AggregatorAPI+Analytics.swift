@@ -237,6 +237,18 @@ extension AggregatorAPI {
     // MARK: closing
 
     /// Closes `record` first if it is due (past its deadline, or its closer stopped); the record as it now is.
+    /// Sums and publishes the newest analytics query once its deadline has passed, without waiting
+    /// for a request to touch it (the service's clock loop calls this every second).
+    func closeDueAnalyticsQuery() async {
+        let analytics = analytics
+        guard let latest = try? await service.blocking({ try analytics.latestQuery() }), AnalyticsCoordinator.isDue(latest, at: Date()) else {
+            return
+        }
+        do { _ = try await settle(latest) } catch {
+            service.logger.warning("closing a due analytics query failed", ["query": .public(String(latest.id)), "error": .public(String(describing: error))])
+        }
+    }
+
     private func settle(_ record: AnalyticsQueryRecord) async throws -> AnalyticsQueryRecord {
         guard AnalyticsCoordinator.isDue(record, at: Date()) else { return record }
         if let closed = try await close(record.id) { return closed }

@@ -121,8 +121,8 @@ public final class AggregatorService: Sendable {
     /// The port served (after ``start()``).
     public var port: UInt16 { server.value.port }
 
-    /// Serves until the task is cancelled (SIGINT/SIGTERM in the CLI), closing rounds at their
-    /// deadline and signing due checkpoints; then finishes in-flight requests and returns.
+    /// Serves until the task is cancelled (SIGINT/SIGTERM in the CLI), closing rounds and analytics
+    /// queries at their deadline and signing due checkpoints; then finishes in-flight requests and returns.
     public func run() async throws {
         if server.value.port == 0 { try await start() }
         server.value.reloadOnHangupSignal()
@@ -139,6 +139,7 @@ public final class AggregatorService: Sendable {
                     if Task.isCancelled { break }
                     await self.closeExpiredRounds()
                     await self.closeRoundsAtTarget()
+                    await AggregatorAPI(service: self).closeDueAnalyticsQuery()
                     await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-Self.stallTimeout))
                     let log = self.auditLog
                     _ = try? await self.blocking { try log.checkpointIfDue() }

@@ -130,6 +130,21 @@ import Testing
         #expect(try federation.audit("publish_result").filter { $0.outcome == "published" }.count == 1)
     }
 
+    @Test func theServiceClockPublishesADueQueryWithoutAnyRequest() async throws {
+        let fixture = try await NodeFederationFixture()
+        let federation = Federation(fixture: fixture)
+        let serving = Task { try await fixture.service.run() }
+        defer { serving.cancel() }
+        let id = try await federation.open(deadlineSeconds: 2)
+        for index in 0..<3 { try await federation.submit(index, query: id) }
+        let coordinator = AnalyticsCoordinator(store: fixture.store)
+        #expect(try coordinator.query(id)?.state == .open)
+        let deadline = ContinuousClock.now + .seconds(8)
+        while try coordinator.query(id)?.state != .published, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        #expect(try coordinator.query(id)?.state == .published)
+        #expect(try federation.audit("publish_result").filter { $0.outcome == "published" }.count == 1)
+    }
+
     @Test func fewerThanMinContributorsPublishNothing() async throws {
         let federation = Federation(fixture: try await NodeFederationFixture())
         let id = try await federation.open(minContributors: 3)
