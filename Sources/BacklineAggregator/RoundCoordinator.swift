@@ -211,7 +211,7 @@ public final class RoundCoordinator: Sendable {
             }
             validated.append(update)
         }
-        validated = try descentUpdates(validated, global: global, round: id)
+        validated = try descentUpdates(&validated, global: global, round: id)
         let strategy = try parameters.strategy.makeStrategy(
             minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
             learningRate: parameters.serverLearningRate)
