@@ -4,7 +4,7 @@ import BacklineTestSupport
 import Foundation
 import Testing
 
-/// SECURITY-TESTS 56: on a full disk (a 4 MiB tmpfs, 3 MiB of it ballast, when the test may mount one, else SQLite's
+/// SECURITY-TESTS 56: on a full disk (a 4 MiB tmpfs, 2.5 MiB of it ballast, when the test may mount one, else SQLite's
 /// `max_page_count`) a submission fails with an explicit storage_full error, everything
 /// acknowledged before is intact, and writing resumes once space is freed.
 @Suite struct SQLiteStorageFullTests {
@@ -23,8 +23,9 @@ import Testing
             databasePath = mountPoint + "/state.db"
             ballastPath = mountPoint + "/ballast"
             if mounted {
-                // 3 MiB of ballast to delete later: room for the WAL checkpoint on close and new writes.
-                _ = FileManager.default.createFile(atPath: ballastPath, contents: Data(count: 3 * 1024 * 1024))
+                // 2.5 MiB of ballast to delete later: room for the WAL checkpoint on close and new writes
+                // (the 1.5 MiB left holds the migrated schema and its WAL with room to spare).
+                _ = FileManager.default.createFile(atPath: ballastPath, contents: Data(count: 5 * 512 * 1024))
             }
         }
 
