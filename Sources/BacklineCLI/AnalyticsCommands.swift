@@ -5,7 +5,7 @@ import Foundation
 struct AnalyticsCommand: Command {
     let name = "analytics"
     let abstract = "Audience behaviour measures per segment: exact for the promoter, or DP histograms to share"
-    var subcommands: [any Command] { [AnalyticsListCommand(), AnalyticsRunCommand(), AnalyticsSubmitCommand(), AnalyticsFetchCommand()] }
+    var subcommands: [any Command] { [AnalyticsListCommand(), AnalyticsRunCommand(), AnalyticsSubmitCommand(), AnalyticsFetchCommand(), AnalyticsReportCommand()] }
 }
 
 /// `backline analytics list`: the built-in queries, measures and segments.

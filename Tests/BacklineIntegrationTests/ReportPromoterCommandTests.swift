@@ -29,6 +29,20 @@ import Testing
         #expect(mode == 0o600, "exact local statistics are written owner-only")
     }
 
+    @Test func analyticsReportWritesTheSameBehaviourReport() throws {
+        let fixture = try ReportPromoterFixture.shared()
+        let viaReport = fixture.directory.file("via-report.html"), viaAnalytics = fixture.directory.file("via-analytics.html")
+        let first = try fixture.run(out: viaReport, [])
+        let second = try fixture.run(out: viaAnalytics, [], command: ["analytics", "report"])
+        #expect(first.status == 0 && second.status == 0, "\(second.standardError)")
+        let counts = try json(second), reference = try json(first)
+        #expect(counts["charts"] as? Int == reference["charts"] as? Int)
+        #expect((counts["details"] as? [String: Int])?["behaviour_rows"] == (reference["details"] as? [String: Int])?["behaviour_rows"])
+        #expect((counts["details"] as? [String: Int])?["behaviour_rows"] ?? 0 > 10)
+        let html = try String(contentsOfFile: viaAnalytics, encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("<table"))
+    }
+
     @Test func withoutModelOrFederationItStillReportsBehaviourAndSpending() throws {
         let fixture = try ReportPromoterFixture.shared()
         let out = fixture.directory.file("local.html")

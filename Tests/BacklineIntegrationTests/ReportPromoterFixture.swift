@@ -46,7 +46,7 @@ final class ReportPromoterFixture: @unchecked Sendable {  // immutable after ini
     }
 
     /// `report promoter` on the fixture, writing `out`, with `extra` options and `--json`.
-    func run(out: String, _ extra: [String]) throws -> BuiltBinary.Result {
-        try BuiltBinary.run(["report", "promoter", "--vault", vault, "--key-file", key, "--out", out, "--json"] + extra)
+    func run(out: String, _ extra: [String], command: [String] = ["report", "promoter"]) throws -> BuiltBinary.Result {
+        try BuiltBinary.run(command + ["--vault", vault, "--key-file", key, "--out", out, "--json"] + extra)
     }
 }
