@@ -60,17 +60,13 @@ struct NodeSession {
 
     /// The federation's initial model archive: the cached copy, or version 0 downloaded through `client`.
     func federationModel(client: HTTPClient) async throws -> ModelArchive {
-        let bytes: [UInt8]
-        if FileAccess.exists(federationModelPath) {
-            bytes = try FileAccess.readAll(federationModelPath)
-        } else {
-            bytes = try await ModelDownload.fetch(client: client, version: 0).bytes
-        }
+        let cached = FileAccess.exists(federationModelPath)
+        let bytes = cached ? try FileAccess.readAll(federationModelPath) : try await ModelDownload.fetch(client: client, version: 0).bytes
         let archive: ModelArchive
         do { archive = try ModelArchive(bytes: bytes) } catch {
             throw UsageError("the federation's initial model is not a model archive with vocabularies (make it with 'backline federation init'): \(error)")
         }
-        if !FileAccess.exists(federationModelPath) { try AtomicFileWriter.write(bytes, to: federationModelPath) }
+        if !cached { try AtomicFileWriter.write(bytes, to: federationModelPath) }
         return archive
     }
 }

@@ -72,7 +72,7 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
         }
         if exhausted { return .budgetExhausted(round: announcement.round) }
         try checkPrivacy(against: announcement)
-        let (global, checksum) = try await latestModel()
+        let (_, global, checksum) = try await latestGlobalModel()
         let release: NodeRelease
         do {
             release = try node.run(round: UInt64(announcement.round), global: global, noise: &noise)
@@ -95,14 +95,10 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
     /// The global parameters of the latest published model (or the initial one), its version and the
     /// hex SHA-256 of its bytes, checked against the aggregator's header.
     public func latestGlobalModel() async throws -> (version: Int64, parameters: ParameterSet, checksum: String) {
-        let (parameters, checksum, version) = try await fetchModel(path: "/v1/models/latest")
-        return (version, parameters, checksum)
-    }
-
-    /// The bytes of model `version` (0 = the federation's initial model, which carries the agreed
-    /// vocabularies), checked against the aggregator's SHA-256 header.
-    public func modelBytes(version: Int64) async throws -> [UInt8] {
-        try await ModelDownload.fetch(client: client, version: version).bytes
+        let model = try await ModelDownload.fetch(client: client, version: nil)
+        do { return (model.version, try SafeTensors.decode(model.bytes).parameters, model.checksum) } catch {
+            throw NodeError.protocolViolation("GET /v1/models/latest", "model version \(model.version) is not a valid safetensors file")
+        }
     }
 
     private func deliver(_ body: [UInt8], round: Int64) async throws -> SubmissionReceipt {
@@ -130,24 +126,6 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
             throw NodeError.invalidParameter(
                 "noise multiplier of '\(name)'", privacy.noiseMultiplier, expected: "≥ round \(round.round)'s \(round.noiseMultiplier)")
         }
-    }
-
-    /// The latest global parameters and the hex SHA-256 of their bytes, checked against the header.
-    private func latestModel() async throws -> (ParameterSet, String) {
-        let (parameters, checksum, _) = try await fetchModel(path: "/v1/models/latest")
-        return (parameters, checksum)
-    }
-
-    private func fetchModel(path: String) async throws -> (ParameterSet, String, Int64) {
-        let (bytes, checksum, version) = try await fetchModelBytes(path: path)
-        do { return (try SafeTensors.decode(bytes).parameters, checksum, version) } catch {
-            throw NodeError.protocolViolation("GET \(path)", "model version \(version) is not a valid safetensors file")
-        }
-    }
-
-    private func fetchModelBytes(path: String) async throws -> (bytes: [UInt8], checksum: String, version: Int64) {
-        let model = try await ModelDownload.fetch(client: client, path: path)
-        return (model.bytes, model.checksum, model.version)
     }
 
     private func submit(_ body: [UInt8], round: Int64) async throws -> SubmissionReceipt {

@@ -116,28 +116,15 @@ import Testing
     }
 }
 
-/// SECURITY-TESTS 37 for the version-3 tables: the application role may use them (no DELETE);
-/// the auditor role may not even read a node's histogram.
+/// SECURITY-TESTS 37 for the version-3 and version-4 tables: the application role may use them (no
+/// DELETE; optimizer states are only inserted and read); the auditor role may not even read a node's histogram.
 @Suite(.enabled(if: PostgresTestEnvironment.isAvailable, "needs BACKLINE_PG_URL"))
 struct AnalyticsStoreGrantTests {
     @Test func theAuditorRoleCannotReadHistograms() throws {
-        let appRole = PostgresTestEnvironment.randomName("bl_app")
-        let auditorRole = PostgresTestEnvironment.randomName("bl_auditor")
-        let server = try #require(PostgresTestEnvironment.configuration)
-        try PostgresTestEnvironment.admin(server) {
-            try $0.executeScript(unsafeSQL: "CREATE ROLE \(appRole) LOGIN; CREATE ROLE \(auditorRole) LOGIN;")
-        }
-        defer {
-            try? PostgresTestEnvironment.admin(server) {
-                try $0.executeScript(unsafeSQL: "DROP ROLE IF EXISTS \(appRole); DROP ROLE IF EXISTS \(auditorRole);")
-            }
-        }
-        try PostgresTestEnvironment.withDatabase { configuration in
-            let owner = try SQLFederationStore.makePostgres(configuration)
-            try owner.grantAccessRoles(application: appRole, auditor: auditorRole)
+        try PostgresAccessRoles.with { owner, app, auditorConfiguration in
+            let appRole = try #require(app.user), auditorRole = try #require(auditorConfiguration.user)
             func privilege(_ role: String, _ table: String, _ privilege: String) throws -> Bool {
-                try owner.withConnection { try $0.query("SELECT has_table_privilege(\(role), \(table), \(privilege))") }
-                    .first?.int64(0) == 1
+                try PostgresAccessRoles.privilege(owner, role, table, privilege)
             }
             for table in ["analytics_queries", "analytics_histograms"] {
                 for allowed in ["SELECT", "INSERT", "UPDATE"] { #expect(try privilege(appRole, table, allowed), "app \(allowed) on \(table)") }
@@ -146,8 +133,11 @@ struct AnalyticsStoreGrantTests {
                     #expect(try !privilege(auditorRole, table, any), "auditor \(any) on \(table)")
                 }
             }
+            for allowed in ["SELECT", "INSERT"] { #expect(try privilege(appRole, "optimizer_states", allowed)) }
+            for denied in ["UPDATE", "DELETE"] { #expect(try !privilege(appRole, "optimizer_states", denied)) }
+            for any in ["SELECT", "INSERT", "UPDATE", "DELETE"] { #expect(try !privilege(auditorRole, "optimizer_states", any)) }
             // Performed, not just looked up: the auditor's own connection is refused.
-            let auditor = try PostgresConnection(configuration.with(user: auditorRole))
+            let auditor = try PostgresConnection(auditorConfiguration)
             #expect(throws: StoreError(code: .permissionDenied, reason: "")) {
                 try auditor.query("SELECT payload FROM analytics_histograms")
             }

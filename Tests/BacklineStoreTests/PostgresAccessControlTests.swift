@@ -8,40 +8,22 @@ import Testing
 /// stop even the owner from changing or truncating the audit log.
 @Suite(.enabled(if: PostgresTestEnvironment.isAvailable, "needs BACKLINE_PG_URL"))
 struct PostgresAccessControlTests {
-    /// A database with the schema, an app role and an auditor role (dropped afterwards).
+    /// ``PostgresAccessRoles/with(_:)`` with a round, three audit entries and a checkpoint stored.
     private func withRoles(_ body: (_ owner: SQLFederationStore, _ app: PostgresConfiguration,
                                     _ auditor: PostgresConfiguration) throws -> Void) throws {
-        let appRole = PostgresTestEnvironment.randomName("bl_app")
-        let auditorRole = PostgresTestEnvironment.randomName("bl_auditor")
-        let server = try #require(PostgresTestEnvironment.configuration)
-        try PostgresTestEnvironment.admin(server) {
-            try $0.executeScript(unsafeSQL: "CREATE ROLE \(appRole) LOGIN; CREATE ROLE \(auditorRole) LOGIN;")
-        }
-        defer {
-            try? PostgresTestEnvironment.admin(server) {
-                try $0.executeScript(unsafeSQL: "DROP ROLE IF EXISTS \(appRole); DROP ROLE IF EXISTS \(auditorRole);")
-            }
-        }
-        try PostgresTestEnvironment.withDatabase { configuration in
-            let owner = try SQLFederationStore.makePostgres(configuration)
-            try owner.grantAccessRoles(application: appRole, auditor: auditorRole)
+        try PostgresAccessRoles.with { owner, app, auditor in
             try owner.createRound(StoreSamples.round(1))
             try owner.appendAuditEntries((0..<3).map { StoreSamples.auditEntry($0) })
             try owner.withTransaction {
                 try $0.insertCheckpoint(CheckpointRecord(size: 3, signedNote: "example.org/fl-audit\n3\nroot\n",
                                                          createdAt: StoreSamples.time(3)))
             }
-            var noMigration = configuration
-            noMigration.allowMigration = false
-            try body(owner, noMigration.with(user: appRole), noMigration.with(user: auditorRole))
+            try body(owner, app, auditor)
         }
     }
 
     private func privilege(_ owner: SQLFederationStore, _ role: String, _ table: String, _ privilege: String) throws -> Bool {
-        let rows = try owner.withConnection {
-            try $0.query("SELECT has_table_privilege(\(role), \(table), \(privilege))")
-        }
-        return try rows.first?.int64(0) == 1
+        try PostgresAccessRoles.privilege(owner, role, table, privilege)
     }
 
     @Test func grantsMatchTheRoles() throws {
