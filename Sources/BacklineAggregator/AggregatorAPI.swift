@@ -1,6 +1,7 @@
 import BacklineFederation
 import BacklineAudit
 import BacklineCore
+import BacklineCrypto
 import BacklinePolicy
 import BacklinePrivacy
 import BacklineStore
@@ -314,12 +315,13 @@ struct AggregatorAPI: Sendable {
             try await refuse(claimed, decision, outcome: "rejected:\(rejection.reason.code)", HTTPError(
                 status: 422, code: rejection.reason.code, message: rejection.detail))
         }
-        try await recorder.record(peer, claimed, decision: decision, outcome: "accepted", request: request)
         let body = request.body
+        let digest = SHA256.hash(body)
+        try await recorder.record(peer, claimed, decision: decision, outcome: "accepted", request: request, bodyDigest: digest)
         let node = peer.name
         let receipt: UpdateReceipt
         do {
-            receipt = try await service.blocking { try coordinator.store(update, body: body, round: id, node: node, now: now) }
+            receipt = try await service.blocking { try coordinator.store(update, body: body, digest: digest, round: id, node: node, now: now) }
         } catch let error as StoreError where error.code == .conflict {
             try await refuse(claimed, decision, outcome: "conflict", HTTPError(
                 status: 409, code: "conflict", message: "a different update from this node is already stored for round \(id)"))

@@ -81,7 +81,7 @@ public final class AggregatorService: Sendable {
     let autoRounds: Int?
     let recorder: AuditRecorder
     private let server: HTTPServerBox
-    private let executor = BlockingExecutor.shared
+    private let executor = AggregatorService.storeExecutor
     private let inFlight = Mutex<Set<Int64>>([])
     /// SHA-256 of the policy that last refused an automatic round (logged and audited once per policy).
     let autoRoundRefusedBy = Mutex<String?>(nil)
@@ -97,7 +97,7 @@ public final class AggregatorService: Sendable {
         policyPath = parts.policyPath
         autoRounds = parts.autoRounds
         identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
-        recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: .shared)
+        recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: Self.storeExecutor)
         server = HTTPServerBox()
         let router = AggregatorAPI(service: self).makeRouter()
         server.set(HTTPServer(configuration: parts.http, tls: parts.tls, router: router, logger: logger))
@@ -244,9 +244,22 @@ public final class AggregatorService: Sendable {
             logger.info("model published", ["round": .public(String(id)), "version": .public(String(closure.modelVersion ?? 0))])
         }
         metrics.increment("backline_rounds_total", [("event", closure.state.rawValue)])
+        let logger = logger
+        Task {
+            do { try await blocking { try coordinator.discardPayloads(ofRound: id) } } catch {
+                logger.error("discarding a round's payload files failed; retried at the next start",
+                             ["round": .public(String(id)), "error": .public(String(describing: error))])
+            }
+        }
         await openAutoRoundIfDue()
         return closure
     }
+
+    /// The threads store and audit calls block on. Most of their time is spent waiting for the
+    /// disk (an update's fsync) or the database, not computing, so there are more of them than
+    /// cores: concurrent submissions write and sync their payloads in parallel. One pool for every
+    /// service in the process, living as long as it.
+    static let storeExecutor = BlockingExecutor(threadCount: 16, name: "aggregator-store")
 
     /// Runs blocking `body` (store, audit fsync, aggregation) on the blocking executor.
     func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {

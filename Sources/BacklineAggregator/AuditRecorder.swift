@@ -46,10 +46,14 @@ struct AuditRecorder: Sendable {
     }
 
     /// Appends one entry (decision as given) durably, or throws 503 `audit_unavailable`.
-    func record(_ peer: PeerIdentity, _ subject: Subject, decision: PolicyDecision, outcome: String, request: HTTPRequest?) async throws {
+    /// `bodyDigest`, when given, is the SHA-256 of the request's body already computed by the
+    /// caller (a 4.5 MB update is hashed once).
+    func record(
+        _ peer: PeerIdentity, _ subject: Subject, decision: PolicyDecision, outcome: String, request: HTTPRequest?, bodyDigest: [UInt8]? = nil
+    ) async throws {
         try await record(
             spiffeID: peer.spiffeID, role: peer.role.rawValue, subject, allowed: decision.allowed, ruleID: decision.ruleID,
-            policySHA256: decision.policySHA256, outcome: outcome, requestDigest: request.map(Self.digest) ?? "")
+            policySHA256: decision.policySHA256, outcome: outcome, requestDigest: request.map { Self.digest($0, bodyDigest: bodyDigest) } ?? "")
     }
 
     /// Appends one entry from explicit fields, or throws 503 `audit_unavailable`.
@@ -72,7 +76,9 @@ struct AuditRecorder: Sendable {
     }
 
     /// SHA-256 (hex) of `METHOD target\n` followed by the hex SHA-256 of the body.
-    static func digest(_ request: HTTPRequest) -> String {
-        Hex.encode(SHA256.hash(Array("\(request.method) \(request.target)\n\(Hex.encode(SHA256.hash(request.body)))".utf8)))
+    /// `bodyDigest` is the body's SHA-256 when the caller has it already.
+    static func digest(_ request: HTTPRequest, bodyDigest: [UInt8]? = nil) -> String {
+        let body = bodyDigest ?? SHA256.hash(request.body)
+        return Hex.encode(SHA256.hash(Array("\(request.method) \(request.target)\n\(Hex.encode(body))".utf8)))
     }
 }

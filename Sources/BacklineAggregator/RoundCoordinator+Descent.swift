@@ -14,22 +14,29 @@ extension RoundCoordinator {
     }
 
     /// `releases` (each a node's noised gradient sum weighted by its noised count) as the descent
-    /// updates Δ_p = −(S_p/N_p + r∘g/N) the strategy averages, validated again in their new form.
-    /// Consumes `releases` one by one, so a round holds each update once (4.5 MB each for the
-    /// 1.1 M-parameter model) rather than both forms of every update.
-    func descentUpdates(_ releases: inout [ValidatedUpdate], global: GlobalModel, round: Int64) throws -> [ValidatedUpdate] {
+    /// updates Δ_p = −(S_p/N_p + r∘g/N) the strategy averages, validated again in their new form;
+    /// `rejected` names the promoters whose converted update fails that validation (e.g. it
+    /// overflows). Consumes `releases` one by one, so a round holds each update once (4.5 MB each
+    /// for the 1.1 M-parameter model) rather than both forms of every update.
+    func descentUpdates(_ releases: inout [ValidatedUpdate], global: GlobalModel, round: Int64) throws
+        -> (updates: [ValidatedUpdate], rejected: [String])
+    {
         let total = releases.reduce(0) { $0 + max($1.weight, 1) }
         let values = global.parameters.flattened()
         let validator = try UpdateValidator(round: UInt64(round), shape: global.shape, maximumSampleCount: 1e12)
         var converted: [ValidatedUpdate] = []
+        var rejected: [String] = []
         converted.reserveCapacity(releases.count)
         while let release = releases.popLast() {
             let delta = descentConversion.descentDirection(gradientSum: release.values, count: max(release.weight, 1), totalCount: total, global: values)
             let update = ModelUpdate(node: release.node, round: UInt64(round), shape: global.shape, values: delta, sampleCount: max(release.weight, 1),
                                      privacy: release.privacy)
-            if case .success(let valid) = validator.validate(update) { converted.append(valid) }
+            switch validator.validate(update) {
+            case .success(let valid): converted.append(valid)
+            case .failure: rejected.append(release.node)
+            }
         }
         converted.reverse()
-        return converted
+        return (converted, rejected)
     }
 }

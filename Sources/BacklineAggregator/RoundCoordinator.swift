@@ -37,6 +37,11 @@ public final class RoundCoordinator: Sendable {
     /// The model rounds start from until one is published.
     public let initialModel: GlobalModel
     private let newestModel: Mutex<GlobalModel?> = Mutex(nil)
+    /// The updates this process stored, already decoded and validated, by round and promoter with
+    /// their digests, so closing a round neither reads nor decodes them again. Only a cache: the
+    /// store decides what a round holds, and an update missing here (another replica took it, or
+    /// this process restarted) is read from the store.
+    private let acceptedUpdates: Mutex<[Int64: [String: AcceptedUpdate]]> = Mutex([:])
     /// Releases → descent updates (regularisation from the initial model's metadata).
     let descentConversion: GradientSumConversion
 
@@ -129,17 +134,25 @@ public final class RoundCoordinator: Sendable {
 
     /// Stores a validated update durably; the receipt comes back only after COMMIT. Identical
     /// bytes give the same receipt; different bytes for the same (round, node) are a conflict.
-    func store(_ update: ValidatedUpdate, body: [UInt8], round: Int64, node: String, now: Date) throws -> UpdateReceipt {
-        try store.submitUpdate(UpdateSubmission(
-            round: round, promoterID: node, payload: body, digest: SHA256.hash(body), norm: update.norm,
+    /// `digest` is SHA-256 of `body`, computed once by the caller.
+    func store(_ update: ValidatedUpdate, body: [UInt8], digest: [UInt8], round: Int64, node: String, now: Date) throws -> UpdateReceipt {
+        let receipt = try store.submitUpdate(UpdateSubmission(
+            round: round, promoterID: node, payload: body, digest: digest, norm: update.norm,
             sampleCount: Int64(update.weight.rounded(.up)), receivedAt: now))
+        acceptedUpdates.withLock { cache in
+            // Rounds before this one are over (one round takes updates at a time).
+            cache = cache.filter { $0.key >= round }
+            cache[round, default: [:]][node] = AcceptedUpdate(digest: digest, update: update)
+        }
+        return receipt
     }
 
     /// The receipt of the update `node` already stored in `round` if it holds exactly `body`
     /// (a retry whose first answer was lost), else nil.
     func existingReceipt(round: Int64, node: String, body: [UInt8]) throws -> UpdateReceipt? {
         let digest = SHA256.hash(body)
-        return try store.updates(inRound: round).first { $0.promoterID == node && constantTimeEquals($0.digest, digest) }?.receipt
+        return try store.withTransaction { try $0.updatesWithoutPayloads(inRound: round) }
+            .first { $0.promoterID == node && constantTimeEquals($0.digest, digest) }?.receipt
     }
 
     /// How many updates round `id` holds (one per promoter).
@@ -182,12 +195,20 @@ public final class RoundCoordinator: Sendable {
         return try finished.reduce(0) { $0 + (try store.discardPayloads(inRound: $1.id, at: now)) }
     }
 
+    /// Removes what is left of round `id`'s raw payloads after ``aggregate(_:now:beforeCommit:)``
+    /// (the spool files of a SQLite store, zeroed first); kept out of the close so the answer does
+    /// not wait for it. A failure leaves them for ``discardLeftoverPayloads(at:)`` at the next start.
+    public func discardPayloads(ofRound id: Int64) throws {
+        try store.discardPayloads(inRound: id, at: Date())
+    }
+
     /// Claims round `id` for aggregation; true for exactly one caller.
     public func claim(_ id: Int64) throws -> Bool { try store.claimRoundForAggregation(id) }
 
-    /// Aggregates a claimed round: decodes and re-validates its stored updates, runs the
-    /// strategy (k ≥ max(3, min_clients) or nothing is published), and commits the new model
-    /// version, update statuses and final state together; then discards the raw payloads.
+    /// Aggregates a claimed round: decodes and re-validates its stored updates (or takes those this
+    /// process validated on arrival), runs the strategy (k ≥ max(3, min_clients) or nothing is
+    /// published), and commits the new model version, update statuses, final state and the
+    /// payloads' discarding together.
     /// `beforeCommit` runs (with the outcome) before the commit and may throw to stop it (the
     /// caller writes the audit entry there: fail closed).
     public func aggregate(_ id: Int64, now: Date = Date(), beforeCommit: (Closure) throws -> Void = { _ in }) throws -> Closure {
@@ -197,21 +218,10 @@ public final class RoundCoordinator: Sendable {
         }
         let parameters = try parameters(of: round)
         let global = try latestModel()
-        var validated: [ValidatedUpdate] = []
-        var rejected: [String] = []
-        // Popped in stored order so each raw payload is freed once decoded: peak memory holds the
-        // decoded updates, not the decoded updates plus every payload (100 × 4.5 MB at scale).
-        var records = Array(try store.updates(inRound: id).reversed())
-        while let record = records.popLast() {
-            guard let envelope = try? UpdateEnvelope(decoding: record.payload), envelope.node == record.promoterID,
-                case .success(let update) = try validate(envelope, in: round)
-            else {
-                rejected.append(record.promoterID)
-                continue
-            }
-            validated.append(update)
-        }
-        validated = try descentUpdates(&validated, global: global, round: id)
+        var (validated, rejected) = try storedUpdates(of: round)
+        let conversion = try descentUpdates(&validated, global: global, round: id)
+        validated = conversion.updates
+        rejected += conversion.rejected
         let strategy = try parameters.strategy.makeStrategy(
             minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
             learningRate: parameters.serverLearningRate)
@@ -246,13 +256,40 @@ public final class RoundCoordinator: Sendable {
                 for node in Set(rejected) { try transaction.setUpdateStatus(round: id, promoterID: node, to: .rejected) }
             }
             _ = try transaction.transitionRound(id, to: closure.state, at: now)
+            // Raw updates are no longer served from the moment the round is final (item 73); the
+            // payload files are zeroed and removed by ``discardPayloads(ofRound:)`` afterwards.
+            _ = try transaction.discardPayloads(inRound: id, at: now)
         }
         if let published {
             newestModel.withLock { $0 = published }
         }
-        // The round is final now; a failure here leaves payloads for ``discardLeftoverPayloads()``.
-        _ = try? store.discardPayloads(inRound: id, at: now)
         return closure
+    }
+
+    /// The validated updates round `round` holds in the store, and the promoters whose stored update
+    /// no longer decodes or validates. Updates this process accepted come from its cache when the
+    /// digest matches; the others are read one at a time, so peak memory holds the decoded
+    /// updates and at most one raw payload.
+    private func storedUpdates(of round: RoundRecord) throws -> (updates: [ValidatedUpdate], rejected: [String]) {
+        let stored = try store.withTransaction { try $0.updatesWithoutPayloads(inRound: round.id) }
+        let cached = acceptedUpdates.withLock { $0.removeValue(forKey: round.id) } ?? [:]
+        var validated: [ValidatedUpdate] = []
+        var rejected: [String] = []
+        for summary in stored {
+            if let hit = cached[summary.promoterID], constantTimeEquals(hit.digest, summary.digest) {
+                validated.append(hit.update)
+                continue
+            }
+            guard let record = try store.withTransaction({ try $0.update(inRound: round.id, promoterID: summary.promoterID) }),
+                let envelope = try? UpdateEnvelope(decoding: record.payload), envelope.node == record.promoterID,
+                case .success(let update) = try validate(envelope, in: round)
+            else {
+                rejected.append(summary.promoterID)
+                continue
+            }
+            validated.append(update)
+        }
+        return (validated, rejected)
     }
 
     /// The server optimizer's state the model `version` was published with (FedAdam moments), read
@@ -274,6 +311,12 @@ public final class RoundCoordinator: Sendable {
         let loss = try RDPAccountant.loss(of: mechanism, delta: Self.ledgerDelta)
         let json = "{\"clip_norm\":\(parameters.clipNorm),\"noise_multiplier\":\(parameters.noiseMultiplier),\"sampling_rate\":1,\"steps\":1}"
         return (json, loss.epsilon)
+    }
+
+    /// An update this process stored: its digest and its validated form.
+    private struct AcceptedUpdate: Sendable {
+        let digest: [UInt8]
+        let update: ValidatedUpdate
     }
 
     private func decode(_ record: ModelVersionRecord) throws -> GlobalModel {

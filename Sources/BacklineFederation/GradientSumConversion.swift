@@ -26,10 +26,19 @@ public struct GradientSumConversion: Sendable {
     public func descentDirection(gradientSum: [Float], count: Double, totalCount: Double, global: [Float]) -> [Float] {
         precondition(gradientSum.count == global.count && regularizationScale.count == global.count, "lengths differ")
         let inverse = Float(1 / max(count, 1)), inverseTotal = Float(1 / max(totalCount, 1))
-        var delta = [Float](repeating: 0, count: global.count)
-        for index in delta.indices {
-            delta[index] = -(gradientSum[index] * inverse + regularizationScale[index] * global[index] * inverseTotal)
+        // One pass over raw buffers (no bounds checks, no zero fill first), which the compiler
+        // vectorises: 4.5 MB per update at memory speed.
+        return [Float](unsafeUninitializedCapacity: global.count) { delta, initialized in
+            gradientSum.withUnsafeBufferPointer { sum in
+                regularizationScale.withUnsafeBufferPointer { scale in
+                    global.withUnsafeBufferPointer { values in
+                        for index in 0..<values.count {
+                            delta[index] = -(sum[index] * inverse + scale[index] * values[index] * inverseTotal)
+                        }
+                    }
+                }
+            }
+            initialized = global.count
         }
-        return delta
     }
 }

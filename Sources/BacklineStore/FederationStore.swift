@@ -11,6 +11,12 @@ public protocol FederationStore: AnyObject, Sendable {
     /// body may be run again after a transient failure (busy, lost connection before COMMIT), so
     /// it must only touch the database through the transaction it is given.
     func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T
+    /// Stores the update durably and returns its receipt only after COMMIT (idempotent for
+    /// identical bytes); a default runs it as one transaction.
+    func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt
+    /// Empties the payloads of a published or failed round; a default runs it as one transaction.
+    @discardableResult
+    func discardPayloads(inRound round: Int64, at time: Date) throws -> Int
 }
 
 extension FederationStore {
@@ -48,8 +54,13 @@ extension FederationStore {
     }
     /// Empties the payloads of a published or failed round; see ``FederationTransaction/discardPayloads(inRound:at:)``.
     @discardableResult
-    public func discardPayloads(inRound round: Int64, at time: Date = Date()) throws -> Int {
+    public func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
         try withTransaction { try $0.discardPayloads(inRound: round, at: time) }
+    }
+    /// ``discardPayloads(inRound:at:)`` now.
+    @discardableResult
+    public func discardPayloads(inRound round: Int64) throws -> Int {
+        try discardPayloads(inRound: round, at: Date())
     }
     /// Appends audit entries in one transaction.
     public func appendAuditEntries(_ entries: [AuditEntryRecord]) throws {
@@ -60,7 +71,9 @@ extension FederationStore {
         try withTransaction { try $0.auditEntries(filter) }
     }
 
-    private func retryingUnknownOutcome<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` again (at most 3 more times) while its COMMIT outcome is unknown; the bodies
+    /// given are idempotent.
+    func retryingUnknownOutcome<T>(_ body: () throws -> T) throws -> T {
         var attempt = 0
         while true {
             do {

@@ -22,6 +22,11 @@ public protocol FederationTransaction: AnalyticsTransaction {
     func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt
     /// The updates of round `round`, by promoter id.
     func updates(inRound round: Int64) throws -> [UpdateRecord]
+    /// The updates of round `round`, by promoter id, with empty payloads (digests, receipts and
+    /// metadata only; nothing large is read).
+    func updatesWithoutPayloads(inRound round: Int64) throws -> [UpdateRecord]
+    /// The update of `promoterID` in round `round`, payload included, if any.
+    func update(inRound round: Int64, promoterID: String) throws -> UpdateRecord?
     /// How many updates round `round` holds (one per promoter), without reading their payloads.
     func updateCount(inRound round: Int64) throws -> Int
     /// Empties the payloads of round `round` once it is published or failed, keeping digest,

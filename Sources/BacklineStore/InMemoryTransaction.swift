@@ -106,6 +106,18 @@ final class InMemoryTransaction: FederationTransaction {
         state.updates.values.filter { $0.round == round }.sorted { $0.promoterID < $1.promoterID }
     }
 
+    func updatesWithoutPayloads(inRound round: Int64) throws -> [UpdateRecord] {
+        try updates(inRound: round).map { update in
+            var summary = update
+            summary.payload = []
+            return summary
+        }
+    }
+
+    func update(inRound round: Int64, promoterID: String) throws -> UpdateRecord? {
+        state.updates[InMemoryState.UpdateKey(round: round, promoterID: promoterID)]
+    }
+
     func updateCount(inRound round: Int64) throws -> Int {
         state.updates.keys.count { $0.round == round }
     }

@@ -1,9 +1,14 @@
 import BacklineCore
-import Foundation
+public import Foundation
 
 /// The federation store over SQLite or PostgreSQL: one connection per instance, every call
 /// serialised on it. Several instances (threads, processes, aggregator replicas) may share one
 /// database; writers coordinate through the database (SQLite's write lock, PostgreSQL row locks).
+///
+/// A SQLite file store keeps update payloads in its ``UpdatePayloadSpool`` (`<database>-updates/`):
+/// each payload file is written and synced before the lock is taken, so submissions write in
+/// parallel and the row commit stays small. PostgreSQL keeps payloads in the rows, where every
+/// replica can read them.
 public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     // @unchecked: `connection` is only used while `lock` is held.
     private let lock = NSLock()
@@ -12,10 +17,13 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     public let dialect: SQLDialect
     /// Transient failures (busy, connection lost before COMMIT) retried per transaction.
     private let transientRetries = 5
+    /// Where payloads live outside the rows (SQLite file databases), if anywhere.
+    private let spool: UpdatePayloadSpool?
 
-    private init(connection: any SQLConnection, schemaVersion: Int, allowMigration: Bool) throws {
+    private init(connection: any SQLConnection, schemaVersion: Int, allowMigration: Bool, spool: UpdatePayloadSpool? = nil) throws {
         self.connection = connection
         self.dialect = connection.dialect
+        self.spool = spool
         try SchemaMigrator.migrate(connection, to: schemaVersion, allowMigration: allowMigration)
     }
 
@@ -31,8 +39,11 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
 
     /// Opens SQLite migrated only up to `schemaVersion` (migration tests).
     package static func makeSQLite(_ configuration: SQLiteConfiguration, schemaVersion: Int) throws -> SQLFederationStore {
-        try SQLFederationStore(connection: SQLiteConnection(configuration), schemaVersion: schemaVersion,
-                               allowMigration: configuration.allowMigration)
+        let connection = try SQLiteConnection(configuration)
+        // Schema 5 added the spool's column; an older schema (migration tests) keeps payloads in rows.
+        let spool = configuration.isInMemory || schemaVersion < 5 ? nil : try UpdatePayloadSpool(databasePath: configuration.path)
+        return try SQLFederationStore(connection: connection, schemaVersion: schemaVersion,
+                                      allowMigration: configuration.allowMigration, spool: spool)
     }
 
     /// Connects to PostgreSQL migrated only up to `schemaVersion` (migration tests).
@@ -53,6 +64,43 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
 
     /// Runs `body` in one transaction; see ``FederationStore/withTransaction(_:)``.
     public func withTransaction<T>(_ body: (any FederationTransaction) throws -> T) throws -> T {
+        try withSQLTransaction(body)
+    }
+
+    /// Stores the update durably and returns its receipt only after COMMIT; see
+    /// ``FederationStore/submitUpdate(_:)``. With a spool, the payload file is synced first and
+    /// the row names it; a file no row names (a refused submission) is removed again.
+    public func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt {
+        guard let spool else { return try retryingUnknownOutcome { try withTransaction { try $0.submitUpdate(submission) } } }
+        try StoreValidation.check(submission)
+        let file = UpdatePayloadSpool.fileName(round: submission.round, promoterID: submission.promoterID, digest: submission.digest)
+        try spool.write(submission.payload, as: file)
+        do {
+            let (receipt, inserted) = try retryingUnknownOutcome {
+                try withSQLTransaction { try $0.insertUpdate(submission, payloadFile: file) }
+            }
+            // An identical update stored earlier in a round that is over: its payloads are gone.
+            if !inserted, let round = try self.round(submission.round), !round.state.acceptsUpdates, round.state != .aggregating {
+                spool.remove(file)
+            }
+            return receipt
+        } catch let error as StoreError where error.code == .conflict || error.code == .roundClosed || error.code == .invalidInput {
+            // No row names this file: a conflicting row has another digest, a closed round none.
+            spool.remove(file)
+            throw error
+        }
+    }
+
+    /// Empties the payloads of a published or failed round (see
+    /// ``FederationStore/discardPayloads(inRound:at:)``), then zeroes and removes its spool files.
+    @discardableResult
+    public func discardPayloads(inRound round: Int64, at time: Date) throws -> Int {
+        let discarded = try withTransaction { try $0.discardPayloads(inRound: round, at: time) }
+        try spool?.discardRound(round)
+        return discarded
+    }
+
+    private func withSQLTransaction<T>(_ body: (SQLFederationTransaction) throws -> T) throws -> T {
         lock.lock()
         defer { lock.unlock() }
         var attempt = 0
@@ -62,7 +110,7 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
             do {
                 try connection.begin()
                 do {
-                    let result = try body(SQLFederationTransaction(connection: connection))
+                    let result = try body(SQLFederationTransaction(connection: connection, spool: spool))
                     try connection.commit()
                     return result
                 } catch {

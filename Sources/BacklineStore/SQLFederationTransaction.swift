@@ -5,10 +5,12 @@ import Foundation
 /// shared by SQLite and PostgreSQL and rendered per dialect by ``SQLQuery``.
 struct SQLFederationTransaction: FederationTransaction {
     let connection: any SQLConnection
+    /// Where payloads kept outside the rows live (SQLite files), if anywhere.
+    let spool: UpdatePayloadSpool?
 
     private static let roundColumns: SQLQuery = "id, state, min_clients, deadline_ms, params_json, created_ms, updated_ms"
     private static let updateColumns: SQLQuery =
-        "round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id, received_ms, payload_discarded_ms"
+        "round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id, received_ms, payload_discarded_ms, payload_file"
     private static let modelColumns: SQLQuery = "version, bytes, path, checksum, round_id, created_ms"
     private static let ledgerColumns: SQLQuery =
         "id, promoter_id, round_id, query, mechanism, params_json, epsilon, delta, recorded_ms"
@@ -93,17 +95,24 @@ struct SQLFederationTransaction: FederationTransaction {
     // MARK: updates
 
     func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt {
+        try insertUpdate(submission, payloadFile: nil).receipt
+    }
+
+    /// ``submitUpdate(_:)`` with the payload either in the row (`payloadFile` nil) or already
+    /// durable in the spool as `payloadFile` (the row then holds an empty payload and the name);
+    /// `inserted` is false when an identical update was stored before.
+    func insertUpdate(_ submission: UpdateSubmission, payloadFile: String?) throws -> (receipt: UpdateReceipt, inserted: Bool) {
         try StoreValidation.check(submission)
         let round = try lockedRound(submission.round)
-        let existing = try update(round: submission.round, promoterID: submission.promoterID)
-        if let receipt = try submission.admission(into: round, existing: existing) { return receipt }
+        let existing = try update(round: submission.round, promoterID: submission.promoterID, readingPayload: payloadFile == nil)
+        if let receipt = try submission.admission(into: round, existing: existing) { return (receipt, false) }
         let receiptID = UUID().uuidString.lowercased()
         try connection.execute("""
             INSERT INTO \(table: .updates) (round_id, promoter_id, payload, digest, norm, sample_count, status,
-                receipt_id, received_ms)
-            VALUES (\(submission.round), \(submission.promoterID), \(submission.payload), \(submission.digest),
+                receipt_id, received_ms, payload_file)
+            VALUES (\(submission.round), \(submission.promoterID), \(payloadFile == nil ? submission.payload : []), \(submission.digest),
                 \(submission.norm), \(submission.sampleCount), \(UpdateStatus.accepted.rawValue), \(receiptID),
-                \(submission.receivedAt.storedMillis))
+                \(submission.receivedAt.storedMillis), \(payloadFile))
             """)
         if round.state == .open {
             try connection.execute("""
@@ -111,20 +120,33 @@ struct SQLFederationTransaction: FederationTransaction {
                     updated_ms = \(submission.receivedAt.storedMillis) WHERE id = \(round.id)
                 """)
         }
-        return UpdateReceipt(receiptID: receiptID, round: submission.round, promoterID: submission.promoterID,
-                             digest: submission.digest)
+        let receipt = UpdateReceipt(receiptID: receiptID, round: submission.round, promoterID: submission.promoterID,
+                                    digest: submission.digest)
+        return (receipt, true)
     }
 
-    private func update(round: Int64, promoterID: String) throws -> UpdateRecord? {
+    private func update(round: Int64, promoterID: String, readingPayload: Bool) throws -> UpdateRecord? {
         try connection.query("""
             SELECT \(Self.updateColumns) FROM \(table: .updates) WHERE round_id = \(round) AND promoter_id = \(promoterID)
-            """).first.map(Self.decodeUpdate)
+            """).first.map { try decodeUpdate($0, readingPayload: readingPayload) }
     }
 
     func updates(inRound round: Int64) throws -> [UpdateRecord] {
         try connection.query("""
             SELECT \(Self.updateColumns) FROM \(table: .updates) WHERE round_id = \(round) ORDER BY promoter_id
-            """).map(Self.decodeUpdate)
+            """).map { try decodeUpdate($0, readingPayload: true) }
+    }
+
+    func updatesWithoutPayloads(inRound round: Int64) throws -> [UpdateRecord] {
+        try connection.query("""
+            SELECT round_id, promoter_id, NULL, digest, norm, sample_count, status, receipt_id, received_ms,
+                payload_discarded_ms, payload_file
+            FROM \(table: .updates) WHERE round_id = \(round) ORDER BY promoter_id
+            """).map { try decodeUpdate($0, readingPayload: false) }
+    }
+
+    func update(inRound round: Int64, promoterID: String) throws -> UpdateRecord? {
+        try update(round: round, promoterID: promoterID, readingPayload: true)
     }
 
     func updateCount(inRound round: Int64) throws -> Int {
@@ -137,7 +159,7 @@ struct SQLFederationTransaction: FederationTransaction {
         let current = try lockedRound(round)
         try current.state.requireFinal(forDiscardingIn: round)
         return try connection.execute("""
-            UPDATE \(table: .updates) SET payload = \([UInt8]()), payload_discarded_ms = \(time.storedMillis)
+            UPDATE \(table: .updates) SET payload = \([UInt8]()), payload_file = NULL, payload_discarded_ms = \(time.storedMillis)
             WHERE round_id = \(round) AND payload_discarded_ms IS NULL
             """)
     }
@@ -338,8 +360,17 @@ struct SQLFederationTransaction: FederationTransaction {
                     createdAt: Date(storedMillis: try row.int64(5)), updatedAt: Date(storedMillis: try row.int64(6)))
     }
 
-    private static func decodeUpdate(_ row: SQLRow) throws -> UpdateRecord {
-        UpdateRecord(round: try row.int64(0), promoterID: try row.string(1), payload: try row.bytes(2),
+    /// An update row; a payload kept in the spool is read from its file when `readingPayload`
+    /// (otherwise the record's payload is empty).
+    private func decodeUpdate(_ row: SQLRow, readingPayload: Bool) throws -> UpdateRecord {
+        var payload = try row.optionalBytes(2) ?? []
+        if readingPayload, let file = try row.optionalString(10) {
+            guard let spool else {
+                throw StoreError.database(.database, "update payload \(file) is kept in a payload spool this store was opened without")
+            }
+            payload = try spool.read(file)
+        }
+        return UpdateRecord(round: try row.int64(0), promoterID: try row.string(1), payload: payload,
                      digest: try row.bytes(3), norm: try row.double(4), sampleCount: try row.int64(5),
                      status: try UpdateStatus.parse(try row.string(6)), receiptID: try row.string(7),
                      receivedAt: Date(storedMillis: try row.int64(8)),

@@ -3,7 +3,7 @@ import BacklineCore
 /// a fresh database runs every script in order. Never edit a released script: add a version.
 enum SchemaMigrations {
     /// The version this program writes and expects.
-    static let latestVersion = 4
+    static let latestVersion = 5
 
     /// The script taking the schema from `version - 1` to `version`.
     static func script(version: Int, dialect: SQLDialect) -> String {
@@ -16,6 +16,8 @@ enum SchemaMigrations {
         case (3, .postgres): return postgresVersion3
         case (4, .sqlite): return sqliteVersion4
         case (4, .postgres): return postgresVersion4
+        case (5, .sqlite): return sqliteVersion5
+        case (5, .postgres): return postgresVersion5
         default: preconditionFailure("no migration script for version \(version)")
         }
     }

@@ -30,10 +30,11 @@ public struct UpdateSubmission: Sendable, Hashable {
         self.receivedAt = receivedAt
     }
 
-    /// Whether `existing` (same round and promoter) holds exactly these bytes; once its payload
-    /// was discarded, the digest is all that is left to compare.
+    /// Whether `existing` (same round and promoter) holds exactly these bytes. The digests are
+    /// compared, and the bytes too when the row was read with them (an empty payload: discarded,
+    /// or kept in the payload spool under a name bound to its digest).
     func isIdentical(to existing: UpdateRecord) -> Bool {
-        existing.digest == digest && (existing.payloadDiscardedAt != nil || existing.payload == payload)
+        existing.digest == digest && (existing.payload.isEmpty || existing.payload == payload)
     }
 
     /// The rule every backend applies, given the locked `round` and the stored update of the same

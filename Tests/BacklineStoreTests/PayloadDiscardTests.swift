@@ -39,16 +39,24 @@ import Testing
         let marker = Array("RAW-UPDATE-MARKER-".utf8)
         let payload = Array((0..<400).map { _ in marker }.joined())
         _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: payload))
+        // The database, its WAL and every file of the payload spool beside it.
+        func files() -> [String] {
+            let spool = path + "-updates"
+            let spooled = (FileManager.default.subpaths(atPath: spool) ?? []).map { spool + "/" + $0 }
+            return [path, path + "-wal"] + spooled
+        }
         func filesContainMarker() -> Bool {
-            [path, path + "-wal"].contains { file in
+            files().contains { file in
                 guard let data = FileManager.default.contents(atPath: file) else { return false }
                 return data.range(of: Data(marker)) != nil
             }
         }
         #expect(filesContainMarker())
+        #expect(files().contains { $0.hasSuffix(".update") })  // the payload lives in the spool
         _ = try store.transitionRound(1, to: .failed, at: StoreSamples.time(5))
         try store.discardPayloads(inRound: 1)
         try store.purgeDiscardedData()
         #expect(!filesContainMarker())
+        #expect(!FileManager.default.fileExists(atPath: path + "-updates/r1"))
     }
 }

@@ -1,0 +1,140 @@
+import BacklineCore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Update payloads as files in a directory beside a SQLite database (`<database>-updates/`), so a
+/// 4.5 MB update is written once and synced by itself, in parallel with other submissions and
+/// outside the database's single write lock, while its row (digest, norm, receipt, file name) is a
+/// small commit. A payload file is durable (fsync of the file and its directory) before its row is
+/// committed; a file without a row (a crash between the two, or a refused submission) is removed
+/// when its round's payloads are discarded.
+///
+/// Layout: `r<round>/<hex of promoter id>-<hex of SHA-256>.update`, directories 0700, files 0600.
+/// Discarding a round overwrites each file with zeros and syncs it before unlinking, as SQLite's
+/// `secure_delete` zeroes freed pages.
+struct UpdatePayloadSpool: Sendable {
+    /// The spool directory.
+    let directory: String
+
+    /// The spool of the SQLite database at `databasePath`: `<databasePath>-updates`, created 0700.
+    init(databasePath: String) throws {
+        directory = databasePath + "-updates"
+        try Self.makeDirectory(directory)
+    }
+
+    /// The file name (relative to the spool) of `promoterID`'s update with `digest` in `round`.
+    static func fileName(round: Int64, promoterID: String, digest: [UInt8]) -> String {
+        "r\(round)/\(Hex.encode(Array(promoterID.utf8)))-\(Hex.encode(digest)).update"
+    }
+
+    /// Writes `bytes` as `name` durably (temporary file, fsync, rename, directory fsync).
+    func write(_ bytes: [UInt8], as name: String) throws {
+        try Self.translatingFailures("write update payload \(name)") {
+            let path = try resolved(name)
+            try Self.makeDirectory(String(path[..<path.lastIndex(of: "/")!]))
+            try AtomicFileWriter.write(bytes, to: path)
+        }
+    }
+
+    /// The bytes of `name`.
+    /// - Throws: ``StoreError`` naming the file when it is missing or unreadable.
+    func read(_ name: String) throws -> [UInt8] {
+        try Self.translatingFailures("read update payload \(name)") {
+            let path = try resolved(name)
+            let fd = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
+            defer { close(fd) }
+            var info = stat()
+            try SystemCall.retrying("fstat", path: path) { fstat(fd, &info) }
+            let size = Int(info.st_size)
+            guard size <= StoreValidation.maxPayloadBytes else {
+                throw StoreError.invalidInput("update payload \(name)", "\(size) bytes exceeds \(StoreValidation.maxPayloadBytes)")
+            }
+            var bytes = [UInt8](repeating: 0, count: size)
+            var offset = 0
+            try bytes.withUnsafeMutableBytes { buffer in
+                while offset < size {
+                    let count = try SystemCall.retrying("read", path: path) { Glibc.read(fd, buffer.baseAddress! + offset, size - offset) }
+                    guard count > 0 else { throw StoreError.database(.database, "update payload \(name) ended after \(offset) of \(size) bytes") }
+                    offset += count
+                }
+            }
+            return bytes
+        }
+    }
+
+    /// Removes `name` if it exists (a refused submission's file), without overwriting it.
+    func remove(_ name: String) {
+        guard let path = try? resolved(name) else { return }
+        unlink(path)
+    }
+
+    /// Overwrites every payload file of `round` with zeros, syncs, unlinks them and removes the
+    /// round's directory. Nothing to do when the directory does not exist.
+    func discardRound(_ round: Int64) throws {
+        let roundDirectory = directory + "/r\(round)"
+        guard let stream = opendir(roundDirectory) else { return }
+        var names: [String] = []
+        while let entry = readdir(stream) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        closedir(stream)
+        try Self.translatingFailures("discard the update payloads of round \(round)") {
+            for name in names {
+                let path = roundDirectory + "/" + name
+                try Self.zeroFill(path)
+                unlink(path)
+            }
+            rmdir(roundDirectory)
+            try AtomicFileWriter.syncDirectory(containing: roundDirectory)
+        }
+    }
+
+    /// `name` under the spool, refusing names that could leave it.
+    private func resolved(_ name: String) throws -> String {
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }),
+            name.utf8.allSatisfy({ $0 < 0x80 && $0 != 0 })
+        else { throw StoreError.invalidInput("updates.payload_file", "'\(name.prefix(80))' is not a spool file name") }
+        return directory + "/" + name
+    }
+
+    private static func zeroFill(_ path: String) throws {
+        let fd = open(path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { return }  // already gone
+        defer { close(fd) }
+        var info = stat()
+        try SystemCall.retrying("fstat", path: path) { fstat(fd, &info) }
+        let zeros = [UInt8](repeating: 0, count: min(Int(info.st_size), 1 << 20))
+        var offset = 0
+        while offset < Int(info.st_size) {
+            let count = min(zeros.count, Int(info.st_size) - offset)
+            offset += try zeros.withUnsafeBytes { buffer in
+                try SystemCall.retrying("pwrite", path: path) { pwrite(fd, buffer.baseAddress!, count, off_t(offset)) }
+            }
+        }
+        try SystemCall.retrying("fdatasync", path: path) { fdatasync(fd) }
+    }
+
+    /// Creates `path` (mode 0700) if it does not exist, syncing its parent so the entry is durable.
+    private static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) == 0 {
+            try AtomicFileWriter.syncDirectory(containing: path)
+            return
+        }
+        let failure = errno
+        guard failure == EEXIST else { throw CoreError.systemCall("mkdir", path: path, errno: failure) }
+    }
+
+    /// Runs `body`, turning system-call failures into ``StoreError``: `storage_full` for a full
+    /// disk or quota (nothing was stored), `database` otherwise, naming `what`.
+    private static func translatingFailures<T>(_ what: String, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as CoreError {
+            if let code = error.libraryCode, code == Int(ENOSPC) || code == Int(EDQUOT) {
+                throw StoreError.database(.storageFull, "\(what): the disk is full", libraryCode: code)
+            }
+            throw StoreError.database(.database, "\(what): \(error.reason)", libraryCode: error.libraryCode)
+        }
+    }
+}

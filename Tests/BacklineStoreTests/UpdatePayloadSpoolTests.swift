@@ -1,0 +1,119 @@
+import BacklineCore
+@testable import BacklineStore
+import BacklineTestSupport
+import Foundation
+import Testing
+
+/// A SQLite store keeps update payloads as files in `<database>-updates/`: written and synced
+/// before the row, read back through the store, never left behind by a refused submission, and
+/// refused when a tampered row points outside the spool.
+@Suite struct UpdatePayloadSpoolTests {
+    /// A SQLite file store in a fresh directory (removed with the fixture).
+    private struct Fixture {
+        let directory: TemporaryDirectory
+        let path: String
+        let store: SQLFederationStore
+
+        init() throws {
+            directory = try TemporaryDirectory(prefix: "backline-spool")
+            path = directory.file("s.db")
+            store = try SQLFederationStore.makeSQLite(.file(path))
+        }
+    }
+
+    private func spoolFiles(_ path: String) -> [String] {
+        (FileManager.default.subpaths(atPath: path + "-updates") ?? []).filter { $0.hasSuffix(".update") }.sorted()
+    }
+
+    @Test func aSubmittedPayloadIsAnOwnerOnlyFileAndTheRowHoldsItsName() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        let payload = (0..<5000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let receipt = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: payload))
+
+        let files = spoolFiles(path)
+        #expect(files.count == 1)
+        let file = path + "-updates/" + files[0]
+        #expect(FileManager.default.contents(atPath: file).map(Array.init) == payload)
+        let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let row = try store.withConnection { try $0.query("SELECT length(payload), payload_file FROM updates").first }
+        #expect(try row?.int64(0) == 0)
+        #expect(try row?.optionalString(1) == files[0])
+        #expect(try store.updates(inRound: 1).first?.payload == payload)
+        #expect(try store.withTransaction { try $0.updatesWithoutPayloads(inRound: 1) }.first?.receipt == receipt)
+        #expect(try store.withTransaction { try $0.updatesWithoutPayloads(inRound: 1) }.first?.payload.isEmpty == true)
+    }
+
+    @Test func aConflictingResubmissionLeavesTheStoredFileAndNoOther() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        let first = StoreSamples.submission(round: 1, promoter: "p1", payload: [1, 2, 3])
+        let receipt = try store.submitUpdate(first)
+        let stored = spoolFiles(path)
+        #expect(throws: StoreError(code: .conflict, reason: "")) {
+            try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [9, 9, 9]))
+        }
+        #expect(spoolFiles(path) == stored)
+        #expect(try store.updates(inRound: 1).first?.payload == [1, 2, 3])
+        // The identical retry rewrites the same file and gets the same receipt.
+        #expect(try store.submitUpdate(first) == receipt)
+        #expect(spoolFiles(path) == stored)
+    }
+
+    @Test func refusedSubmissionsLeaveNoFile() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        _ = try store.transitionRound(1, to: .failed, at: StoreSamples.time(5))
+        #expect(throws: StoreError(code: .roundClosed, reason: "")) {
+            try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [4, 5]))
+        }
+        #expect(spoolFiles(path).isEmpty)
+    }
+
+    @Test func anIdenticalRetryAfterTheRoundEndedGetsItsReceiptAndLeavesNoFile() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        let submission = StoreSamples.submission(round: 1, promoter: "p1", payload: [7, 7])
+        let receipt = try store.submitUpdate(submission)
+        _ = try store.transitionRound(1, to: .failed, at: StoreSamples.time(5))
+        #expect(try store.discardPayloads(inRound: 1) == 1)
+        #expect(spoolFiles(path).isEmpty)
+        #expect(try store.submitUpdate(submission) == receipt)
+        #expect(spoolFiles(path).isEmpty)
+    }
+
+    @Test func aSecondStoreOnTheSameDatabaseReadsTheSpool() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [3, 1, 4, 1, 5]))
+        let replica = try SQLFederationStore.makeSQLite(.file(path))
+        #expect(try replica.updates(inRound: 1).first?.payload == [3, 1, 4, 1, 5])
+    }
+
+    @Test func aMissingPayloadFileIsAnErrorNamingIt() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
+        let name = try #require(spoolFiles(path).first)
+        try FileManager.default.removeItem(atPath: path + "-updates/" + name)
+        let error = try #require(throws: StoreError.self) { try store.updates(inRound: 1) }
+        #expect(error.reason.contains(name))
+    }
+
+    @Test(arguments: ["../../../etc/passwd", "/etc/passwd", "r1/../../s.db", "r1", "r1/a/b"])
+    func aTamperedRowCannotPointOutsideTheSpool(name: String) throws {
+        let fixture = try Fixture()
+        let store = fixture.store
+        try store.createRound(StoreSamples.round(1))
+        _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
+        _ = try store.withConnection { try $0.execute("UPDATE updates SET payload_file = \(name)") }
+        #expect(throws: StoreError(code: .invalidInput, reason: "")) { try store.updates(inRound: 1) }
+    }
+}
