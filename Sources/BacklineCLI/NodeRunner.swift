@@ -71,13 +71,16 @@ struct NodeRunner {
             delta: ledger.budget.delta, validationNDCG: session.journal.snapshot.rounds.last?.validationNDCG, updatedAt: Date())
         try publish(&progress, state: "waiting")
         var lastActivity = Date()
+        var backoff = try makeBackoff()
         while !Task.isCancelled {
             let outcome: RoundOutcome
-            do { outcome = try await client.participate() } catch let error where Self.isRetryable(error) {
-                note("round: \(error) (retrying)")
-                try await pause(Self.retryDelay)
+            do { outcome = try await client.participate() } catch let error where RetryBackoff.isRetryable(error) {
+                let delay = try backoff.failed(Self.roundWork, error: error)
+                note(RetryBackoff.retryNote(Self.roundWork, error: error, delay: delay, failures: backoff.failures, of: backoff.settings.maxAttempts))
+                try await RetryBackoff.sleep(delay)
                 continue
             }
+            backoff.succeeded()
             switch outcome {
             case .submitted(let receipt), .alreadySubmitted(let receipt):
                 lastActivity = Date()
@@ -109,7 +112,8 @@ struct NodeRunner {
 
     /// The public seed of the holdout split (every party can recompute which entries are held out).
     static let holdoutSeed: UInt64 = 0x6261_636B_6C69_6E65
-    private static let retryDelay = 1.0
+    /// What the round loop's retries are doing, as the give-up error names it.
+    private static let roundWork = "take part in the aggregator's round"
 
     /// Waits until round `round` is over, then takes in the newest model: validation figures,
     /// a model file for the query commands and member factors (encrypted, in the vault).
@@ -152,7 +156,7 @@ struct NodeRunner {
             guard let current = try await client.announcement() else { return false }
             if current.round > round { return true }
             return current.round == round && ["published", "failed"].contains(current.state)
-        } catch let error where Self.isRetryable(error) {
+        } catch let error where RetryBackoff.isRetryable(error) {
             return false
         }
     }
@@ -170,28 +174,13 @@ struct NodeRunner {
 
     private func pause(_ seconds: Double) async throws { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
 
-    /// `body` until it succeeds or fails for a reason a retry cannot fix.
-    private func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        while true {
-            do { return try await body() } catch let error where Self.isRetryable(error) {
-                note("\(what): \(error) (retrying)")
-                try await pause(Self.retryDelay)
-            }
-        }
-    }
+    /// A fresh backoff with the configured `retry` settings.
+    private func makeBackoff() throws -> RetryBackoff { try RetryBackoff(settings: session.configuration.effectiveRetry) }
 
-    /// Failures that may pass: the aggregator down or restarting, a closed round, a torn model download.
-    static func isRetryable(_ error: any Error) -> Bool {
-        if let error = error as? TransportError {
-            return [.io, .timeout, .connectionClosed, .busy].contains(error.code)
-        }
-        if let error = error as? NodeError {
-            switch error.code {
-            case .modelChecksumMismatch: return true
-            case .refused: return !error.reason.contains(" 403 ") && !error.reason.contains(" 401 ")
-            default: return false
-            }
-        }
-        return false
+    /// `body` until it succeeds, fails for a reason a retry cannot fix, or fails `retry.max_attempts`
+    /// times in a row (``NodeError`` `retries_exhausted`, naming `what`).
+    private func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
+        var backoff = try makeBackoff()
+        return try await backoff.retrying(what, note: note, body)
     }
 }
