@@ -81,8 +81,10 @@ import Testing
         let current = try await b.currentRound(as: "p2")
         #expect(current.round == round && current.model_version == 1 && current.state == "published")
 
-        // The shared audit log: every publish entry names model 1 (A's entry, written before it
-        // died, and B's), no gaps, every leaf hash matches its stored entry.
+        // The shared audit log: no gaps, every leaf hash matches its stored entry, and every
+        // publish entry names model 1. Today there are two: the audit entry is written before
+        // the commit (fail closed), so A's entry records an attempt that died uncommitted, with
+        // the outcome "published" (reported; the fix belongs in the aggregation path).
         let entries = try reader.auditEntries(AuditFilter(limit: 10_000)).map { try AuditEntry(canonicalBytes: $0.entry) }
         let publishes = entries.filter { $0.action == "publish_model" }
         #expect((1...2).contains(publishes.count), "\(publishes.map(\.resource))")
