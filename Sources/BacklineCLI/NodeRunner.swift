@@ -71,16 +71,8 @@ struct NodeRunner {
             delta: ledger.budget.delta, validationNDCG: session.journal.snapshot.rounds.last?.validationNDCG, updatedAt: Date())
         try publish(&progress, state: "waiting")
         var lastActivity = Date()
-        var backoff = try makeBackoff()
         while !Task.isCancelled {
-            let outcome: RoundOutcome
-            do { outcome = try await client.participate() } catch let error where RetryBackoff.isRetryable(error) {
-                let delay = try backoff.failed(Self.roundWork, error: error)
-                note(RetryBackoff.retryNote(Self.roundWork, error: error, delay: delay, failures: backoff.failures, of: backoff.settings.maxAttempts))
-                try await RetryBackoff.sleep(delay)
-                continue
-            }
-            backoff.succeeded()
+            let outcome = try await retrying(Self.roundWork) { try await client.participate() }
             switch outcome {
             case .submitted(let receipt), .alreadySubmitted(let receipt):
                 lastActivity = Date()
@@ -174,13 +166,11 @@ struct NodeRunner {
 
     private func pause(_ seconds: Double) async throws { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
 
-    /// A fresh backoff with the configured `retry` settings.
-    private func makeBackoff() throws -> RetryBackoff { try RetryBackoff(settings: session.configuration.effectiveRetry) }
-
     /// `body` until it succeeds, fails for a reason a retry cannot fix, or fails `retry.max_attempts`
-    /// times in a row (``NodeError`` `retries_exhausted`, naming `what`).
+    /// times in a row (``NodeError`` `retries_exhausted`, naming `what`); the waits between
+    /// attempts grow from the configured initial delay (each call starts afresh: it ends in a success).
     private func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        var backoff = try makeBackoff()
+        var backoff = try RetryBackoff(settings: session.configuration.effectiveRetry)
         return try await backoff.retrying(what, note: note, body)
     }
 }

@@ -73,7 +73,7 @@ public struct RetryBackoff: Sendable {
     }
 
     /// The progress line for a failed attempt that is retried.
-    public static func retryNote(_ what: String, error: any Error, delay: Double, failures: Int, of maxAttempts: Int) -> String {
+    private static func retryNote(_ what: String, error: any Error, delay: Double, failures: Int, of maxAttempts: Int) -> String {
         "\(what): \(error) (attempt \(failures) of \(maxAttempts) failed; retrying in \(String(format: "%.2f", delay)) s)"
     }
 
