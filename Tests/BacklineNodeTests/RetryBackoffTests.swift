@@ -1,6 +1,7 @@
 import BacklineAggregator
 import BacklineCore
 import BacklineNode
+import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Dispatch
@@ -10,7 +11,8 @@ import Testing
 /// The node's bounded, full-jitter exponential backoff (issue 7: "retries with bounded jittered
 /// backoff"): the waits stay in their bounds, their ceilings double up to the cap, a success
 /// starts again from the initial delay, and the node gives up after `retry.max_attempts`
-/// failures in a row, in process and as `backline node run` against a port where nothing listens.
+/// failures in a row, in process and as `backline node run` against a port where nothing listens;
+/// a link down for a while is waited out and the node reconnects (SECURITY-TESTS 57, scaled down).
 @Suite struct RetryBackoffTests {
     /// Always the same output: 0 makes every wait 0, `UInt64.max` every wait (just under) its ceiling.
     struct ConstantGenerator: RandomNumberGenerator, Sendable {
@@ -136,6 +138,42 @@ import Testing
         for (index, wait) in recorded.enumerated() { #expect(wait >= 0 && wait <= backoff.ceiling(afterFailure: index + 1)) }
         #expect(notes.count == 3)
         #expect(notes.last?.contains("attempt 3 of 4 failed") == true, "\(notes)")
+    }
+
+    /// SECURITY-TESTS 57, scaled down: the node's link is down for five attempts (every
+    /// connection reset at its first byte), then back. The waits between attempts double, so the
+    /// node does not busy-loop, it reconnects and submits once, and the backoff starts again.
+    @Test func aLinkDownForFiveAttemptsIsWaitedOutWithGrowingPausesAndTheNodeReconnects() async throws {
+        let fixture = try await NodeFederationFixture()
+        let down = FaultProxy.Fault.reset(at: .init(phase: 1, offset: 0))
+        let proxy = try fixture.proxy(.scripted(Array(repeating: down, count: 5)))
+        defer { proxy.stop() }
+        // No transport-level retry: each node attempt is one connection, so each meets one fault.
+        let node = try fixture.roundClient(0, through: proxy.port, retry: RetryPolicy(maxAttempts: 1))
+        let round = try await fixture.openRound()
+        var backoff = try RetryBackoff(settings: .init(initialDelaySeconds: 0.02, maxDelaySeconds: 0.2, maxAttempts: 10),
+                                       source: ConstantGenerator(value: .max))
+        var waits: [Double] = []
+        let started = ContinuousClock.now
+        let outcome = try await backoff.retrying("take part in the round", sleep: { delay in
+            waits.append(delay)
+            try await RetryBackoff.sleep(delay)
+        }) { try await node.participate() }
+        let elapsed = ContinuousClock.now - started
+        guard case .submitted(let receipt) = outcome else {
+            Issue.record("the node did not submit after the link came back: \(outcome)")
+            return
+        }
+        #expect(waits.count == 5)
+        for (wait, ceiling) in zip(waits, [0.02, 0.04, 0.08, 0.16, 0.2]) { #expect(abs(wait - ceiling) < 1e-9, "\(waits)") }
+        #expect(elapsed >= .milliseconds(490), "the waits were not kept: \(elapsed)")
+        #expect(backoff.failures == 0)
+        let records = proxy.settledRecords()
+        #expect(records.prefix(5).allSatisfy { $0.outcome == .resetByFault }, "\(records.map(\.outcome))")
+        #expect(records.dropFirst(5).allSatisfy { $0.outcome == .completed })
+        let stored = try fixture.store.updates(inRound: round)
+        #expect(stored.map(\.promoterID) == ["p1"])
+        #expect(stored.first?.receiptID == receipt.receiptID)
     }
 
     /// A failure a retry cannot fix (the aggregator is not who the node expects) is thrown after
