@@ -50,6 +50,10 @@ extension AggregatorConfiguration {
           // round after each publish or failure, until this many rounds exist. Leave it out to
           // have operators open rounds with POST /v1/rounds.
           "auto_rounds": 10,
+          // Optional: seconds a round may stay claimed ("aggregating") before any replica on the
+          // store takes its aggregator to have died mid-aggregation and aggregates it again
+          // (still exactly once). Default 60; at most 3600.
+          "stall_timeout_seconds": 60,
           // Production refuses to start with noise_multiplier 0 (clipping can never be off).
           "production": true
         }

@@ -65,6 +65,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
     /// Rounds the aggregator opens by itself: round 1 at start-up (when no round exists) and the
     /// next one after each publish or failure, until this many rounds exist (nil: operators open them).
     public var autoRounds: Int?
+    /// Seconds a round may stay `aggregating` before any replica's clock takes it to be abandoned
+    /// (its aggregator died mid-aggregation) and aggregates it again (nil: 60).
+    public var stallTimeoutSeconds: Double?
 
     enum CodingKeys: String, CodingKey {
         case federation, name, host, port, tls, policy, store, production
@@ -74,13 +77,14 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         case roundDefaults = "round_defaults"
         case maxBodyBytes = "max_body_bytes"
         case autoRounds = "auto_rounds"
+        case stallTimeoutSeconds = "stall_timeout_seconds"
     }
 
     /// A configuration from its parts; check it with ``validate(file:)``.
     public init(
         federation: String, name: String, host: String = "127.0.0.1", port: Int, tls: TLS, policy: String, store: Store,
         auditSigningKey: String, auditOrigin: String? = nil, initialModel: String, roundDefaults: RoundParameters,
-        maxBodyBytes: Int? = nil, production: Bool, autoRounds: Int? = nil
+        maxBodyBytes: Int? = nil, production: Bool, autoRounds: Int? = nil, stallTimeoutSeconds: Double? = nil
     ) {
         self.federation = federation
         self.name = name
@@ -96,6 +100,7 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         self.maxBodyBytes = maxBodyBytes
         self.production = production
         self.autoRounds = autoRounds
+        self.stallTimeoutSeconds = stallTimeoutSeconds
     }
 
     /// Most rounds `auto_rounds` may ask for.
@@ -108,6 +113,12 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
     public var effectiveAuditOrigin: String { auditOrigin ?? "\(federation)/audit" }
     /// The body limit in effect.
     public var effectiveMaxBodyBytes: Int { maxBodyBytes ?? Self.defaultMaxBodyBytes }
+    /// Default stall timeout: 60 s.
+    public static let defaultStallTimeoutSeconds = 60.0
+    /// Longest stall timeout `stall_timeout_seconds` may ask for: an hour.
+    public static let maximumStallTimeoutSeconds = 3600.0
+    /// The stall timeout in effect, in seconds.
+    public var effectiveStallTimeoutSeconds: Double { stallTimeoutSeconds ?? Self.defaultStallTimeoutSeconds }
 
     /// Reads and checks the file at `path`.
     /// - Throws: ``AggregatorError`` `invalid_configuration` naming the file and the field.
@@ -151,6 +162,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         }
         if let autoRounds, !(1...Self.maximumAutoRounds).contains(autoRounds) {
             throw fail("auto_rounds", "must be 1…\(Self.maximumAutoRounds), got \(autoRounds)")
+        }
+        if let stallTimeoutSeconds, !(stallTimeoutSeconds.isFinite && stallTimeoutSeconds > 0 && stallTimeoutSeconds <= Self.maximumStallTimeoutSeconds) {
+            throw fail("stall_timeout_seconds", "must be a number of seconds > 0 and ≤ \(Int(Self.maximumStallTimeoutSeconds)), got \(stallTimeoutSeconds)")
         }
     }
 

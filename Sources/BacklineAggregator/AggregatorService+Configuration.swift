@@ -49,7 +49,8 @@ extension AggregatorService {
             store: store, auditStorage: StoreAuditStorage(store: store), auditSigner: signer,
             auditOrigin: configuration.effectiveAuditOrigin, policy: policy, tls: tls, http: http, name: configuration.name,
             roundDefaults: configuration.roundDefaults, initialModel: initialModel, production: configuration.production,
-            policyPath: configuration.policy, autoRounds: configuration.autoRounds)
+            policyPath: configuration.policy, autoRounds: configuration.autoRounds,
+            stallTimeout: configuration.effectiveStallTimeoutSeconds)
         return try AggregatorService(parts: parts, logger: logger)
     }
 }

@@ -40,16 +40,20 @@ public final class AggregatorService: Sendable {
         public var policyPath: String?
         /// Rounds the service opens by itself (see ``AggregatorConfiguration/autoRounds``); nil: none.
         public var autoRounds: Int?
+        /// Seconds a claimed round may stay `aggregating` before the clock aggregates it again
+        /// (see ``AggregatorConfiguration/stallTimeoutSeconds``).
+        public var stallTimeout: TimeInterval
 
         /// The parts, as given.
         public init(
             store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
             policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
             roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil,
-            autoRounds: Int? = nil
+            autoRounds: Int? = nil, stallTimeout: TimeInterval = AggregatorConfiguration.defaultStallTimeoutSeconds
         ) {
             self.policyPath = policyPath
             self.autoRounds = autoRounds
+            self.stallTimeout = stallTimeout
             self.store = store
             self.auditStorage = auditStorage
             self.auditSigner = auditSigner
@@ -79,6 +83,9 @@ public final class AggregatorService: Sendable {
     let production: Bool
     let policyPath: String?
     let autoRounds: Int?
+    /// How long a claimed round may stay `aggregating` before it is taken to be abandoned (its
+    /// aggregator died, or its audit write failed) and aggregated again by ``run()``'s clock.
+    public let stallTimeout: TimeInterval
     let recorder: AuditRecorder
     private let server: HTTPServerBox
     private let executor = AggregatorService.storeExecutor
@@ -96,6 +103,7 @@ public final class AggregatorService: Sendable {
         production = parts.production
         policyPath = parts.policyPath
         autoRounds = parts.autoRounds
+        stallTimeout = parts.stallTimeout
         identity = try PeerIdentity(federation: parts.tls.federation, role: .aggregator, name: parts.name)
         recorder = AuditRecorder(log: auditLog, policy: parts.policy, metrics: metrics, logger: logger, executor: Self.storeExecutor)
         server = HTTPServerBox()
@@ -140,7 +148,7 @@ public final class AggregatorService: Sendable {
                     await self.closeExpiredRounds()
                     await self.closeRoundsAtTarget()
                     await AggregatorAPI(service: self).closeDueAnalyticsQuery()
-                    await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-Self.stallTimeout))
+                    await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-self.stallTimeout))
                     let log = self.auditLog
                     _ = try? await self.blocking { try log.checkpointIfDue() }
                     await self.openAutoRoundIfDue()
@@ -181,10 +189,6 @@ public final class AggregatorService: Sendable {
             }
         }
     }
-
-    /// How long a claimed round may stay `aggregating` before it is taken to be abandoned (its
-    /// aggregator died, or its audit write failed) and aggregated again.
-    public static let stallTimeout: TimeInterval = 60
 
     /// Aggregates rounds claimed before `cutoff` and never finished, except those this process is
     /// aggregating now. A replica racing on the same round loses at the commit (the round is no

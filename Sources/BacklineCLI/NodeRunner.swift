@@ -72,12 +72,7 @@ struct NodeRunner {
         try publish(&progress, state: "waiting")
         var lastActivity = Date()
         while !Task.isCancelled {
-            let outcome: RoundOutcome
-            do { outcome = try await client.participate() } catch let error where Self.isRetryable(error) {
-                note("round: \(error) (retrying)")
-                try await pause(Self.retryDelay)
-                continue
-            }
+            let outcome = try await retrying(Self.roundWork) { try await client.participate() }
             switch outcome {
             case .submitted(let receipt), .alreadySubmitted(let receipt):
                 lastActivity = Date()
@@ -109,7 +104,8 @@ struct NodeRunner {
 
     /// The public seed of the holdout split (every party can recompute which entries are held out).
     static let holdoutSeed: UInt64 = 0x6261_636B_6C69_6E65
-    private static let retryDelay = 1.0
+    /// What the round loop's retries are doing, as the give-up error names it.
+    private static let roundWork = "take part in the aggregator's round"
 
     /// Waits until round `round` is over, then takes in the newest model: validation figures,
     /// a model file for the query commands and member factors (encrypted, in the vault).
@@ -152,7 +148,7 @@ struct NodeRunner {
             guard let current = try await client.announcement() else { return false }
             if current.round > round { return true }
             return current.round == round && ["published", "failed"].contains(current.state)
-        } catch let error where Self.isRetryable(error) {
+        } catch let error where RetryBackoff.isRetryable(error) {
             return false
         }
     }
@@ -170,28 +166,11 @@ struct NodeRunner {
 
     private func pause(_ seconds: Double) async throws { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
 
-    /// `body` until it succeeds or fails for a reason a retry cannot fix.
+    /// `body` until it succeeds, fails for a reason a retry cannot fix, or fails `retry.max_attempts`
+    /// times in a row (``NodeError`` `retries_exhausted`, naming `what`); the waits between
+    /// attempts grow from the configured initial delay (each call starts afresh: it ends in a success).
     private func retrying<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
-        while true {
-            do { return try await body() } catch let error where Self.isRetryable(error) {
-                note("\(what): \(error) (retrying)")
-                try await pause(Self.retryDelay)
-            }
-        }
-    }
-
-    /// Failures that may pass: the aggregator down or restarting, a closed round, a torn model download.
-    static func isRetryable(_ error: any Error) -> Bool {
-        if let error = error as? TransportError {
-            return [.io, .timeout, .connectionClosed, .busy].contains(error.code)
-        }
-        if let error = error as? NodeError {
-            switch error.code {
-            case .modelChecksumMismatch: return true
-            case .refused: return !error.reason.contains(" 403 ") && !error.reason.contains(" 401 ")
-            default: return false
-            }
-        }
-        return false
+        var backoff = try RetryBackoff(settings: session.configuration.effectiveRetry)
+        return try await backoff.retrying(what, note: note, body)
     }
 }

@@ -37,7 +37,11 @@ extension NodeConfiguration {
           "holdout_fraction": 0.2,
           // Seconds between polls while no round takes updates; worker threads for local training.
           "poll_seconds": 1.0,
-          "threads": 2
+          "threads": 2,
+          // Retries while the aggregator is unreachable or restarting: the wait after the n-th
+          // failure in a row is random in [0, min(max_delay_seconds, initial_delay_seconds·2^(n-1))];
+          // after max_attempts failures in a row the node stops with an error. Optional (these defaults).
+          "retry": { "initial_delay_seconds": 0.5, "max_delay_seconds": 30, "max_attempts": 20 }
         }
 
         """

@@ -74,9 +74,11 @@ public struct NodeConfiguration: Sendable, Codable, Equatable {
     public var pollSeconds: Double
     /// Worker threads for local training.
     public var threads: Int
+    /// Backoff of retried requests (nil: ``Retry`` defaults); see ``effectiveRetry``.
+    public var retry: Retry?
 
     enum CodingKeys: String, CodingKey {
-        case name, federation, aggregator, tls, vault, privacy, threads
+        case name, federation, aggregator, tls, vault, privacy, threads, retry
         case keyFile = "key_file"
         case stateDirectory = "state_directory"
         case holdoutFraction = "holdout_fraction"
@@ -116,6 +118,7 @@ public struct NodeConfiguration: Sendable, Codable, Equatable {
             throw fail(field, "must be a finite number in \(range.lowerBound)…\(range.upperBound), got \(value)")
         }
         guard (1...256).contains(threads) else { throw fail("threads", "must be 1…256, got \(threads)") }
+        try retry?.validate(file: file)
         var files = [("tls.certificate", tls.certificate), ("tls.key", tls.key), ("tls.ca", tls.ca), ("key_file", keyFile)]
         if let crl = tls.crl { files.append(("tls.crl", crl)) }
         for (field, path) in files where !FileManager.default.isReadableFile(atPath: path) {

@@ -49,3 +49,19 @@ extension BacklineError where Domain == NodeErrorDomain {
         Self(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + "\(field) \(problem)", fileID: fileID, line: line)
     }
 }
+
+extension BacklineError<NodeErrorDomain>.Code {
+    /// Something that may pass (the aggregator unreachable) failed as many times in a row as the
+    /// node's `retry.max_attempts` allows.
+    public static let retriesExhausted = Self("retries_exhausted")
+}
+
+extension BacklineError where Domain == NodeErrorDomain {
+    /// `what` failed `attempts` times in a row, the last time with `lastFailure`.
+    public static func retriesExhausted(_ what: String, attempts: Int, lastFailure: any Error,
+                                        fileID: String = #fileID, line: UInt = #line) -> Self {
+        Self(code: .retriesExhausted,
+             reason: "gave up trying to \(what) after \(attempts) attempt\(attempts == 1 ? "" : "s") in a row (retry.max_attempts); last failure: \(String(describing: lastFailure).prefix(300))",
+             underlying: lastFailure, fileID: fileID, line: line)
+    }
+}

@@ -37,6 +37,15 @@ import Testing
         #expect(configuration.tls.crl == nil)
     }
 
+    @Test func retrySettingsDefaultWhenLeftOutAndOneByOne() throws {
+        let (directory, json) = try Self.fixture()
+        #expect(try NodeConfiguration.load(path: try Self.write(json, in: directory)).effectiveRetry == NodeConfiguration.Retry())
+        var partial = json
+        partial["retry"] = ["max_attempts": 5]
+        let loaded = try NodeConfiguration.load(path: try Self.write(partial, in: directory))
+        #expect(loaded.effectiveRetry == NodeConfiguration.Retry(initialDelaySeconds: 0.5, maxDelaySeconds: 30, maxAttempts: 5))
+    }
+
     @Test func theExampleDecodesOnceItsFilesExist() throws {
         let directory = try TemporaryDirectory(prefix: "backline-node-example")
         // The example's relative paths, created under the directory it is loaded from.
@@ -49,7 +58,9 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory.file("vault"), withIntermediateDirectories: true)
         text = text.replacingOccurrences(of: "\"vault\": \"vault\"", with: "\"vault\": \"\(directory.file("vault"))\"")
         try text.write(toFile: directory.file("node.json"), atomically: true, encoding: .utf8)
-        #expect(try NodeConfiguration.load(path: directory.file("node.json")).name == "promoter-1")
+        let example = try NodeConfiguration.load(path: directory.file("node.json"))
+        #expect(example.name == "promoter-1")
+        #expect(example.retry == NodeConfiguration.Retry())
     }
 
     /// A broken configuration and the field its error must name.
@@ -64,6 +75,11 @@ import Testing
         ("key_file", { var json = $0; json.removeValue(forKey: "key_file"); return json }),
         ("tls.certificate", { var json = $0; json["tls"] = ["certificate": "/nonexistent/cert.pem", "key": "/dev/null", "ca": "/dev/null"]; return json }),
         ("vault", { var json = $0; json["vault"] = "/nonexistent/vault"; return json }),
+        ("retry.initial_delay_seconds", { var json = $0; json["retry"] = ["initial_delay_seconds": 0]; return json }),
+        ("retry.max_delay_seconds", { var json = $0; json["retry"] = ["initial_delay_seconds": 5, "max_delay_seconds": 1]; return json }),
+        ("retry.max_delay_seconds", { var json = $0; json["retry"] = ["max_delay_seconds": 7200]; return json }),
+        ("retry.max_attempts", { var json = $0; json["retry"] = ["max_attempts": 0]; return json }),
+        ("retry.max_attempts", { var json = $0; json["retry"] = ["max_attempts": "many"]; return json }),
     ]
 
     @Test(arguments: 0..<broken.count)
