@@ -28,7 +28,7 @@ release: deps
 
 # Suites that run real processes against deadlines of a few seconds run on their own, one test at a
 # time, after the rest: sharing two cores with hundreds of parallel tests would stretch their clocks.
-PROCESS_SUITES := NetnsFederationTests|FaultProxyTests|FaultInjectionTests|AggregatorProcessRoundTests|AggregatorCrashTests|AggregatorReplicaTests|AggregatorStartupProcessTests|AggregatorStoreOutageTests|AnalyticsFederationTests|NodeRunFederationTests
+PROCESS_SUITES := NetnsFederationTests|FaultProxyTests|FaultInjectionTests|AggregatorProcessRoundTests|AggregatorCrashTests|AggregatorReplicaTests|AggregatorStartupProcessTests|AggregatorStoreOutageTests|AnalyticsFederationTests|NodeRunFederationTests|AggregatorReplicaTakeoverTests|RetryBackoffTests
 
 test: deps
 	$(SWIFT) build --build-tests

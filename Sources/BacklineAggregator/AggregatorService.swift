@@ -221,26 +221,40 @@ public final class AggregatorService: Sendable {
         let log = auditLog
         let policy = policy
         let identity = identity
+        // Two entries per close: the intent ("publishing" / "failing") before the commit, so
+        // nothing is committed that the log does not announce (fail closed), and the outcome
+        // ("published" / "round_failed") once it is committed. A replica that dies between the
+        // two leaves an intent without an outcome; the one that takes the round over logs both.
+        @Sendable func entry(_ closure: RoundCoordinator.Closure, outcome: (published: String, failed: String)) throws -> AuditEntry {
+            let published = closure.state == .published
+            let request = PolicyRequest(
+                role: identity.role.rawValue, subject: identity.name, action: published ? "publish_model" : "aggregate_round",
+                resourceType: published ? "model" : "round", roundIsOpen: published ? nil : false)
+            let decision = policy.evaluate(request)
+            guard decision.allowed else {
+                throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
+            }
+            return try AuditEntry(
+                spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
+                resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
+                ruleID: decision.ruleID, policySHA256: decision.policySHA256, outcome: published ? outcome.published : outcome.failed)
+        }
         let closure = try await blocking {
             try coordinator.aggregate(id) { closure in
-                let published = closure.state == .published
-                let request = PolicyRequest(
-                    role: identity.role.rawValue, subject: identity.name, action: published ? "publish_model" : "aggregate_round",
-                    resourceType: published ? "model" : "round", roundIsOpen: published ? nil : false)
-                let decision = policy.evaluate(request)
-                guard decision.allowed else {
-                    throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
-                }
-                do {
-                    try log.append(AuditEntry(
-                        spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
-                        resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
-                        ruleID: decision.ruleID, policySHA256: decision.policySHA256,
-                        outcome: published ? "published" : "round_failed"))
-                } catch {
+                let intent = try entry(closure, outcome: ("publishing", "failing"))
+                do { try log.append(intent) } catch {
                     throw AggregatorError.unavailable("the audit log cannot be written; round \(id) stays aggregating and is retried", underlying: error)
                 }
             }
+        }
+        do {
+            let outcome = try entry(closure, outcome: ("published", "round_failed"))
+            try await blocking { _ = try log.append(outcome) }
+        } catch {
+            // Committed already: the intent entry stands for it. Say so loudly.
+            metrics.increment("backline_audit_failures_total")
+            logger.error("the audit entry for round \(id)'s committed outcome could not be written",
+                         ["round": .public(String(id)), "error": .public(String(describing: error))])
         }
         if let reason = closure.failureReason {
             logger.warning("round failed; no model published", ["round": .public(String(id)), "reason": .public(reason)])
