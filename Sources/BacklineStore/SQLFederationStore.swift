@@ -5,7 +5,7 @@ public import Foundation
 /// serialised on it. Several instances (threads, processes, aggregator replicas) may share one
 /// database; writers coordinate through the database (SQLite's write lock, PostgreSQL row locks).
 ///
-/// A SQLite file store keeps update payloads in its ``UpdatePayloadSpool`` (`<database>-updates/`):
+/// A SQLite file store keeps update payloads in its ``StoreSpool`` (`<database>-spool/`):
 /// each payload file is written and synced before the lock is taken, so submissions write in
 /// parallel and the row commit stays small. PostgreSQL keeps payloads in the rows, where every
 /// replica can read them.
@@ -18,9 +18,9 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     /// Transient failures (busy, connection lost before COMMIT) retried per transaction.
     private let transientRetries = 5
     /// Where payloads live outside the rows (SQLite file databases), if anywhere.
-    private let spool: UpdatePayloadSpool?
+    private let spool: StoreSpool?
 
-    private init(connection: any SQLConnection, schemaVersion: Int, allowMigration: Bool, spool: UpdatePayloadSpool? = nil) throws {
+    private init(connection: any SQLConnection, schemaVersion: Int, allowMigration: Bool, spool: StoreSpool? = nil) throws {
         self.connection = connection
         self.dialect = connection.dialect
         self.spool = spool
@@ -41,7 +41,7 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     package static func makeSQLite(_ configuration: SQLiteConfiguration, schemaVersion: Int) throws -> SQLFederationStore {
         let connection = try SQLiteConnection(configuration)
         // Schema 5 added the spool's column; an older schema (migration tests) keeps payloads in rows.
-        let spool = configuration.isInMemory || schemaVersion < 5 ? nil : try UpdatePayloadSpool(databasePath: configuration.path)
+        let spool = configuration.isInMemory || schemaVersion < 5 ? nil : try StoreSpool(databasePath: configuration.path)
         return try SQLFederationStore(connection: connection, schemaVersion: schemaVersion,
                                       allowMigration: configuration.allowMigration, spool: spool)
     }
@@ -73,7 +73,7 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
     public func submitUpdate(_ submission: UpdateSubmission) throws -> UpdateReceipt {
         guard let spool else { return try retryingUnknownOutcome { try withTransaction { try $0.submitUpdate(submission) } } }
         try StoreValidation.check(submission)
-        let file = UpdatePayloadSpool.fileName(round: submission.round, promoterID: submission.promoterID, digest: submission.digest)
+        let file = StoreSpool.fileName(round: submission.round, promoterID: submission.promoterID, digest: submission.digest)
         try spool.write(submission.payload, as: file)
         do {
             let (receipt, inserted) = try retryingUnknownOutcome {

@@ -6,12 +6,12 @@ import Foundation
 struct SQLFederationTransaction: FederationTransaction {
     let connection: any SQLConnection
     /// Where payloads kept outside the rows live (SQLite files), if anywhere.
-    let spool: UpdatePayloadSpool?
+    let spool: StoreSpool?
 
     private static let roundColumns: SQLQuery = "id, state, min_clients, deadline_ms, params_json, created_ms, updated_ms"
     private static let updateColumns: SQLQuery =
         "round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id, received_ms, payload_discarded_ms, payload_file"
-    private static let modelColumns: SQLQuery = "version, bytes, path, checksum, round_id, created_ms"
+    private static let modelColumns: SQLQuery = "version, bytes, path, checksum, round_id, created_ms, bytes_file"
     private static let ledgerColumns: SQLQuery =
         "id, promoter_id, round_id, query, mechanism, params_json, epsilon, delta, recorded_ms"
     private static let auditColumns: SQLQuery = "idx, entry, leaf_hash, logged_ms, actor, action, decision, round_id"
@@ -176,28 +176,37 @@ struct SQLFederationTransaction: FederationTransaction {
     func insertModelVersion(_ model: ModelVersionRecord) throws {
         try StoreValidation.check(model)
         try lock(.models)
-        if let latest = try latestModelVersion(), latest.version >= model.version {
-            throw StoreError.conflict("model version", key: "\(model.version) (latest is \(latest.version))")
+        // The newest version number only: reading the newest row would read its bytes.
+        if let latest = try connection.query("SELECT MAX(version) FROM \(table: .models)").first?.optionalInt64(0), latest >= model.version {
+            throw StoreError.conflict("model version", key: "\(model.version) (latest is \(latest))")
+        }
+        // With a spool the bytes go to a synced file first and the row names it (a failed insert
+        // leaves that file, named by version and checksum, unreferenced).
+        var file: String?
+        if let spool, let bytes = model.bytes {
+            let name = StoreSpool.modelFileName(version: model.version, checksum: model.checksum)
+            try spool.write(bytes, as: name)
+            file = name
         }
         try connection.execute("""
-            INSERT INTO \(table: .models) (version, bytes, path, checksum, round_id, created_ms)
-            VALUES (\(model.version), \(model.bytes), \(model.path), \(model.checksum), \(model.round),
-                \(model.createdAt.storedMillis))
+            INSERT INTO \(table: .models) (version, bytes, path, checksum, round_id, created_ms, bytes_file)
+            VALUES (\(model.version), \(file == nil ? model.bytes : []), \(model.path), \(model.checksum), \(model.round),
+                \(model.createdAt.storedMillis), \(file))
             """)
     }
 
     func modelVersion(_ version: Int64) throws -> ModelVersionRecord? {
         try connection.query("SELECT \(Self.modelColumns) FROM \(table: .models) WHERE version = \(version)")
-            .first.map(Self.decodeModel)
+            .first.map(decodeModel)
     }
 
     func latestModelVersion() throws -> ModelVersionRecord? {
         try connection.query("SELECT \(Self.modelColumns) FROM \(table: .models) ORDER BY version DESC LIMIT 1")
-            .first.map(Self.decodeModel)
+            .first.map(decodeModel)
     }
 
     func insertOptimizerState(version: Int64, state: [UInt8]) throws {
-        guard try modelVersion(version) != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
+        guard try connection.query("SELECT 1 FROM \(table: .models) WHERE version = \(version)").first != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
         guard try optimizerState(version: version) == nil else { throw StoreError.conflict("optimizer state", key: String(version)) }
         try connection.execute("INSERT INTO \(table: .optimizerStates) (version, state) VALUES (\(version), \(state))")
     }
@@ -377,8 +386,16 @@ struct SQLFederationTransaction: FederationTransaction {
                      payloadDiscardedAt: try row.optionalInt64(9).map(Date.init(storedMillis:)))
     }
 
-    private static func decodeModel(_ row: SQLRow) throws -> ModelVersionRecord {
-        ModelVersionRecord(version: try row.int64(0), bytes: try row.optionalBytes(1), path: try row.optionalString(2),
+    /// A model row; bytes kept in the spool are read from their file.
+    private func decodeModel(_ row: SQLRow) throws -> ModelVersionRecord {
+        var bytes = try row.optionalBytes(1)
+        if let file = try row.optionalString(6) {
+            guard let spool else {
+                throw StoreError.database(.database, "model bytes \(file) are kept in a spool this store was opened without")
+            }
+            bytes = try spool.read(file, limit: StoreValidation.maxModelBytes)
+        }
+        return ModelVersionRecord(version: try row.int64(0), bytes: bytes, path: try row.optionalString(2),
                            checksum: try row.bytes(3), round: try row.optionalInt64(4),
                            createdAt: Date(storedMillis: try row.int64(5)))
     }

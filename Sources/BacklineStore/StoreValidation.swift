@@ -9,6 +9,8 @@ public enum StoreValidation {
     public static let maxJSONBytes = 64 * 1024
     /// Largest update payload, in bytes.
     public static let maxPayloadBytes = 64 * 1024 * 1024
+    /// Largest model version kept in a SQLite store's spool file, in bytes.
+    public static let maxModelBytes = 1024 * 1024 * 1024
     /// SHA-256 length.
     public static let digestBytes = 32
 

@@ -41,7 +41,7 @@ import Testing
         _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: payload))
         // The database, its WAL and every file of the payload spool beside it.
         func files() -> [String] {
-            let spool = path + "-updates"
+            let spool = path + "-spool"
             let spooled = (FileManager.default.subpaths(atPath: spool) ?? []).map { spool + "/" + $0 }
             return [path, path + "-wal"] + spooled
         }
@@ -57,6 +57,6 @@ import Testing
         try store.discardPayloads(inRound: 1)
         try store.purgeDiscardedData()
         #expect(!filesContainMarker())
-        #expect(!FileManager.default.fileExists(atPath: path + "-updates/r1"))
+        #expect(!FileManager.default.fileExists(atPath: path + "-spool/r1"))
     }
 }

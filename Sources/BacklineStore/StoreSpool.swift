@@ -3,29 +3,36 @@ import BacklineCore
 import Glibc
 #endif
 
-/// Update payloads as files in a directory beside a SQLite database (`<database>-updates/`), so a
-/// 4.5 MB update is written once and synced by itself, in parallel with other submissions and
+/// Update payloads and model versions as files in a directory beside a SQLite database
+/// (`<database>-spool/`), so a 4.5 MB update is written once and synced by itself, in parallel with other submissions and
 /// outside the database's single write lock, while its row (digest, norm, receipt, file name) is a
 /// small commit. A payload file is durable (fsync of the file and its directory) before its row is
 /// committed; a file without a row (a crash between the two, or a refused submission) is removed
 /// when its round's payloads are discarded.
 ///
-/// Layout: `r<round>/<hex of promoter id>-<hex of SHA-256>.update`, directories 0700, files 0600.
+/// Layout: `r<round>/<hex of promoter id>-<hex of SHA-256>.update` and
+/// `models/v<version>-<hex of SHA-256>.safetensors`, directories 0700, files 0600. Model files
+/// are kept; only a round's update payloads are discarded.
 /// Discarding a round overwrites each file with zeros and syncs it before unlinking, as SQLite's
 /// `secure_delete` zeroes freed pages.
-struct UpdatePayloadSpool: Sendable {
+struct StoreSpool: Sendable {
     /// The spool directory.
     let directory: String
 
-    /// The spool of the SQLite database at `databasePath`: `<databasePath>-updates`, created 0700.
+    /// The spool of the SQLite database at `databasePath`: `<databasePath>-spool`, created 0700.
     init(databasePath: String) throws {
-        directory = databasePath + "-updates"
+        directory = databasePath + "-spool"
         try Self.makeDirectory(directory)
     }
 
     /// The file name (relative to the spool) of `promoterID`'s update with `digest` in `round`.
     static func fileName(round: Int64, promoterID: String, digest: [UInt8]) -> String {
         "r\(round)/\(Hex.encode(Array(promoterID.utf8)))-\(Hex.encode(digest)).update"
+    }
+
+    /// The file name of model `version` with `checksum`: `models/v<version>-<hex checksum>.safetensors`.
+    static func modelFileName(version: Int64, checksum: [UInt8]) -> String {
+        "models/v\(version)-\(Hex.encode(checksum)).safetensors"
     }
 
     /// Writes `bytes` as `name` durably (temporary file, fsync, rename, directory fsync).
@@ -37,9 +44,9 @@ struct UpdatePayloadSpool: Sendable {
         }
     }
 
-    /// The bytes of `name`.
-    /// - Throws: ``StoreError`` naming the file when it is missing or unreadable.
-    func read(_ name: String) throws -> [UInt8] {
+    /// The bytes of `name`, at most `limit` of them.
+    /// - Throws: ``StoreError`` naming the file when it is missing, unreadable or too large.
+    func read(_ name: String, limit: Int = StoreValidation.maxPayloadBytes) throws -> [UInt8] {
         try Self.translatingFailures("read update payload \(name)") {
             let path = try resolved(name)
             let fd = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
@@ -47,8 +54,8 @@ struct UpdatePayloadSpool: Sendable {
             var info = stat()
             try SystemCall.retrying("fstat", path: path) { fstat(fd, &info) }
             let size = Int(info.st_size)
-            guard size <= StoreValidation.maxPayloadBytes else {
-                throw StoreError.invalidInput("update payload \(name)", "\(size) bytes exceeds \(StoreValidation.maxPayloadBytes)")
+            guard size <= limit else {
+                throw StoreError.invalidInput("spool file \(name)", "\(size) bytes exceeds \(limit)")
             }
             var bytes = [UInt8](repeating: 0, count: size)
             var offset = 0

@@ -4,10 +4,10 @@ import BacklineTestSupport
 import Foundation
 import Testing
 
-/// A SQLite store keeps update payloads as files in `<database>-updates/`: written and synced
+/// A SQLite store keeps update payloads as files in `<database>-spool/`: written and synced
 /// before the row, read back through the store, never left behind by a refused submission, and
 /// refused when a tampered row points outside the spool.
-@Suite struct UpdatePayloadSpoolTests {
+@Suite struct StoreSpoolTests {
     /// A SQLite file store in a fresh directory (removed with the fixture).
     private struct Fixture {
         let directory: TemporaryDirectory
@@ -22,7 +22,7 @@ import Testing
     }
 
     private func spoolFiles(_ path: String) -> [String] {
-        (FileManager.default.subpaths(atPath: path + "-updates") ?? []).filter { $0.hasSuffix(".update") }.sorted()
+        (FileManager.default.subpaths(atPath: path + "-spool") ?? []).filter { $0.hasSuffix(".update") }.sorted()
     }
 
     @Test func aSubmittedPayloadIsAnOwnerOnlyFileAndTheRowHoldsItsName() throws {
@@ -34,7 +34,7 @@ import Testing
 
         let files = spoolFiles(path)
         #expect(files.count == 1)
-        let file = path + "-updates/" + files[0]
+        let file = path + "-spool/" + files[0]
         #expect(FileManager.default.contents(atPath: file).map(Array.init) == payload)
         let mode = try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int
         #expect(mode == 0o600)
@@ -102,9 +102,32 @@ import Testing
         try store.createRound(StoreSamples.round(1))
         _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
         let name = try #require(spoolFiles(path).first)
-        try FileManager.default.removeItem(atPath: path + "-updates/" + name)
+        try FileManager.default.removeItem(atPath: path + "-spool/" + name)
         let error = try #require(throws: StoreError.self) { try store.updates(inRound: 1) }
         #expect(error.reason.contains(name))
+    }
+
+    @Test func aModelVersionIsASpoolFileReadBackWhole() throws {
+        let fixture = try Fixture()
+        let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        try fixture.store.withTransaction {
+            try $0.insertModelVersion(ModelVersionRecord(version: 1, bytes: bytes, checksum: StoreSamples.digest(of: bytes), createdAt: StoreSamples.time(1)))
+        }
+        let models = (FileManager.default.subpaths(atPath: fixture.path + "-spool/models") ?? []).filter { $0.hasSuffix(".safetensors") }
+        #expect(models.count == 1)
+        let row = try fixture.store.withConnection { try $0.query("SELECT length(bytes), bytes_file FROM models").first }
+        #expect(try row?.int64(0) == 0)
+        #expect(try row?.optionalString(1) == "models/" + models[0])
+        #expect(try fixture.store.withTransaction { try $0.latestModelVersion() }?.bytes == bytes)
+        #expect(try fixture.store.withTransaction { try $0.modelVersion(1) }?.bytes == bytes)
+        // A newer version still has to be newer; the check does not need the old bytes.
+        #expect(throws: StoreError(code: .conflict, reason: "")) {
+            try fixture.store.withTransaction {
+                try $0.insertModelVersion(ModelVersionRecord(version: 1, bytes: [1], checksum: StoreSamples.digest(of: [1]), createdAt: StoreSamples.time(2)))
+            }
+        }
+        _ = try fixture.store.withConnection { try $0.execute("UPDATE models SET bytes_file = \("models/../../../s.db")") }
+        #expect(throws: StoreError(code: .invalidInput, reason: "")) { try fixture.store.withTransaction { try $0.modelVersion(1) } }
     }
 
     @Test(arguments: ["../../../etc/passwd", "/etc/passwd", "r1/../../s.db", "r1", "r1/a/b"])
