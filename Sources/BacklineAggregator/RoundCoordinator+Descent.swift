@@ -1,4 +1,5 @@
 import BacklineFederation
+import Foundation
 import BacklineModel
 import BacklinePrivacy
 
@@ -27,13 +28,16 @@ extension RoundCoordinator {
         var converted: [ValidatedUpdate] = []
         var rejected: [String] = []
         converted.reserveCapacity(releases.count)
+        let threads = ProcessInfo.processInfo.activeProcessorCount
         while let release = releases.popLast() {
-            let delta = descentConversion.descentDirection(gradientSum: release.values, count: max(release.weight, 1), totalCount: total, global: values)
-            let update = ModelUpdate(node: release.node, round: UInt64(round), shape: global.shape, values: delta, sampleCount: max(release.weight, 1),
-                                     privacy: release.privacy)
+            let node = release.node, count = max(release.weight, 1), privacy = release.privacy
+            // The release is consumed so its values are converted in place, without a copy.
+            var delta = (consume release).values
+            descentConversion.convertToDescentDirection(&delta, count: count, totalCount: total, global: values, threads: threads)
+            let update = ModelUpdate(node: node, round: UInt64(round), shape: global.shape, values: delta, sampleCount: count, privacy: privacy)
             switch validator.validate(update) {
             case .success(let valid): converted.append(valid)
-            case .failure: rejected.append(release.node)
+            case .failure: rejected.append(node)
             }
         }
         converted.reverse()
