@@ -101,7 +101,9 @@ public enum SafeTensors {
                 let p = partial.0.multipliedReportingOverflow(by: d)
                 return (p.partialValue, partial.1 || p.overflow)
             }
-            guard !overflow, count.multipliedReportingOverflow(by: 4).partialValue == item.end - item.begin else {
+            // The byte count must not wrap either: a shape of 2⁶² + 1 values would otherwise claim 4 bytes.
+            let size = count.multipliedReportingOverflow(by: 4)
+            guard !overflow, !size.overflow, size.partialValue == item.end - item.begin else {
                 throw ModelError.invalidShape("tensor '\(item.name)' has shape \(item.shape) but \(item.end - item.begin) bytes")
             }
             let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in

@@ -113,6 +113,16 @@ import Testing
         }
     }
 
+    /// A shape whose value count (2⁶² + 1 = 242 243 305 × 19 037 413 721, both dimensions below 2⁵³)
+    /// times 4 wraps around to the 4 bytes on offer: refused as a shape error, nothing allocated or read.
+    @Test func aShapeWhoseByteCountWrapsIsRefused() {
+        #expect(242_243_305 * 19_037_413_721 == (1 << 62) + 1)
+        let header = #"{"a":{"dtype":"F32","shape":[242243305,19037413721],"data_offsets":[0,4]}}"#
+        #expect(throws: ModelError(code: .invalidShape, reason: "")) {
+            try SafeTensors.decode(Self.file(header: header, data: [0, 0, 0, 0]))
+        }
+    }
+
     @Test func theFirstTensorInNameOrderHoldingANaNIsNamedOnEncode() throws {
         var set = try Self.set([("a", [3]), ("b", [5000]), ("c", [2])], seed: 5)
         try set.setValues("c", [.nan, 0])
