@@ -46,15 +46,15 @@ extension SafeTensors {
     /// The index of the first NaN or ±Inf in `values`, or nil. The scan has no early exit and no
     /// branch per value (so it vectorises); only a slice known to hold one is searched again.
     static func firstNonFinite(_ values: UnsafeBufferPointer<Float>) -> Int? {
-        values.withMemoryRebound(to: UInt32.self) { words -> Int? in
-            guard let base = words.baseAddress else { return nil }
+        let suspect = values.withMemoryRebound(to: UInt32.self) { words -> Bool in
+            guard let base = words.baseAddress else { return false }
             // The exponent field is all ones exactly for NaN and ±Inf; adding one unit of the
             // exponent's lowest bit carries into bit 31 only then.
             var flags: UInt32 = 0
             for index in 0..<words.count { flags |= (base[index] & 0x7F80_0000) &+ 0x0080_0000 }
-            guard flags & 0x8000_0000 != 0 else { return nil }
-            return values.firstIndex { !$0.isFinite }
+            return flags & 0x8000_0000 != 0
         }
+        return suspect ? values.firstIndex { !$0.isFinite } : nil
     }
 
     /// Reverses the bytes of each of the `count` 32-bit words at `pointer` (big-endian hosts only).
