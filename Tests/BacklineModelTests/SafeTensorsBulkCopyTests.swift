@@ -39,7 +39,7 @@ import Testing
     /// The first index where the bit patterns differ (or the shorter length), nil if identical:
     /// a short failure message even for a million values.
     static func firstDifference(_ left: [Float], _ right: [Float]) -> Int? {
-        if let index = zip(left, right).firstIndex(where: { $0.bitPattern != $1.bitPattern }) { return index }
+        if let index = left.indices.first(where: { $0 < right.count && left[$0].bitPattern != right[$0].bitPattern }) { return index }
         return left.count == right.count ? nil : min(left.count, right.count)
     }
 
@@ -70,7 +70,7 @@ import Testing
         let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let data = Array(bytes[(8 + headerLength)...]), reference = Self.referenceData(parameters)
         #expect(data.count == reference.count)
-        #expect(zip(data, reference).firstIndex { $0 != $1 } == nil, "encoded data differs from the reference")
+        #expect(data.indices.first { $0 < reference.count && data[$0] != reference[$0] } == nil, "encoded data differs from the reference")
         let decoded = try SafeTensors.decode(bytes)
         #expect(decoded.metadata == ["k": "v"])
         #expect(Set(decoded.parameters.names) == Set(parameters.names))
