@@ -40,8 +40,9 @@ func runCodecBench(_ reporter: BenchReporter) async throws {
 
 /// Shared pieces of the codec benchmark.
 enum CodecBench {
-    /// Timed runs per figure (after one untimed warm-up).
-    static let repetitions = 9
+    /// Timed runs per figure (after one untimed warm-up): `BACKLINE_BENCH_REPETITIONS`, at least 7
+    /// (9 if unset), so a profiler can be given a longer run.
+    static let repetitions = max(7, Int(ProcessInfo.processInfo.environment["BACKLINE_BENCH_REPETITIONS"] ?? "") ?? 9)
 
     /// A single-tensor update of `rows × columns` seeded values in roughly ±0.01, like a noised delta.
     static func update(rows: Int, columns: Int) throws -> ParameterSet {
