@@ -93,6 +93,8 @@ public struct ParameterSet: Sendable, Equatable {
 
     /// All scalars concatenated in name order.
     public func flattened() -> [Float] {
+        // One tensor (an update's usual layout): its array is the answer, shared, not copied.
+        if names.count == 1 { return tensors[names[0]]!.values }
         var result: [Float] = []
         result.reserveCapacity(scalarCount)
         for name in names { result.append(contentsOf: tensors[name]!.values) }
@@ -105,6 +107,10 @@ public struct ParameterSet: Sendable, Equatable {
             throw ModelError.invalidShape("flat vector has \(flat.count) values, expected \(scalarCount)")
         }
         var copy = self
+        if names.count == 1 {
+            copy.tensors[names[0]]!.values = flat
+            return copy
+        }
         var offset = 0
         for name in names {
             let count = tensors[name]!.count

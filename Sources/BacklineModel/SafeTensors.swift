@@ -9,9 +9,9 @@ public enum SafeTensors {
     /// Largest header accepted (the reference implementation's limit).
     public static let maximumHeaderLength = 100 * 1024 * 1024
 
-    /// The encoded bytes of `parameters` with `metadata`.
+    /// The encoded bytes of `parameters` with `metadata`; the tensor data is copied in bulk.
+    /// - Throws: `nonFinite` naming the first tensor (in name order) that holds a NaN or ±Inf.
     public static func encode(_ parameters: ParameterSet, metadata: [String: String] = [:]) throws -> [UInt8] {
-        try parameters.requireFinite()
         var entries: [String] = []
         if !metadata.isEmpty {
             let pairs = metadata.keys.sorted().map { "\(jsonString($0)):\(jsonString(metadata[$0]!))" }
@@ -26,16 +26,22 @@ public enum SafeTensors {
         }
         var header = Array("{\(entries.joined(separator: ","))}".utf8)
         while header.count % 8 != 0 { header.append(0x20) }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(8 + header.count + offset)
-        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
-        bytes.append(contentsOf: header)
-        for name in parameters.names {
-            for value in parameters[name]!.values {
-                withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+        let total = 8 + header.count + offset
+        return try [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            base.storeBytes(of: UInt64(header.count).littleEndian, as: UInt64.self)
+            header.withUnsafeBytes { (base + 8).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            var at = 8 + header.count
+            // Names in order: the first tensor holding a NaN or infinity is the one named.
+            for name in parameters.names {
+                let values = parameters[name]!.values
+                if values.withUnsafeBufferPointer({ storeLittleEndian($0, to: base + at) }) != nil {
+                    throw ModelError.nonFinite("tensor '\(name)'")
+                }
+                at += values.count * 4
             }
+            initialized = total
         }
-        return bytes
     }
 
     /// Decodes bytes produced by ``encode(_:metadata:)`` or any safetensors writer (F32 only).
@@ -95,17 +101,18 @@ public enum SafeTensors {
                 let p = partial.0.multipliedReportingOverflow(by: d)
                 return (p.partialValue, partial.1 || p.overflow)
             }
-            guard !overflow, count.multipliedReportingOverflow(by: 4).partialValue == item.end - item.begin else {
+            // The byte count must not wrap either: a shape of 2⁶² + 1 values would otherwise claim 4 bytes.
+            let size = count.multipliedReportingOverflow(by: 4)
+            guard !overflow, !size.overflow, size.partialValue == item.end - item.begin else {
                 throw ModelError.invalidShape("tensor '\(item.name)' has shape \(item.shape) but \(item.end - item.begin) bytes")
             }
-            var values = [Float](repeating: 0, count: count)
-            let base = dataStart + item.begin
-            for index in 0..<count {
-                let at = base + index * 4
-                let bits = UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
-                let value = Float(bitPattern: bits)
-                guard value.isFinite else { throw ModelError.nonFinite("tensor '\(item.name)' element \(index)") }
-                values[index] = value
+            let values = try [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                try bytes.withUnsafeBytes { raw in
+                    if let index = loadLittleEndian(from: raw.baseAddress! + dataStart + item.begin, into: buffer) {
+                        throw ModelError.nonFinite("tensor '\(item.name)' element \(index)")
+                    }
+                }
+                initialized = count
             }
             try parameters.insert(item.name, Tensor(shape: item.shape, values: values))
             expected = item.end

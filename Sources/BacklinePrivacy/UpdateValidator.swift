@@ -45,14 +45,21 @@ public struct UpdateValidator: Sendable, Hashable {
         guard update.values.count == shape.count else {
             return reject(.shape, "\(update.values.count) values, the model has \(shape.count)")
         }
-        // NaN first over the whole vector (it takes precedence over an earlier ±Inf), then ±Inf.
-        if let index = update.values.firstIndex(where: { $0.isNaN }) {
-            return reject(.nan, "NaN at coordinate \(index)")
+        // One pass over a well-formed update: a finite sum of squares proves every value finite
+        // and is the norm. Otherwise the vector is searched: NaN first over the whole vector (it
+        // takes precedence over an earlier ±Inf), then ±Inf.
+        let norm: Double
+        if let finiteNorm = update.values.withUnsafeBufferPointer(VectorNorm.l2IfFinite) {
+            norm = finiteNorm
+        } else {
+            if let index = update.values.firstIndex(where: { $0.isNaN }) {
+                return reject(.nan, "NaN at coordinate \(index)")
+            }
+            if let index = update.values.firstIndex(where: { $0.isInfinite }) {
+                return reject(.inf, "infinite value at coordinate \(index)")
+            }
+            norm = VectorNorm.l2(update.values)
         }
-        if let index = update.values.firstIndex(where: { $0.isInfinite }) {
-            return reject(.inf, "infinite value at coordinate \(index)")
-        }
-        let norm = VectorNorm.l2(update.values)
         guard norm.isFinite else { return reject(.inf, "L2 norm overflows") }
         if let maximumNorm, norm > maximumNorm {
             return reject(.norm, "L2 norm \(norm) above the bound \(maximumNorm)")

@@ -25,6 +25,15 @@ public enum VectorNorm {
         return largest * scaled.squareRoot()
     }
 
+    /// The L2 norm of `values` from one pass, when that pass shows every value is finite: then it
+    /// is exactly ``l2(_:)-(UnsafeBufferPointer<Float>)``. Nil when some value is NaN or ±Inf (a
+    /// NaN or infinite square makes the sum NaN or +Inf; finite Float32 squares cannot overflow a
+    /// Double sum of fewer than ~10^231 values), so the caller's slower search is only paid then.
+    public static func l2IfFinite(_ values: UnsafeBufferPointer<Float>) -> Double? {
+        let sum = sumOfSquares(values)
+        return sum.isFinite ? sum.squareRoot() : nil
+    }
+
     /// Σ x² of `values` in Double, summed in four interleaved lanes (fixed order, so the result is
     /// deterministic). NaN if any value is NaN, +Inf if any is infinite or the sum overflows.
     public static func sumOfSquares(_ values: UnsafeBufferPointer<Float>) -> Double {

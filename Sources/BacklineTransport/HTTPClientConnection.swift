@@ -87,14 +87,12 @@ public final class HTTPClientConnection: @unchecked Sendable {
             case .failed(let failure):
                 throw TransportError.protocolViolation("response refused: \(failure.code): \(failure.message)")
             case .needMoreData:
-                let count = try readBuffer.withUnsafeMutableBytes { try stream.read(into: $0, deadline: deadline) }
-                if count == 0 {
+                guard try stream.read(into: &parser, scratch: &readBuffer, deadline: deadline) else {
                     if case .message(let responseHead, let body) = parser.finishAtEndOfInput() {
                         return HTTPResponse(status: responseHead.status, headers: responseHead.headers, body: body)
                     }
                     throw TransportError.connectionClosed("HTTP response")
                 }
-                readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
             }
         }
     }

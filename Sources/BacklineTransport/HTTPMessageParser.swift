@@ -25,7 +25,11 @@ package struct HTTPMessageParser {
     private enum State {
         case head
         case announceHead(HTTPMessageHead)
-        case fixedBody(HTTPMessageHead, remaining: Int)
+        /// A Content-Length body: its bytes stay in `buffer` until all `length` are there, or
+        /// ``receiveFixedBody(_:)`` reads them straight into the body.
+        case fixedBody(HTTPMessageHead, length: Int)
+        /// A Content-Length body read in place, whole, into `body`.
+        case receivedBody(HTTPMessageHead)
         case chunkSize(HTTPMessageHead)
         case chunkData(HTTPMessageHead, remaining: Int)
         case chunkDataEnd(HTTPMessageHead)
@@ -72,6 +76,50 @@ package struct HTTPMessageParser {
         buffer.append(contentsOf: bytes)
     }
 
+    /// Whether the parser is waiting for the rest of a Content-Length body: then
+    /// ``receiveFixedBody(_:)`` may read it in place instead of ``append(_:)``.
+    package var isAwaitingFixedBody: Bool {
+        if case .fixedBody = state { return true }
+        return false
+    }
+
+    /// Reads the rest of the current Content-Length body straight into the body's own buffer,
+    /// allocated once at the announced length (already checked against ``HTTPLimits/maxBodyBytes``):
+    /// buffered bytes first, then `read` (which fills a prefix of the buffer it is given and returns
+    /// the count, 0 at end of input) until the body is complete; bytes after the body stay with the
+    /// reader. True when the body is complete (``next()`` then yields the message); false when the
+    /// input ended first, or the parser is not awaiting a body. If `read` throws, or the input ends
+    /// early, the parser fails as `truncated`.
+    package mutating func receiveFixedBody(_ read: (UnsafeMutableRawBufferPointer) throws -> Int) rethrows -> Bool {
+        guard case .fixedBody(let head, let length) = state else { return false }
+        let buffered = min(length, bufferedCount)
+        let received: [UInt8]
+        do {
+            // Only bytes already written count as initialised; the rest is never read.
+            received = try [UInt8](unsafeUninitializedCapacity: length) { storage, initialized in
+                let target = UnsafeMutableRawBufferPointer(storage)
+                buffer.withUnsafeBytes { target.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[start..<(start + buffered)])) }
+                initialized = buffered
+                while initialized < length {
+                    let count = try read(UnsafeMutableRawBufferPointer(rebasing: target[initialized...]))
+                    guard count > 0 else { break }
+                    initialized += min(count, length - initialized)
+                }
+            }
+        } catch {
+            _ = fail(400, "truncated", "the body ended before its announced length")
+            throw error
+        }
+        start += buffered
+        guard received.count == length else {
+            _ = fail(400, "truncated", "the connection closed in the middle of a message")
+            return false
+        }
+        body = received
+        state = .receivedBody(head)
+        return true
+    }
+
     /// The peer closed the connection: completes a read-until-close response, or reports truncation.
     package mutating func finishAtEndOfInput() -> Action {
         if case .untilClose(let head) = state {
@@ -109,22 +157,21 @@ package struct HTTPMessageParser {
                     let message = Action.message(head, body: [])
                     return message
                 case .length(let length):
-                    body.reserveCapacity(length)
-                    state = .fixedBody(head, remaining: length)
+                    state = .fixedBody(head, length: length)
                 case .chunked:
                     state = .chunkSize(head)
                 case .untilClose:
                     state = .untilClose(head)
                 }
                 return .head(head)
-            case .fixedBody(let head, let remaining):
-                let take = min(remaining, bufferedCount)
-                body.append(contentsOf: buffer[start..<(start + take)])
-                start += take
-                if remaining - take > 0 {
-                    state = .fixedBody(head, remaining: remaining - take)
-                    return .needMoreData
-                }
+            case .fixedBody(let head, let length):
+                // Complete bodies (small ones arrive with their head) are copied once; a larger one
+                // waits for receiveFixedBody(_:), or for the caller to append the rest.
+                guard bufferedCount >= length else { return .needMoreData }
+                body = Array(buffer[start..<(start + length)])
+                start += length
+                return complete(head)
+            case .receivedBody(let head):
                 return complete(head)
             case .chunkSize(let head):
                 guard let line = takeLine(maximum: 1024, what: "chunk size line") else { return pendingOrFailure() }

@@ -32,19 +32,18 @@ struct HTTPServerConnection {
                         guard waitForNextRequest(stream) else { return }
                         requestDeadline = Deadline(after: configuration.requestTimeout)
                     }
-                    let count: Int
+                    let received: Bool
                     do {
-                        count = try readBuffer.withUnsafeMutableBytes { try stream.read(into: $0, deadline: requestDeadline) }
+                        received = try stream.read(into: &parser, scratch: &readBuffer, deadline: requestDeadline)
                     } catch let error as TransportError where error.code == .timeout {
                         logger.warning("request deadline passed; closing", ["peer": .public(peer.spiffeID)])
                         try? send(.error(status: 408, code: "request_timeout", message: "request not received in time"), keepAlive: false, to: stream, headOnly: false)
                         return
                     }
-                    if count == 0 {
+                    if !received {
                         if !parser.isIdle { logger.warning("client closed mid-request", ["peer": .public(peer.spiffeID)]) }
                         return
                     }
-                    readBuffer.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
                 case .head(let head):
                     if head.expectsContinue {
                         try Array("HTTP/1.1 100 Continue\r\n\r\n".utf8).withUnsafeBytes {

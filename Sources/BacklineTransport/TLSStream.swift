@@ -139,3 +139,18 @@ final class TLSStream {
         return true
     }
 }
+
+extension TLSStream {
+    /// Reads the next bytes of an HTTP message into `parser`: the rest of a Content-Length body
+    /// straight into the body (no pass through `scratch` and the parser's buffer), anything else
+    /// through `scratch`. False when the peer closed the connection first.
+    func read(into parser: inout HTTPMessageParser, scratch: inout [UInt8], deadline: Deadline) throws -> Bool {
+        if parser.isAwaitingFixedBody {
+            return try parser.receiveFixedBody { try read(into: $0, deadline: deadline) }
+        }
+        let count = try scratch.withUnsafeMutableBytes { try read(into: $0, deadline: deadline) }
+        guard count > 0 else { return false }
+        scratch.withUnsafeBytes { parser.append(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        return true
+    }
+}

@@ -20,6 +20,7 @@ let groups: [String: () async throws -> Void] = [
     "model": { try await runModelBench(BenchReporter(group: "model")) },
     "analytics": { try runAnalyticsBench(BenchReporter(group: "analytics")) },
     "service": { try await runServiceBench(BenchReporter(group: "service")) },
+    "codec": { try await runCodecBench(BenchReporter(group: "codec")) },
 ]
 
 let requested = Array(CommandLine.arguments.dropFirst())

@@ -50,6 +50,42 @@ import Testing
         #expect(accepted.norm.isFinite && accepted.norm > 1e38)
     }
 
+    /// SECURITY-TESTS 59, 60 on a large vector checked in one pass: a single NaN or ±Inf anywhere
+    /// (first, last, in the 4-lane tail) is found with its coordinate, NaN before an earlier Inf;
+    /// an accepted update's norm is exactly the two-pass ``VectorNorm/l2(_:)-([Float])``.
+    @Test(arguments: [0, 1, 499_997, 499_998, 500_000, 500_002])
+    func onePassFindsEveryNonFiniteAndKeepsTheNorm(index: Int) throws {
+        var generator = SeededGenerator(seed: UInt64(index) + 1)
+        let clean = (0..<500_003).map { _ in Float.random(in: -1...1, using: &generator) }
+        let shape = try ParameterShape.flat(clean.count)
+        let validator = try UpdateValidator(round: 4, shape: shape)
+        func outcome(_ values: [Float]) -> Result<ValidatedUpdate, UpdateRejection> {
+            validator.validate(ModelUpdate(node: "p1", round: 4, shape: shape, values: values, sampleCount: 3))
+        }
+        let accepted = try outcome(clean).get()
+        #expect(accepted.norm == VectorNorm.l2(clean))
+        let sequential = clean.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
+        #expect(abs(accepted.norm / sequential - 1) < 1e-12, "every value counted once")
+        for (value, code) in [(Float.nan, "nan"), (.infinity, "inf"), (-.infinity, "inf"), (Float(bitPattern: 0xFF80_0001), "nan")] {
+            var values = clean
+            values[index] = value
+            guard case .failure(let rejection) = outcome(values) else {
+                Issue.record("\(value) at \(index) accepted")
+                continue
+            }
+            #expect(rejection.reason.code == code)
+            #expect(rejection.detail.contains("coordinate \(index)"), "\(rejection.detail)")
+        }
+        var both = clean
+        both[0] = .infinity
+        both[index == 0 ? 1 : index] = .nan
+        guard case .failure(let rejection) = outcome(both) else {
+            Issue.record("Inf and NaN accepted")
+            return
+        }
+        #expect(rejection.reason.code == "nan")
+    }
+
     /// SECURITY-TESTS 61: an all-zero update is accepted.
     @Test func allZeroUpdateIsAccepted() throws {
         #expect(try reason(update([0, 0, 0, 0, 0, 0])) == nil)

@@ -70,6 +70,19 @@ import Testing
         try stillServes(fixture)
     }
 
+    /// A body that stops arriving is cut off at the request deadline too (the in-place body read).
+    @Test func stalledBodyIsCutOffAtTheRequestDeadline() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.requestTimeout = .seconds(1)
+        let fixture = try TransportFixture(serverConfiguration: configuration)
+        let started = Date()
+        let partial = "POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 100000\r\n\r\n" + String(repeating: "b", count: 70_000)
+        let result = try fixture.sClient(credentials: fixture.promoter, request: partial)
+        #expect(result.standardOutput.contains("HTTP/1.1 408 "), "\(result.combined.prefix(2000))")
+        #expect(Date().timeIntervalSince(started) < 8)
+        try stillServes(fixture)
+    }
+
     @Test func servesTwoHundredConcurrentConnections() throws {
         let fixture = try TransportFixture()
         let context = try TLSClientContext(
