@@ -19,6 +19,7 @@ struct AggregatorServeCommand: Command {
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let configuration = try AggregatorConfiguration.load(path: try arguments.required("config"))
+        AllocatorTuning.forLargeBuffers()  // 4.5 MB updates and models per request
         let logger = Logger(label: "aggregator")
         let service = try AggregatorService.make(configuration: configuration, logger: logger)
         let port = try await service.start()

@@ -37,6 +37,7 @@ struct NodeRunCommand: Command {
         let configuration = try NodeConfiguration.load(path: try arguments.required("config"))
         let untilRound = try arguments.value("until-round").map { _ in Int64(try arguments.integer("until-round", in: 1...Int(Int32.max))) }
         let idleTimeout = try arguments.double("idle-timeout", default: 600, in: 1...86_400)
+        AllocatorTuning.forLargeBuffers()  // models and updates of several MB each round
         let session = try NodeSession(configuration: configuration)
         let logger = Logger(label: "node \(configuration.name)", minimumLevel: .warning)
         let runner = NodeRunner(session: session, context: context, untilRound: untilRound, idleTimeout: idleTimeout, logger: logger)

@@ -17,6 +17,8 @@ func runServiceBench(_ reporter: BenchReporter) async throws {
     let environment = ProcessInfo.processInfo.environment
     let clientCounts = environment["BACKLINE_SERVICE_BENCH_CLIENTS"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [2, 5, 10]
     let rounds = max(5, Int(environment["BACKLINE_SERVICE_BENCH_ROUNDS"] ?? "") ?? 7)
+    // As `backline aggregator serve` does: this process hosts the aggregator (and the clients).
+    AllocatorTuning.forLargeBuffers()
     let scratch = NSTemporaryDirectory() + "backline-service-bench-\(getpid())"
     try? FileManager.default.removeItem(atPath: scratch)
     defer { try? FileManager.default.removeItem(atPath: scratch) }
