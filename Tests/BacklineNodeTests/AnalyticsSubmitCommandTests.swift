@@ -33,23 +33,7 @@ import Testing
             "--members", "600", "--artists", "120", "--no-listening",
         ])
         #expect(generated.status == 0, "\(generated.standardError)")
-        let pki = fixture.pki
-        let node: [String: Any] = [
-            "name": "p1", "federation": NodeFederationFixture.federation,
-            "aggregator": ["host": "127.0.0.1", "port": Int(fixture.service.port), "name": "main"],
-            "tls": [
-                "certificate": pki.certificatePath(role: .promoter, name: "p1"), "key": pki.keyPath(role: .promoter, name: "p1"),
-                "ca": pki.caCertificatePath,
-            ],
-            "vault": vault, "key_file": key, "state_directory": directory.file("state-p1"),
-            "privacy": [
-                "clip_norm": 1, "noise_multiplier": 1.1, "count_noise_multiplier": 2, "sampling_rate": 1, "budget_epsilon": 10,
-                "budget_delta": 1e-5,
-            ],
-            "holdout_fraction": 0, "poll_seconds": 1, "threads": 1,
-        ]
-        let config = directory.file("node-p1.json")
-        try JSONSerialization.data(withJSONObject: node).write(to: URL(fileURLWithPath: config))
+        let config = try fixture.writeNodeConfiguration(port: Int(fixture.service.port), vault: vault, key: key, directory: directory)
         let id = try await federation.open(epsilon: 4)
         let options = ["--config", config, "--query-id", String(id), "--json"]
 

@@ -66,6 +66,30 @@ final class NodeFederationFixture: Sendable {
     deinit { service.shutdown() }
 
     /// An HTTPS client as `role`/`name` that expects the aggregator to be `server` (or uses `tls`).
+    /// Writes `node-p1.json` in `directory` for promoter p1 of this federation (aggregator on
+    /// `port`, the vault and key given, no holdout, one thread, 1 s polls), with `extra` fields
+    /// added at the top level; returns its path.
+    func writeNodeConfiguration(port: Int, vault: String, key: String, directory: TemporaryDirectory, extra: [String: Any] = [:]) throws -> String {
+        var node: [String: Any] = [
+            "name": "p1", "federation": Self.federation,
+            "aggregator": ["host": "127.0.0.1", "port": port, "name": "main"],
+            "tls": [
+                "certificate": pki.certificatePath(role: .promoter, name: "p1"), "key": pki.keyPath(role: .promoter, name: "p1"),
+                "ca": pki.caCertificatePath,
+            ],
+            "vault": vault, "key_file": key, "state_directory": directory.file("state-p1"),
+            "privacy": [
+                "clip_norm": 1, "noise_multiplier": 1.1, "count_noise_multiplier": 2, "sampling_rate": 1, "budget_epsilon": 10,
+                "budget_delta": 1e-5,
+            ],
+            "holdout_fraction": 0, "poll_seconds": 1, "threads": 1,
+        ]
+        node.merge(extra) { $1 }
+        let path = directory.file("node-p1.json")
+        try JSONSerialization.data(withJSONObject: node).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
     func client(_ role: PeerRole, _ name: String, server: String = "main", tls: TLSClientConfiguration? = nil) throws -> HTTPClient {
         var configuration = HTTPClientConfiguration.make(port: service.port)
         configuration.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))

@@ -218,24 +218,7 @@ import Testing
             "--members", "100", "--artists", "40", "--no-listening",
         ])
         try #require(generated.status == 0, "\(generated.standardError)")
-        let pki = fixture.pki
-        let node: [String: Any] = [
-            "name": "p1", "federation": NodeFederationFixture.federation,
-            "aggregator": ["host": "127.0.0.1", "port": port, "name": "main"],
-            "tls": [
-                "certificate": pki.certificatePath(role: .promoter, name: "p1"), "key": pki.keyPath(role: .promoter, name: "p1"),
-                "ca": pki.caCertificatePath,
-            ],
-            "vault": vault, "key_file": key, "state_directory": directory.file("state-p1"),
-            "privacy": [
-                "clip_norm": 1, "noise_multiplier": 1.1, "count_noise_multiplier": 2, "sampling_rate": 1, "budget_epsilon": 10,
-                "budget_delta": 1e-5,
-            ],
-            "holdout_fraction": 0, "poll_seconds": 1, "threads": 1,
-            "retry": ["initial_delay_seconds": 0.01, "max_delay_seconds": 0.05, "max_attempts": 3],
-        ]
-        let config = directory.file("node-p1.json")
-        try JSONSerialization.data(withJSONObject: node).write(to: URL(fileURLWithPath: config))
+        let config = try fixture.writeNodeConfiguration(port: port, vault: vault, key: key, directory: directory, extra: ["retry": ["initial_delay_seconds": 0.01, "max_delay_seconds": 0.05, "max_attempts": 3]])
         let started = Date()
         let result = try await run(["node", "run", "--config", config, "--idle-timeout", "60"])
         #expect(result.status != 0)
