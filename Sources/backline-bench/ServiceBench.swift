@@ -68,12 +68,24 @@ enum ServiceBench {
             service.shutdown()
         }
         var outcomes: [ServiceBenchRounds.Outcome] = []
+        let cpuBefore = processCPUSeconds()
         for index in 1...rounds {
             let outcome = try await driver.run()
             outcomes.append(outcome)
             reporter.progress("\(promoters) promoters, round \(index): \(String(format: "%.3f", outcome.seconds)) s, published: \(outcome.published)")
         }
+        // Aggregator and clients share this process: its CPU time per round is the whole round's
+        // (both cores' worth), a floor for the round on a 2-core machine once halved.
+        reporter.emit("backline_process_cpu_seconds_per_round_\(promoters)_promoters", (processCPUSeconds() - cpuBefore) / Double(rounds), "s")
         return (outcomes, service.metrics.exposition())
+    }
+
+    /// User plus system CPU time of this process so far.
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// Emits Flower's median round and server peak memory.
