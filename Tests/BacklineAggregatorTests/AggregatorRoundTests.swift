@@ -3,6 +3,7 @@ import BacklineAudit
 import BacklineCrypto
 import BacklineModel
 import BacklineStore
+import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Testing
@@ -54,6 +55,10 @@ import BacklineCore
 
         // Raw per-node payloads are gone after aggregation; the ledger charged each contributor once.
         #expect(try fixture.store.updates(inRound: round).allSatisfy { $0.payload.isEmpty && $0.status == .aggregated })
+        // Their spool files (this fixture's store is SQLite) are zeroed and removed just after the answer.
+        let spooled = fixture.directory.file("aggregator.db-spool/r\(round)")
+        #expect(try await fixture.eventually(within: 10) { !FileManager.default.fileExists(atPath: spooled) }, "\(spooled) is still there")
+        #expect(FileManager.default.fileExists(atPath: fixture.directory.file("aggregator.db-spool/models")))
         let ledger = try await fixture.auditor().send(HTTPRequest(method: "GET", path: "/v1/ledger"))
         #expect(ledger.status == 200)
         struct Line: Decodable { let promoter: String; let epsilon: Double }
