@@ -56,13 +56,20 @@ import Testing
 
         /// Submits promoter `index`'s histogram for query `id` with a fresh ledger and seeded noise.
         @discardableResult
-        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, budget: Double = 100) async throws
-            -> (receipt: AnalyticsClient.Receipt, histogram: NoisedHistogram)
-        {
+        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, budget: Double = 100) async throws -> AnalyticsClient.Submission {
             var ledger = PrivacyLedger(promoter: NodeFederationFixture.promoters[index], budget: try PrivacyBudget(epsilon: budget, delta: 1e-3))
+            return try await submit(index, query: id, seed: seed, ledger: &ledger)
+        }
+
+        /// Submits promoter `index`'s histogram for query `id`, charging `ledger`, with seeded noise
+        /// and `journal`.
+        @discardableResult
+        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, ledger: inout PrivacyLedger,
+                    journal: (any AnalyticsJournal)? = nil) async throws -> AnalyticsClient.Submission {
             var noise = SeededNoise(seed: seed ?? UInt64(index + 1))
             return try await node(index).submit(
-                queryID: id, engine: AnalyticsFederationTests.engines[index], ledger: &ledger, persistence: RecordingPersistence(), noise: &noise)
+                queryID: id, engine: AnalyticsFederationTests.engines[index], ledger: &ledger, persistence: RecordingPersistence(),
+                noise: &noise, journal: journal)
         }
 
         /// Closes query `id` as the operator; the HTTP status.
