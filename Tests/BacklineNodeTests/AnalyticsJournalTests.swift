@@ -1,4 +1,5 @@
 import BacklineAnalytics
+import BacklineAudit
 import BacklineCore
 import BacklineCrypto
 import BacklineNode
@@ -44,7 +45,7 @@ final class MemoryAnalyticsJournal: AnalyticsJournal {
     /// The process "dies" where the test hook throws this.
     struct SimulatedCrash: Error {}
 
-    private func ledger() throws -> PrivacyLedger {
+    private func freshLedger() throws -> PrivacyLedger {
         PrivacyLedger(promoter: "p1", budget: try PrivacyBudget(epsilon: 100, delta: 1e-3))
     }
 
@@ -52,7 +53,7 @@ final class MemoryAnalyticsJournal: AnalyticsJournal {
         let federation = AnalyticsFederationTests.Federation(fixture: try await NodeFederationFixture())
         let id = try await federation.open()
         let journal = MemoryAnalyticsJournal()
-        var ledger = try ledger()
+        var ledger = try freshLedger()
         let first = try await federation.submit(0, query: id, seed: 7, ledger: &ledger, journal: journal)
         let afterOne = ledger
         // Other noise: without the journal this would be a second charge and a 409 conflict.
@@ -72,7 +73,7 @@ final class MemoryAnalyticsJournal: AnalyticsJournal {
         let federation = AnalyticsFederationTests.Federation(fixture: try await NodeFederationFixture())
         let id = try await federation.open()
         let crashing = MemoryAnalyticsJournal { _ in throw SimulatedCrash() }
-        var ledger = try ledger()
+        var ledger = try freshLedger()
         do {
             try await federation.submit(0, query: id, seed: 7, ledger: &ledger, journal: crashing)
             Issue.record("the simulated crash did not happen")
@@ -109,7 +110,7 @@ final class MemoryAnalyticsJournal: AnalyticsJournal {
         let first = try await federation.open()
         let second = try await federation.open()
         let journal = MemoryAnalyticsJournal()
-        var ledger = try ledger()
+        var ledger = try freshLedger()
         try await federation.submit(0, query: first, ledger: &ledger, journal: journal)
         // A journal whose entry for `second` holds the answer to `first` (corrupted or swapped).
         let misplaced = try #require(try journal.preparedBody(queryID: first))

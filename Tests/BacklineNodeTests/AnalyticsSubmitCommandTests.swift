@@ -1,9 +1,11 @@
 import BacklineAggregator
 import BacklineAnalytics
+import BacklineAudit
 import BacklineCore
 import BacklineCrypto
 import BacklineNode
 import BacklinePrivacy
+import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import BacklineVault
