@@ -236,19 +236,26 @@ extension AggregatorAPI {
 
     // MARK: closing
 
-    /// Closes `record` first if it is due (past its deadline, or its closer stopped); the record as it now is.
-    /// Sums and publishes the newest analytics query once its deadline has passed, without waiting
-    /// for a request to touch it (the service's clock loop calls this every second).
+    /// Sums and publishes every analytics query whose deadline has passed (or whose closer stopped),
+    /// oldest first, without waiting for a request to touch it (the service's clock loop calls this
+    /// every second). A query that fails to close is logged and retried on the next tick; the others
+    /// are still closed.
     func closeDueAnalyticsQuery() async {
         let analytics = analytics
-        guard let latest = try? await service.blocking({ try analytics.latestQuery() }), AnalyticsCoordinator.isDue(latest, at: Date()) else {
+        let due: [AnalyticsQueryRecord]
+        do { due = try await service.blocking { try analytics.dueQueries(at: Date()) } } catch {
+            service.logger.warning("listing due analytics queries failed", ["error": .public(String(describing: error))])
             return
         }
-        do { _ = try await settle(latest) } catch {
-            service.logger.warning("closing a due analytics query failed", ["query": .public(String(latest.id)), "error": .public(String(describing: error))])
+        for record in due {
+            do { _ = try await settle(record) } catch {
+                service.logger.warning(
+                    "closing a due analytics query failed", ["query": .public(String(record.id)), "error": .public(String(describing: error))])
+            }
         }
     }
 
+    /// Closes `record` first if it is due (past its deadline, or its closer stopped); the record as it now is.
     private func settle(_ record: AnalyticsQueryRecord) async throws -> AnalyticsQueryRecord {
         guard AnalyticsCoordinator.isDue(record, at: Date()) else { return record }
         if let closed = try await close(record.id) { return closed }

@@ -43,6 +43,19 @@ public struct AnalyticsCoordinator: Sendable {
     /// The newest query, if any.
     public func latestQuery() throws -> AnalyticsQueryRecord? { try store.withTransaction { try $0.latestAnalyticsQuery() } }
 
+    /// Every query due at `now` (see ``isDue(_:at:)``), oldest first, read in one transaction.
+    ///
+    /// The store numbers queries densely (the newest id + 1) and offers no query by state, so this
+    /// reads ids 1 through the newest one by one: one row per query ever opened, per call.
+    public func dueQueries(at now: Date) throws -> [AnalyticsQueryRecord] {
+        try store.withTransaction { transaction in
+            guard let latest = try transaction.latestAnalyticsQuery(), latest.id >= 1 else { return [] }
+            return try (1...latest.id).compactMap { id in
+                try transaction.analyticsQuery(id).flatMap { Self.isDue($0, at: now) ? $0 : nil }
+            }
+        }
+    }
+
     /// The stored parameters of `record`.
     public func parameters(of record: AnalyticsQueryRecord) throws -> AnalyticsQueryParameters {
         try AnalyticsQueryParameters.decode(record.parametersJSON, query: record.id)

@@ -9,7 +9,7 @@ import Foundation
 /// ledger and the mTLS client.
 private struct AnalyticsNodeSession {
     let configuration: NodeConfiguration
-    let factory: any VaultStreamFactory
+    let vault: EncryptedVault
     let client: AnalyticsClient
 
     static let options: [OptionSpec] = [
@@ -20,7 +20,7 @@ private struct AnalyticsNodeSession {
     init(_ arguments: ParsedArguments) throws {
         configuration = try NodeConfiguration.load(path: try arguments.required("config"))
         try ProcessHardening.disableCoreDumps()
-        factory = try EncryptedVault.open(at: configuration.vault, kek: .keyFile(configuration.keyFile))
+        vault = try EncryptedVault.open(at: configuration.vault, kek: .keyFile(configuration.keyFile))
         client = try AnalyticsClient.make(configuration: configuration, logger: Logger(label: "analytics", minimumLevel: .warning))
     }
 
@@ -37,8 +37,11 @@ struct AnalyticsSubmitCommand: Command {
     var discussion: String {
         """
         The query's (ε, δ) is charged to the promoter's ledger (vault stream 'privacy_ledger') before
-        the vault is read; over budget nothing is computed or sent (exit code 1). The histogram is
-        sent once per query; the aggregator sums it with the other promoters' when the query closes.
+        the vault is read; over budget nothing is computed or sent (exit code 1). The noised
+        histogram is kept in the vault (stream 'analytics_journal') before it is sent, so running the
+        command again for the same query (after a crash or a lost answer) sends exactly those bytes
+        again, or prints the receipt already received, without a second charge. The aggregator sums
+        it with the other promoters' when the query closes.
           backline analytics submit --config node.json --query-id 3
         """
     }
@@ -46,26 +49,34 @@ struct AnalyticsSubmitCommand: Command {
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let id = try AnalyticsNodeSession.queryID(arguments)
         let session = try AnalyticsNodeSession(arguments)
-        let persistence = VaultLedgerPersistence(factory: session.factory)
+        let persistence = VaultLedgerPersistence(factory: session.vault)
         let privacy = session.configuration.privacy
         var ledger = try persistence.load() ?? PrivacyLedger(
             promoter: session.configuration.name, budget: try PrivacyBudget(epsilon: privacy.budgetEpsilon, delta: privacy.budgetDelta))
-        let engine = try AnalyticsEngine(try VaultData.load(from: session.factory))
+        let journal = try VaultAnalyticsJournal(
+            vault: session.vault, federation: session.configuration.federation, aggregator: session.configuration.aggregator.name)
+        let engine = try AnalyticsEngine(try VaultData.load(from: session.vault))
         var noise = SecureNoiseSource()
-        let (receipt, histogram) = try await session.client.submit(
-            queryID: id, engine: engine, ledger: &ledger, persistence: persistence, noise: &noise)
+        let submission = try await session.client.submit(
+            queryID: id, engine: engine, ledger: &ledger, persistence: persistence, noise: &noise, journal: journal)
+        let (receipt, histogram) = (submission.receipt, submission.histogram)
         struct Report: Encodable {
-            let query_id: Int64, query: String, receipt_id: String, digest: String, noise_std: Double
+            let query_id: Int64, query: String, receipt_id: String, digest: String, noise_std: Double, origin: String
             let ledger_spent_epsilon: Double, ledger_remaining_epsilon: Double
         }
         let report = Report(
             query_id: receipt.queryID, query: histogram.query.name, receipt_id: receipt.receiptID, digest: receipt.digest,
-            noise_std: histogram.noiseStandardDeviation, ledger_spent_epsilon: ledger.spent.epsilon,
+            noise_std: histogram.noiseStandardDeviation, origin: submission.origin.rawValue, ledger_spent_epsilon: ledger.spent.epsilon,
             ledger_remaining_epsilon: ledger.remainingEpsilon)
+        let verb = switch submission.origin {
+        case .fresh: "submitted"
+        case .resent: "resubmitted the journalled answer (no new charge):"
+        case .recorded: "already submitted (no new charge)"
+        }
         try context.report(report) {
             String(
-                format: "submitted %@ to query %lld (receipt %@); noise std %.3g; ledger ε spent %.4g of %g",
-                histogram.query.name, receipt.queryID, receipt.receiptID, histogram.noiseStandardDeviation, ledger.spent.epsilon,
+                format: "%@ %@ to query %lld (receipt %@); noise std %.3g; ledger ε spent %.4g of %g",
+                verb, histogram.query.name, receipt.queryID, receipt.receiptID, histogram.noiseStandardDeviation, ledger.spent.epsilon,
                 ledger.budget.epsilon)
         }
         return 0
@@ -98,7 +109,7 @@ struct AnalyticsFetchCommand: Command {
         let id = try AnalyticsNodeSession.queryID(arguments)
         let session = try AnalyticsNodeSession(arguments)
         let result = try await session.client.result(queryID: id)
-        let local = try AnalyticsEngine(try VaultData.load(from: session.factory)).exact(result.query)
+        let local = try AnalyticsEngine(try VaultData.load(from: session.vault)).exact(result.query)
         let cells = result.cells.map { cell in
             let mine = local[cell.label]
             return Report.Cell(

@@ -3,7 +3,6 @@ internal import BacklineNode
 internal import BacklinePrivacy
 internal import BacklineVault
 import Foundation
-import Synchronization
 
 /// What a node remembers between runs, kept encrypted in its vault (stream `node_journal`): the
 /// receipts it got, the update it prepared and has not yet seen acknowledged, and a line per round.
@@ -44,47 +43,40 @@ struct NodeJournalState: Codable, Sendable, Equatable {
 }
 
 /// ``NodeJournal`` over the vault: every change rewrites the encrypted `node_journal` stream
-/// atomically, and the charged ledger is written to `privacy_ledger` (the stream the analytics
-/// commands charge too) before the prepared update, so a crash can over-count ε but never under-count it.
+/// atomically (``VaultJournalStream``), and the charged ledger is written to `privacy_ledger` (the
+/// stream the analytics commands charge too) before the prepared update, so a crash can over-count ε
+/// but never under-count it.
 final class VaultNodeJournal: NodeJournal {
     /// The stream name.
     static let streamName = "node_journal"
     /// Largest journal read back (prepared updates are a few MB).
     static let maximumBytes = 256 << 20
 
-    private let vault: EncryptedVault
-    private let state: Mutex<NodeJournalState>
+    private let stream: VaultJournalStream<NodeJournalState>
 
     /// The journal of `vault`, loaded now (empty when the vault has none).
     init(vault: EncryptedVault) throws {
-        self.vault = vault
-        if let bytes = try readVaultStream(vault, name: Self.streamName, maximumBytes: Self.maximumBytes) {
-            do { state = Mutex(try Self.decoder.decode(NodeJournalState.self, from: Data(bytes))) } catch {
-                throw UsageError("the vault's node journal cannot be decoded: \(error)")
-            }
-        } else {
-            state = Mutex(NodeJournalState())
-        }
+        stream = try VaultJournalStream(vault: vault, name: Self.streamName, maximumBytes: Self.maximumBytes, empty: NodeJournalState())
     }
 
     /// A copy of the journal.
-    var snapshot: NodeJournalState { state.withLock { $0 } }
+    var snapshot: NodeJournalState { stream.snapshot }
 
     func receipt(round: Int64) throws -> SubmissionReceipt? {
-        state.withLock { $0.receipts.first { $0.round == round } }
+        snapshot.receipts.first { $0.round == round }
     }
 
     func preparedUpdate(round: Int64) throws -> [UInt8]? {
-        state.withLock { journal in journal.prepared.flatMap { $0.round == round ? [UInt8]($0.update) : nil } }
+        snapshot.prepared.flatMap { $0.round == round ? [UInt8]($0.update) : nil }
     }
 
     func recordPrepared(round: Int64, update: [UInt8], ledger: PrivacyLedger?) throws {
-        if let ledger { try VaultLedgerPersistence(factory: vault).storeLedger(try ledger.encoded(), promoter: ledger.promoter) }
-        try change { $0.prepared = .init(round: round, update: Data(update)) }
+        if let ledger { try VaultLedgerPersistence(factory: stream.vault).storeLedger(try ledger.encoded(), promoter: ledger.promoter) }
+        try stream.change { $0.prepared = .init(round: round, update: Data(update)) }
     }
 
     func recordReceipt(_ receipt: SubmissionReceipt) throws {
-        try change { journal in
+        try stream.change { journal in
             journal.receipts.removeAll { $0.round == receipt.round }
             journal.receipts.append(receipt)
             if journal.prepared?.round == receipt.round { journal.prepared = nil }
@@ -93,32 +85,10 @@ final class VaultNodeJournal: NodeJournal {
 
     /// Appends (or replaces) the line of `line.round`.
     func record(_ line: NodeJournalState.RoundLine) throws {
-        try change { journal in
+        try stream.change { journal in
             journal.rounds.removeAll { $0.round == line.round }
             journal.rounds.append(line)
             if let version = line.modelVersion { journal.modelVersion = max(journal.modelVersion ?? 0, version) }
         }
     }
-
-    private func change(_ body: (inout NodeJournalState) -> Void) throws {
-        try state.withLock { journal in
-            var next = journal
-            body(&next)
-            try writeVaultStream(vault, name: Self.streamName, bytes: try Self.encoder.encode(next))
-            journal = next
-        }
-    }
-
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
-    }()
 }

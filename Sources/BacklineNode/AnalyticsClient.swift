@@ -7,18 +7,22 @@ internal import Foundation
 
 /// A promoter node's side of federated analytics over the aggregator's API (mutual TLS).
 ///
-/// ``submit(queryID:engine:ledger:persistence:noise:)``:
+/// ``submit(queryID:engine:ledger:persistence:noise:journal:)``:
+/// 0. with a journal: a receipt recorded for the query is answered as it is (nothing charged or
+///    sent); a body prepared by an earlier run is sent again as it is (no second charge, no fresh noise);
 /// 1. `GET /v1/analytics/queries/{q}`; stops unless the query is accepting;
 /// 2. builds the ``HistogramMechanism`` of the query's (ε, δ) and checks its noise is at least what
 ///    the query announces (before any charge);
 /// 3. ``AnalyticsEngine/release(_:ledger:persistence:using:)``: the ledger is charged and persisted
 ///    *before* the member data is touched; over budget it throws `budget_exceeded` and nothing is
 ///    computed or sent;
-/// 4. posts the noised histogram bound to the query id and the node's name, retried with the HTTP
-///    client's bounded ``RetryPolicy`` (safe: the same bytes get the same receipt).
+/// 4. records the encoded body in the journal, then posts it bound to the query id and the node's
+///    name, retried with the HTTP client's bounded ``RetryPolicy`` (safe: the same bytes get the
+///    same receipt), and records the receipt.
 ///
-/// A node submits once per query: running `submit` again after a success charges the ledger again
-/// and is refused by the aggregator (`conflict`); a charge whose submission failed is not refunded.
+/// Without a journal a second `submit` of the same query charges the ledger again and is refused by
+/// the aggregator (`conflict`). A charge whose submission failed is never refunded; with a journal
+/// it is spent on the same bytes at the next attempt.
 public struct AnalyticsClient: Sendable {
     /// The node's name (the promoter its certificate names).
     public let name: String
@@ -60,13 +64,24 @@ public struct AnalyticsClient: Sendable {
     }
 
     /// Answers query `id` with a noised histogram of `engine`'s vault (see the type's steps).
-    /// - Returns: the aggregator's receipt and the histogram sent.
+    /// - Parameter journal: where the prepared body and the receipt are made durable (nil: memory
+    ///   only, every call charges and noises afresh).
+    /// - Returns: the aggregator's receipt, the histogram it is for and whether it was sent now,
+    ///   sent again from the journal or only read from it.
     /// - Throws: ``PrivacyError`` `budget_exceeded` (nothing sent); ``NodeError`` `refused`,
-    ///   `invalid_parameter` (query closed, or its noise cannot be met) or `protocol_violation`.
+    ///   `invalid_parameter` (query closed, its noise cannot be met, or the journal holds a body for
+    ///   another query or node) or `protocol_violation`; the journal's errors.
     public func submit(
         queryID id: Int64, engine: AnalyticsEngine, ledger: inout PrivacyLedger, persistence: some PrivacyLedgerPersistence,
-        noise: inout some NoiseRandomSource
-    ) async throws -> (receipt: Receipt, histogram: NoisedHistogram) {
+        noise: inout some NoiseRandomSource, journal: (any AnalyticsJournal)? = nil
+    ) async throws -> Submission {
+        if let journal, let prepared = try journal.preparedBody(queryID: id) {
+            let histogram = try journalledHistogram(prepared, queryID: id)
+            if let receipt = try journal.receipt(queryID: id) {
+                return Submission(receipt: receipt, histogram: histogram, origin: .recorded)
+            }
+            return Submission(receipt: try await deliver(prepared, queryID: id, journal: journal), histogram: histogram, origin: .resent)
+        }
         let query = try await announcement(queryID: id)
         guard query.accepting else {
             throw NodeError.invalidParameter("analytics query \(id)", query.state, expected: "a query taking histograms")
@@ -80,7 +95,8 @@ public struct AnalyticsClient: Sendable {
         let body = try Self.encode(Envelope(
             queryID: id, node: name, epsilon: query.epsilon, delta: query.delta, noiseMultiplier: mechanism.noiseMultiplier,
             histogram: histogram))
-        return (try await post(body, queryID: id), histogram)
+        try journal?.recordPrepared(queryID: id, body: body)
+        return Submission(receipt: try await deliver(body, queryID: id, journal: journal), histogram: histogram, origin: .fresh)
     }
 
     /// The published result of query `id`.
@@ -96,7 +112,7 @@ public struct AnalyticsClient: Sendable {
     }
 
     /// The body the aggregator expects: `{"query_id", "node", "epsilon", "delta", "noise_multiplier", "histogram"}`.
-    struct Envelope: Encodable {
+    struct Envelope: Codable {
         let queryID: Int64
         let node: String
         let epsilon: Double
@@ -115,6 +131,26 @@ public struct AnalyticsClient: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         return Array(try encoder.encode(envelope))
+    }
+
+    /// The histogram of a body the journal kept for query `id`, checked to be this node's answer to it.
+    private func journalledHistogram(_ body: [UInt8], queryID id: Int64) throws -> NoisedHistogram {
+        let envelope: Envelope
+        do { envelope = try JSONDecoder().decode(Envelope.self, from: Data(body)) } catch {
+            throw NodeError.invalidParameter("journalled answer to analytics query \(id)", "\(body.count) bytes", expected: "a histogram envelope")
+        }
+        guard envelope.queryID == id, envelope.node == name else {
+            throw NodeError.invalidParameter(
+                "journalled answer to analytics query \(id)", "query \(envelope.queryID) of '\(envelope.node)'",
+                expected: "query \(id) of '\(name)'")
+        }
+        return envelope.histogram
+    }
+
+    private func deliver(_ body: [UInt8], queryID id: Int64, journal: (any AnalyticsJournal)?) async throws -> Receipt {
+        let receipt = try await post(body, queryID: id)
+        try journal?.recordReceipt(receipt)
+        return receipt
     }
 
     private func post(_ body: [UInt8], queryID id: Int64) async throws -> Receipt {

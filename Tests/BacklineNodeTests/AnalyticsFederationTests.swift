@@ -56,13 +56,20 @@ import Testing
 
         /// Submits promoter `index`'s histogram for query `id` with a fresh ledger and seeded noise.
         @discardableResult
-        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, budget: Double = 100) async throws
-            -> (receipt: AnalyticsClient.Receipt, histogram: NoisedHistogram)
-        {
+        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, budget: Double = 100) async throws -> AnalyticsClient.Submission {
             var ledger = PrivacyLedger(promoter: NodeFederationFixture.promoters[index], budget: try PrivacyBudget(epsilon: budget, delta: 1e-3))
+            return try await submit(index, query: id, seed: seed, ledger: &ledger)
+        }
+
+        /// Submits promoter `index`'s histogram for query `id`, charging `ledger`, with seeded noise
+        /// and `journal`.
+        @discardableResult
+        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, ledger: inout PrivacyLedger,
+                    journal: (any AnalyticsJournal)? = nil) async throws -> AnalyticsClient.Submission {
             var noise = SeededNoise(seed: seed ?? UInt64(index + 1))
             return try await node(index).submit(
-                queryID: id, engine: AnalyticsFederationTests.engines[index], ledger: &ledger, persistence: RecordingPersistence(), noise: &noise)
+                queryID: id, engine: AnalyticsFederationTests.engines[index], ledger: &ledger, persistence: RecordingPersistence(),
+                noise: &noise, journal: journal)
         }
 
         /// Closes query `id` as the operator; the HTTP status.
@@ -143,6 +150,48 @@ import Testing
         while try coordinator.query(id)?.state != .published, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
         #expect(try coordinator.query(id)?.state == .published)
         #expect(try federation.audit("publish_result").filter { $0.outcome == "published" }.count == 1)
+    }
+
+    @Test func theServiceClockClosesEveryDueQueryNotOnlyTheNewest() async throws {
+        let fixture = try await NodeFederationFixture()
+        let federation = Federation(fixture: fixture)
+        let serving = Task { try await fixture.service.run() }
+        defer { serving.cancel() }
+        // Two queries due in 2 s (the first answered by three promoters, the second by none), then a
+        // newer one with a long deadline: the newest query is not due, the two older ones are.
+        let answered = try await federation.open(deadlineSeconds: 2)
+        let unanswered = try await federation.open(deadlineSeconds: 2)
+        let newest = try await federation.open(deadlineSeconds: 600)
+        for index in 0..<3 { try await federation.submit(index, query: answered) }
+        let coordinator = AnalyticsCoordinator(store: fixture.store)
+        let settled: Set<AnalyticsQueryState> = [.published, .failed]
+        let deadline = ContinuousClock.now + .seconds(8)
+        while ContinuousClock.now < deadline {
+            let states = try [answered, unanswered].map { try #require(try coordinator.query($0)).state }
+            if states.allSatisfy(settled.contains) { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try coordinator.query(answered)?.state == .published)
+        #expect(try coordinator.query(unanswered)?.state == .failed)
+        #expect(try coordinator.query(newest)?.state == .open)
+        let closes = try federation.audit("publish_result")
+        #expect(closes.filter { $0.resource == "analytics:\(answered):result" }.map(\.outcome) == ["published"])
+        #expect(closes.filter { $0.resource == "analytics:\(unanswered):result" }.map(\.outcome) == ["query_failed"])
+        #expect(!closes.contains { $0.resource == "analytics:\(newest):result" })
+    }
+
+    @Test func dueQueriesListsEveryQueryPastItsDeadlineOldestFirst() throws {
+        let coordinator = AnalyticsCoordinator(store: InMemoryFederationStore())
+        let parameters = try AnalyticsQueryParameters(query: try AnalyticsQuery.builtIn(named: Self.query), epsilon: 1, delta: 1e-5)
+        let now = Date()
+        let deadlines: [TimeInterval] = [-30, 600, -1, 60]
+        let opened = try deadlines.map {
+            try coordinator.open(parameters, minContributors: 3, deadline: now.addingTimeInterval($0), now: now.addingTimeInterval(-60))
+        }
+        #expect(try coordinator.dueQueries(at: now).map(\.id) == [opened[0].id, opened[2].id])
+        #expect(try coordinator.dueQueries(at: now.addingTimeInterval(-120)).isEmpty)
+        #expect(try coordinator.dueQueries(at: now.addingTimeInterval(3_600)).map(\.id) == opened.map(\.id))
+        #expect(try AnalyticsCoordinator(store: InMemoryFederationStore()).dueQueries(at: now).isEmpty)
     }
 
     @Test func fewerThanMinContributorsPublishNothing() async throws {
