@@ -240,7 +240,7 @@ extension AggregatorAPI {
     /// oldest first, without waiting for a request to touch it (the service's clock loop calls this
     /// every second). A query that fails to close is logged and retried on the next tick; the others
     /// are still closed.
-    func closeDueAnalyticsQuery() async {
+    func closeDueAnalyticsQueries() async {
         let analytics = analytics
         let due: [AnalyticsQueryRecord]
         do { due = try await service.blocking { try analytics.dueQueries(at: Date()) } } catch {

@@ -147,7 +147,7 @@ public final class AggregatorService: Sendable {
                     if Task.isCancelled { break }
                     await self.closeExpiredRounds()
                     await self.closeRoundsAtTarget()
-                    await AggregatorAPI(service: self).closeDueAnalyticsQuery()
+                    await AggregatorAPI(service: self).closeDueAnalyticsQueries()
                     await self.resumeStalledRounds(claimedBefore: Date().addingTimeInterval(-self.stallTimeout))
                     let log = self.auditLog
                     _ = try? await self.blocking { try log.checkpointIfDue() }

@@ -44,16 +44,9 @@ public struct AnalyticsCoordinator: Sendable {
     public func latestQuery() throws -> AnalyticsQueryRecord? { try store.withTransaction { try $0.latestAnalyticsQuery() } }
 
     /// Every query due at `now` (see ``isDue(_:at:)``), oldest first, read in one transaction.
-    ///
-    /// The store numbers queries densely (the newest id + 1) and offers no query by state, so this
-    /// reads ids 1 through the newest one by one: one row per query ever opened, per call.
+    /// Reads only open and closing queries (indexed by state), not every query ever opened.
     public func dueQueries(at now: Date) throws -> [AnalyticsQueryRecord] {
-        try store.withTransaction { transaction in
-            guard let latest = try transaction.latestAnalyticsQuery(), latest.id >= 1 else { return [] }
-            return try (1...latest.id).compactMap { id in
-                try transaction.analyticsQuery(id).flatMap { Self.isDue($0, at: now) ? $0 : nil }
-            }
-        }
+        try store.withTransaction { try $0.analyticsQueries(in: [.open, .closing]) }.filter { Self.isDue($0, at: now) }
     }
 
     /// The stored parameters of `record`.

@@ -10,6 +10,8 @@ public protocol AnalyticsTransaction {
     func analyticsQuery(_ id: Int64) throws -> AnalyticsQueryRecord?
     /// The query with the highest id, if any.
     func latestAnalyticsQuery() throws -> AnalyticsQueryRecord?
+    /// The queries in any of `states`, oldest first.
+    func analyticsQueries(in states: Set<AnalyticsQueryState>) throws -> [AnalyticsQueryRecord]
     /// Moves query `id` from open (or from closing claimed before `staleBefore`: its closer died)
     /// to closing; true for exactly one caller.
     func claimAnalyticsQuery(_ id: Int64, at time: Date, staleBefore: Date) throws -> Bool

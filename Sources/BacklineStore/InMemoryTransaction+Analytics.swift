@@ -22,6 +22,10 @@ extension InMemoryTransaction {
         state.analyticsQueries.keys.max().flatMap { state.analyticsQueries[$0] }
     }
 
+    func analyticsQueries(in states: Set<AnalyticsQueryState>) throws -> [AnalyticsQueryRecord] {
+        state.analyticsQueries.values.filter { states.contains($0.state) }.sorted { $0.id < $1.id }
+    }
+
     func claimAnalyticsQuery(_ id: Int64, at time: Date, staleBefore: Date) throws -> Bool {
         try StoreValidation.time("claim.time", time)
         guard var query = state.analyticsQueries[id] else { return false }

@@ -40,6 +40,14 @@ extension SQLFederationTransaction {
             .first.map(Self.decodeAnalyticsQuery)
     }
 
+    func analyticsQueries(in states: Set<AnalyticsQueryState>) throws -> [AnalyticsQueryRecord] {
+        // One query per state (indexed by `state`), merged by id: no IN list to bind.
+        try states.flatMap { state in
+            try connection.query("SELECT \(Self.analyticsQueryColumns) FROM \(table: .analyticsQueries) WHERE state = \(state.rawValue)")
+                .map(Self.decodeAnalyticsQuery)
+        }.sorted { $0.id < $1.id }
+    }
+
     func claimAnalyticsQuery(_ id: Int64, at time: Date, staleBefore: Date) throws -> Bool {
         try StoreValidation.time("claim.time", time)
         try StoreValidation.time("claim.staleBefore", staleBefore)

@@ -19,6 +19,23 @@ import Testing
     }
 
     @Test(arguments: StoreBackend.available)
+    func queriesAreListedByStateOldestFirst(backend: StoreBackend) throws {
+        try backend.withStore { (fixture: StoreFixture) throws in
+            let store = fixture.primary
+            for _ in 1...4 { _ = try store.withTransaction { try $0.createAnalyticsQuery(Self.query()) } }
+            let now = StoreSamples.time(20)
+            #expect(try store.withTransaction { try $0.claimAnalyticsQuery(2, at: now, staleBefore: StoreSamples.time(0)) })
+            #expect(try store.withTransaction { try $0.claimAnalyticsQuery(3, at: now, staleBefore: StoreSamples.time(0)) })
+            _ = try store.withTransaction { try $0.finishAnalyticsQuery(3, resultJSON: nil, failureReason: "too few", at: now) }
+            let unfinished = try store.withTransaction { try $0.analyticsQueries(in: [.open, .closing]) }
+            #expect(unfinished.map(\.id) == [1, 2, 4])
+            #expect(unfinished.map(\.state) == [.open, .closing, .open])
+            #expect(try store.withTransaction { try $0.analyticsQueries(in: [.failed]) }.map(\.id) == [3])
+            #expect(try store.withTransaction { try $0.analyticsQueries(in: [.published]) }.isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreBackend.available)
     func queriesAreClaimedOnceAndFinishedOnce(backend: StoreBackend) throws {
         try backend.withStore { (fixture: StoreFixture) throws in
             let store = fixture.primary
