@@ -70,9 +70,11 @@ struct StoreSpool: Sendable {
         }
     }
 
-    /// Removes `name` if it exists (a refused submission's file), without overwriting it.
+    /// Zeroes and removes `name` if it exists (a refused submission's file, or one written again
+    /// after its round's payloads were discarded); best effort.
     func remove(_ name: String) {
         guard let path = try? resolved(name) else { return }
+        try? Self.zeroFill(path)
         unlink(path)
     }
 
