@@ -42,9 +42,10 @@ test: deps
 # federated training and ALS, per-thread noise sums, the audit log's group commit, the aggregator's rounds,
 # concurrent store and vault writers). Process and netns suites are left out: they run .build/debug/backline, not
 # an instrumented binary. Any race report fails the run. About 4 min from clean plus 30 s of tests here (2 cores).
-# Not in .ci/run: with Swift 6.3.1 on Linux, TSan misses the ordering of Synchronization.Mutex (presumably as the toolchain's lock code is not
-# instrumented), so it reports races on state only touched inside `withLock` (HTTPServer.swift:151, LockedBox in
-# TransportFixture.swift, AuditLogTests, FederationStoreContractTests) in most runs; the same code with NSLock is clean.
+# Not in .ci/run: with Swift 6.3.1 on Linux, TSan misses the ordering given by Synchronization.Mutex (presumably
+# as the toolchain's lock code is not instrumented), so in most runs it reports races on state only touched inside
+# `withLock` (HTTPServer.swift:151, LockedBox in TransportFixture.swift, AuditLogTests, FederationStoreContractTests);
+# the same pattern with NSLock is clean.
 TSAN_SUITES := HTTPServerTests|HTTPClientTests|MutualTLSTests|BlockingExecutorTests|AuditLogTests|NodeRoundTests|ALSTrainerTests|AggregatorRoundTests|RoundCoordinatorTests|AggregatorResumeTests|RoundCoordinatorCacheTests|LatestModelCacheTests|AggregatorSecurityTests|AggregatorSchedulingTests|AggregatorStallTimeoutTests|FederationStoreContractTests|StoreSpoolTests|FederatedTrainingTests|GaussianSumAccumulatorTests|WriterFailureTests
 
 tsan: deps
