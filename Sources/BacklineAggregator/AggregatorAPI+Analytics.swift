@@ -56,18 +56,30 @@ extension AggregatorAPI {
 
     func openAnalyticsQuery(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         try await service.recorder.authorize(
-            peer, .init(action: "manage_query", resourceType: "analytics_query", resource: "analytics:new"), request: request)
+            peer,
+            .init(action: "manage_query", resourceType: "analytics_query", resource: "analytics:new"),
+            request: request
+        )
         let body: OpenBody
         let parameters: AnalyticsQueryParameters
         do {
             body = try JSONDecoder().decode(OpenBody.self, from: Data(request.body))
-            parameters = try AnalyticsQueryParameters(query: body.query, epsilon: body.epsilon, delta: body.delta, expected: body.expected ?? [])
+            parameters = try AnalyticsQueryParameters(
+                query: body.query,
+                epsilon: body.epsilon,
+                delta: body.delta,
+                expected: body.expected ?? []
+            )
         } catch let error as BacklineError<AnalyticsErrorDomain> {
             throw HTTPError(status: 422, code: "invalid_query", message: error.reason)
         } catch let error as AggregatorError {
             throw HTTPError(status: 422, code: "invalid_query", message: error.reason)
         } catch {
-            throw HTTPError(status: 422, code: "invalid_query", message: "body must be {query, epsilon, delta, min_contributors, deadline_seconds}")
+            throw HTTPError(
+                status: 422,
+                code: "invalid_query",
+                message: "body must be {query, epsilon, delta, min_contributors, deadline_seconds}"
+            )
         }
         guard (3...100_000).contains(body.minContributors), (1...7 * 86_400).contains(body.deadlineSeconds) else {
             throw HTTPError(status: 422, code: "invalid_query", message: "min_contributors must be 3…100000 and deadline_seconds 1…604800")
@@ -75,7 +87,12 @@ extension AggregatorAPI {
         let analytics = analytics
         let now = Date()
         let record = try await service.blocking {
-            try analytics.open(parameters, minContributors: body.minContributors, deadline: now.addingTimeInterval(Double(body.deadlineSeconds)), now: now)
+            try analytics.open(
+                parameters,
+                minContributors: body.minContributors,
+                deadline: now.addingTimeInterval(Double(body.deadlineSeconds)),
+                now: now
+            )
         }
         service.metrics.increment("backline_analytics_queries_total", [("event", "opened")])
         return try .json(try await queryView(record), status: 201)
@@ -85,8 +102,10 @@ extension AggregatorAPI {
         let analytics = analytics
         let latest = try await service.blocking { try analytics.latestQuery() }
         try await service.recorder.authorize(
-            peer, .init(action: "read_query", resourceType: "analytics_query", resource: "analytics:\(latest.map { String($0.id) } ?? "none")"),
-            request: request)
+            peer,
+            .init(action: "read_query", resourceType: "analytics_query", resource: "analytics:\(latest.map { String($0.id) } ?? "none")"),
+            request: request
+        )
         guard let latest else { throw HTTPError(status: 404, code: "no_query", message: "no analytics query has been opened yet") }
         return try .json(try await queryView(try await settle(latest)))
     }
@@ -94,17 +113,27 @@ extension AggregatorAPI {
     func analyticsQuery(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         let id = try Self.queryParameter(request)
         try await service.recorder.authorize(
-            peer, .init(action: "read_query", resourceType: "analytics_query", resource: "analytics:\(id)"), request: request)
+            peer,
+            .init(action: "read_query", resourceType: "analytics_query", resource: "analytics:\(id)"),
+            request: request
+        )
         return try .json(try await queryView(try await settle(try await existingQuery(id))))
     }
 
     func closeAnalyticsQuery(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         let id = try Self.queryParameter(request)
         try await service.recorder.authorize(
-            peer, .init(action: "manage_query", resourceType: "analytics_query", resource: "analytics:\(id)"), request: request)
+            peer,
+            .init(action: "manage_query", resourceType: "analytics_query", resource: "analytics:\(id)"),
+            request: request
+        )
         let record = try await existingQuery(id)
         guard let closed = try await close(record.id) else {
-            throw HTTPError(status: 409, code: "already_closed", message: "analytics query \(id) is \(record.state.rawValue); it is summed once")
+            throw HTTPError(
+                status: 409,
+                code: "already_closed",
+                message: "analytics query \(id) is \(record.state.rawValue); it is summed once"
+            )
         }
         return try .json(try await queryView(closed))
     }
@@ -112,7 +141,10 @@ extension AggregatorAPI {
     func analyticsResult(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         let id = try Self.queryParameter(request)
         try await service.recorder.authorize(
-            peer, .init(action: "read_result", resourceType: "analytics_result", resource: "analytics:\(id):result"), request: request)
+            peer,
+            .init(action: "read_result", resourceType: "analytics_result", resource: "analytics:\(id):result"),
+            request: request
+        )
         let record = try await settle(try await existingQuery(id))
         let analytics = analytics
         switch record.state {
@@ -122,7 +154,11 @@ extension AggregatorAPI {
             }
             return try .json(result)
         case .failed:
-            throw HTTPError(status: 404, code: "no_result", message: "analytics query \(id) published nothing: \(record.failureReason ?? "failed")")
+            throw HTTPError(
+                status: 404,
+                code: "no_result",
+                message: "analytics query \(id) published nothing: \(record.failureReason ?? "failed")"
+            )
         case .open, .closing:
             throw HTTPError(status: 409, code: "query_open", message: "analytics query \(id) has not been summed yet")
         }
@@ -136,40 +172,77 @@ extension AggregatorAPI {
         let recorder = service.recorder
         let now = Date()
         func subject(owner: String, open: Bool) -> AuditRecorder.Subject {
-            .init(action: "submit_histogram", resourceType: "histogram", owner: owner, roundIsOpen: open,
-                  resource: "histogram:\(Self.loggable(owner)):q\(id)")
+            .init(
+                action: "submit_histogram",
+                resourceType: "histogram",
+                owner: owner,
+                roundIsOpen: open,
+                resource: "histogram:\(Self.loggable(owner)):q\(id)"
+            )
         }
-        func refuse(_ subject: AuditRecorder.Subject, _ decision: PolicyDecision, forceDeny: Bool = true, outcome: String, _ error: HTTPError)
+        func refuse(
+            _ subject: AuditRecorder.Subject,
+            _ decision: PolicyDecision,
+            forceDeny: Bool = true,
+            outcome: String,
+            _ error: HTTPError
+        )
             async throws -> Never
         {
-            let recorded = forceDeny && decision.allowed
-                ? PolicyDecision(allowed: false, ruleID: decision.ruleID, reason: decision.reason, policySHA256: decision.policySHA256) : decision
+            let recorded =
+                forceDeny && decision.allowed
+                ? PolicyDecision(allowed: false, ruleID: decision.ruleID, reason: decision.reason, policySHA256: decision.policySHA256)
+                : decision
             try await recorder.record(peer, subject, decision: recorded, outcome: outcome, request: request)
             service.metrics.increment("backline_rejections_total", [("reason", error.code)])
             throw error
         }
         guard let record = try await service.blocking({ try analytics.query(id) }) else {
             let s = subject(owner: peer.name, open: false)
-            try await refuse(s, recorder.decide(peer, s), outcome: "query_not_found",
-                             HTTPError(status: 404, code: "query_not_found", message: "analytics query \(id) does not exist"))
+            try await refuse(
+                s,
+                recorder.decide(peer, s),
+                outcome: "query_not_found",
+                HTTPError(status: 404, code: "query_not_found", message: "analytics query \(id) does not exist")
+            )
         }
         let open = AnalyticsCoordinator.isAccepting(record, at: now)
         let envelope: AnalyticsHistogramEnvelope
         do { envelope = try AnalyticsHistogramEnvelope(decoding: request.body) } catch {
             let s = subject(owner: peer.name, open: open)
-            try await refuse(s, recorder.decide(peer, s), outcome: "rejected:\(error.code)",
-                             HTTPError(status: error.status, code: error.code, message: error.detail))
+            try await refuse(
+                s,
+                recorder.decide(peer, s),
+                outcome: "rejected:\(error.code)",
+                HTTPError(status: error.status, code: error.code, message: error.detail)
+            )
         }
         let claimed = subject(owner: envelope.node, open: open)
         let decision = recorder.decide(peer, claimed)
         if envelope.node != peer.name {
             service.logger.warning("impersonation attempt", ["caller": .public(peer.spiffeID), "analytics_query": .public(String(id))])
-            try await refuse(claimed, decision, outcome: "impersonation_attempt", HTTPError(
-                status: 403, code: "impersonation_attempt", message: "the histogram names another node than the client certificate"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "impersonation_attempt",
+                HTTPError(
+                    status: 403,
+                    code: "impersonation_attempt",
+                    message: "the histogram names another node than the client certificate"
+                )
+            )
         }
         if envelope.queryID != id {
-            try await refuse(claimed, decision, outcome: "query_mismatch", HTTPError(
-                status: 409, code: "query_mismatch", message: "the histogram was made for query \(envelope.queryID), not query \(id)"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "query_mismatch",
+                HTTPError(
+                    status: 409,
+                    code: "query_mismatch",
+                    message: "the histogram was made for query \(envelope.queryID), not query \(id)"
+                )
+            )
         }
         // Once per node: the same bytes get the same receipt (also after closing); other bytes are refused.
         let node = peer.name
@@ -178,23 +251,40 @@ extension AggregatorAPI {
             .first(where: { $0.promoterID == node })
         {
             guard Hex.encode(existing.digest) == digest else {
-                try await refuse(claimed, decision, outcome: "conflict", HTTPError(
-                    status: 409, code: "conflict", message: "a different histogram from this node is already stored for query \(id)"))
+                try await refuse(
+                    claimed,
+                    decision,
+                    outcome: "conflict",
+                    HTTPError(
+                        status: 409,
+                        code: "conflict",
+                        message: "a different histogram from this node is already stored for query \(id)"
+                    )
+                )
             }
             try await recorder.record(peer, claimed, decision: decision, outcome: "receipt_resent", request: request)
             return try Self.histogramReceipt(existing)
         }
         if !decision.allowed {
             service.metrics.increment("backline_policy_denials_total", [("action", "submit_histogram")])
-            let error = open
+            let error =
+                open
                 ? HTTPError(status: 403, code: "forbidden", message: "the federation policy does not allow this submission")
                 : HTTPError(status: 409, code: "query_closed", message: "analytics query \(id) no longer accepts histograms")
             try await refuse(claimed, decision, forceDeny: false, outcome: open ? "denied" : "query_closed", error)
         }
         let parameters = try analytics.parameters(of: record)
         if let rejection = envelope.validate(against: parameters) {
-            try await refuse(claimed, decision, outcome: "rejected:\(rejection.code)", HTTPError(
-                status: rejection.status, code: rejection.code, message: rejection.detail))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "rejected:\(rejection.code)",
+                HTTPError(
+                    status: rejection.status,
+                    code: rejection.code,
+                    message: rejection.detail
+                )
+            )
         }
         try await recorder.record(peer, claimed, decision: decision, outcome: "accepted", request: request)
         let body = request.body
@@ -202,11 +292,27 @@ extension AggregatorAPI {
         do {
             stored = try await service.blocking { try analytics.submit(body, envelope: envelope, query: record, now: now) }.record
         } catch let error as StoreError where error.code == .conflict {
-            try await refuse(claimed, decision, outcome: "conflict", HTTPError(
-                status: 409, code: "conflict", message: "a different histogram from this node is already stored for query \(id)"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "conflict",
+                HTTPError(
+                    status: 409,
+                    code: "conflict",
+                    message: "a different histogram from this node is already stored for query \(id)"
+                )
+            )
         } catch let error as StoreError where error.code == .roundClosed {
-            try await refuse(claimed, decision, outcome: "query_closed", HTTPError(
-                status: 409, code: "query_closed", message: "analytics query \(id) no longer accepts histograms"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "query_closed",
+                HTTPError(
+                    status: 409,
+                    code: "query_closed",
+                    message: "analytics query \(id) no longer accepts histograms"
+                )
+            )
         }
         service.metrics.increment("backline_analytics_histograms_total")
         let expected = Set(parameters.expected)
@@ -222,14 +328,24 @@ extension AggregatorAPI {
         let analytics = analytics
         let open = try await service.blocking { try analytics.query(id).map { AnalyticsCoordinator.isAccepting($0, at: Date()) } ?? false }
         let subject = AuditRecorder.Subject(
-            action: "read_histogram", resourceType: "histogram", owner: owner, roundIsOpen: open,
-            resource: "histogram:\(Self.loggable(owner)):q\(id)")
+            action: "read_histogram",
+            resourceType: "histogram",
+            owner: owner,
+            roundIsOpen: open,
+            resource: "histogram:\(Self.loggable(owner)):q\(id)"
+        )
         let decision = service.recorder.decide(peer, subject)
         // A node's histogram is never served, whatever the policy says: log a deny.
         try await service.recorder.record(
-            spiffeID: peer.spiffeID, role: peer.role.rawValue, subject, allowed: false,
-            ruleID: decision.allowed ? "raw_histograms_never_served" : decision.ruleID, policySHA256: decision.policySHA256,
-            outcome: "denied", requestDigest: AuditRecorder.digest(request))
+            spiffeID: peer.spiffeID,
+            role: peer.role.rawValue,
+            subject,
+            allowed: false,
+            ruleID: decision.allowed ? "raw_histograms_never_served" : decision.ruleID,
+            policySHA256: decision.policySHA256,
+            outcome: "denied",
+            requestDigest: AuditRecorder.digest(request)
+        )
         service.metrics.increment("backline_policy_denials_total", [("action", "read_histogram")])
         throw HTTPError(status: 403, code: "raw_histograms_never_served", message: "a node's histogram is never served; read the result")
     }
@@ -250,7 +366,9 @@ extension AggregatorAPI {
         for record in due {
             do { _ = try await settle(record) } catch {
                 service.logger.warning(
-                    "closing a due analytics query failed", ["query": .public(String(record.id)), "error": .public(String(describing: error))])
+                    "closing a due analytics query failed",
+                    ["query": .public(String(record.id)), "error": .public(String(describing: error))]
+                )
             }
         }
     }
@@ -271,19 +389,38 @@ extension AggregatorAPI {
             let summary = try await service.blocking { try analytics.summarise(id) }
             let identity = service.identity
             let subject = AuditRecorder.Subject(
-                action: "publish_result", resourceType: "analytics_result", resource: "analytics:\(id):result")
-            let decision = service.policy.evaluate(PolicyRequest(
-                role: identity.role.rawValue, subject: identity.name, action: subject.action, resourceType: subject.resourceType))
+                action: "publish_result",
+                resourceType: "analytics_result",
+                resource: "analytics:\(id):result"
+            )
+            let decision = service.policy.evaluate(
+                PolicyRequest(
+                    role: identity.role.rawValue,
+                    subject: identity.name,
+                    action: subject.action,
+                    resourceType: subject.resourceType
+                )
+            )
             guard decision.allowed else {
                 throw HTTPError(status: 503, code: "unavailable", message: "the policy does not let the aggregator publish results")
             }
             try await service.recorder.record(
-                spiffeID: identity.spiffeID, role: identity.role.rawValue, subject, allowed: true, ruleID: decision.ruleID,
-                policySHA256: decision.policySHA256, outcome: summary.result == nil ? "query_failed" : "published", requestDigest: "")
+                spiffeID: identity.spiffeID,
+                role: identity.role.rawValue,
+                subject,
+                allowed: true,
+                ruleID: decision.ruleID,
+                policySHA256: decision.policySHA256,
+                outcome: summary.result == nil ? "query_failed" : "published",
+                requestDigest: ""
+            )
             let finished = try await service.blocking { try analytics.finish(id, summary) }
             service.metrics.increment("backline_analytics_queries_total", [("event", finished.state.rawValue)])
             if let reason = finished.failureReason {
-                service.logger.warning("analytics query failed; nothing published", ["query": .public(String(id)), "reason": .public(reason)])
+                service.logger.warning(
+                    "analytics query failed; nothing published",
+                    ["query": .public(String(id)), "reason": .public(reason)]
+                )
             }
             return finished
         } catch {
@@ -313,16 +450,27 @@ extension AggregatorAPI {
         let parameters = try analytics.parameters(of: record)
         let submitted = try await service.blocking { try analytics.contributors(record.id).count }
         return QueryView(
-            query_id: record.id, state: record.state.rawValue, query: parameters.query, epsilon: parameters.epsilon, delta: parameters.delta,
-            noise_multiplier: parameters.noiseMultiplier, noise_std: parameters.noiseStandardDeviation, min_contributors: record.minContributors,
-            deadline: ISO8601DateFormatter().string(from: record.deadline), accepting: AnalyticsCoordinator.isAccepting(record, at: Date()),
-            submitted: submitted, failure_reason: record.failureReason)
+            query_id: record.id,
+            state: record.state.rawValue,
+            query: parameters.query,
+            epsilon: parameters.epsilon,
+            delta: parameters.delta,
+            noise_multiplier: parameters.noiseMultiplier,
+            noise_std: parameters.noiseStandardDeviation,
+            min_contributors: record.minContributors,
+            deadline: ISO8601DateFormatter().string(from: record.deadline),
+            accepting: AnalyticsCoordinator.isAccepting(record, at: Date()),
+            submitted: submitted,
+            failure_reason: record.failureReason
+        )
     }
 
     /// `{receipt_id, query_id, node, digest}`.
     private static func histogramReceipt(_ record: AnalyticsHistogramRecord) throws -> HTTPResponse {
         struct Body: Encodable { let receipt_id: String, query_id: Int64, node: String, digest: String }
-        return try .json(Body(receipt_id: record.receiptID, query_id: record.queryID, node: record.promoterID, digest: Hex.encode(record.digest)))
+        return try .json(
+            Body(receipt_id: record.receiptID, query_id: record.queryID, node: record.promoterID, digest: Hex.encode(record.digest))
+        )
     }
 
     static func queryParameter(_ request: HTTPRequest) throws -> Int64 {

@@ -1,7 +1,7 @@
-import BacklineFederation
 import BacklineAudit
 import BacklineCore
 import BacklineCrypto
+import BacklineFederation
 import BacklinePolicy
 import BacklinePrivacy
 import BacklineStore
@@ -67,7 +67,11 @@ struct AggregatorAPI: Sendable {
         }
         add("GET", "/healthz") { _, _ in try .json(["status": "ok"]) }
         add("GET", "/metrics") { request, peer in
-            try await recorder.authorize(peer, .init(action: "read_metrics", resourceType: "metrics", resource: "metrics"), request: request)
+            try await recorder.authorize(
+                peer,
+                .init(action: "read_metrics", resourceType: "metrics", resource: "metrics"),
+                request: request
+            )
             return .bytes(Array(metrics.exposition().utf8), contentType: "text/plain; version=0.0.4")
         }
         add("GET", "/v1/rounds/current", currentRound)
@@ -129,18 +133,30 @@ struct AggregatorAPI: Sendable {
             (try coordinator.parameters(of: round), try coordinator.latestModel().version, try coordinator.contributions(in: round.id))
         }
         return RoundView(
-            round: round.id, state: round.state.rawValue, deadline: ISO8601DateFormatter().string(from: round.deadline),
-            minClients: round.minClients, clipNorm: parameters.clipNorm, noiseMultiplier: parameters.noiseMultiplier,
-            strategy: parameters.strategy.rawValue, modelVersion: version, accepting: RoundCoordinator.isAccepting(round, at: Date()),
-            contributions: contributions, targetClients: parameters.targetClients)
+            round: round.id,
+            state: round.state.rawValue,
+            deadline: ISO8601DateFormatter().string(from: round.deadline),
+            minClients: round.minClients,
+            clipNorm: parameters.clipNorm,
+            noiseMultiplier: parameters.noiseMultiplier,
+            strategy: parameters.strategy.rawValue,
+            modelVersion: version,
+            accepting: RoundCoordinator.isAccepting(round, at: Date()),
+            contributions: contributions,
+            targetClients: parameters.targetClients
+        )
     }
 
     private func currentRound(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         let coordinator = coordinator
         let round = try await service.blocking { try coordinator.currentRound() }
         let subject = AuditRecorder.Subject(
-            action: "read_round", resourceType: "round", roundIsOpen: round.map { RoundCoordinator.isAccepting($0, at: Date()) } ?? false,
-            resource: "round:\(round.map { String($0.id) } ?? "none")", round: round?.id)
+            action: "read_round",
+            resourceType: "round",
+            roundIsOpen: round.map { RoundCoordinator.isAccepting($0, at: Date()) } ?? false,
+            resource: "round:\(round.map { String($0.id) } ?? "none")",
+            round: round?.id
+        )
         try await recorder.authorize(peer, subject, request: request)
         guard let round else { throw HTTPError(status: 404, code: "no_round", message: "no round has been opened yet") }
         return try .json(try await view(round))
@@ -165,7 +181,10 @@ struct AggregatorAPI: Sendable {
 
     private func openRound(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         try await recorder.authorize(
-            peer, .init(action: "manage_round", resourceType: "round", roundIsOpen: true, resource: "round:new"), request: request)
+            peer,
+            .init(action: "manage_round", resourceType: "round", roundIsOpen: true, resource: "round:new"),
+            request: request
+        )
         var parameters = coordinator.defaults
         if !request.body.isEmpty {
             let overrides: RoundOverrides
@@ -201,14 +220,23 @@ struct AggregatorAPI: Sendable {
         let coordinator = coordinator
         guard let round = try await service.blocking({ try coordinator.round(id) }) else {
             try await recorder.authorize(
-                peer, .init(action: "manage_round", resourceType: "round", roundIsOpen: false, resource: "round:\(id)", round: id),
-                request: request)
+                peer,
+                .init(action: "manage_round", resourceType: "round", roundIsOpen: false, resource: "round:\(id)", round: id),
+                request: request
+            )
             throw HTTPError(status: 404, code: "round_not_found", message: "round \(id) does not exist")
         }
         try await recorder.authorize(
             peer,
-            .init(action: "manage_round", resourceType: "round", roundIsOpen: round.state.acceptsUpdates, resource: "round:\(id)", round: id),
-            request: request)
+            .init(
+                action: "manage_round",
+                resourceType: "round",
+                roundIsOpen: round.state.acceptsUpdates,
+                resource: "round:\(id)",
+                round: id
+            ),
+            request: request
+        )
         let closed: RoundCoordinator.Closure?
         do { closed = try await service.close(round: id) } catch let error as AggregatorError where error.code == .unavailable {
             throw HTTPError(status: 503, code: "unavailable", message: error.reason)
@@ -219,17 +247,25 @@ struct AggregatorAPI: Sendable {
         struct Body: Encodable {
             let round: Int64, state: String, model_version: Int64?, contributors: [String], failure_reason: String?
         }
-        return try .json(Body(
-            round: closure.round, state: closure.state.rawValue, model_version: closure.modelVersion,
-            contributors: closure.contributors.sorted(), failure_reason: closure.failureReason))
+        return try .json(
+            Body(
+                round: closure.round,
+                state: closure.state.rawValue,
+                model_version: closure.modelVersion,
+                contributors: closure.contributors.sorted(),
+                failure_reason: closure.failureReason
+            )
+        )
     }
 
     // MARK: models
 
     private func model(_ request: HTTPRequest, _ peer: PeerIdentity, version: Int64?) async throws -> HTTPResponse {
         try await recorder.authorize(
-            peer, .init(action: "read_model", resourceType: "model", resource: "model:\(version.map(String.init) ?? "latest")"),
-            request: request)
+            peer,
+            .init(action: "read_model", resourceType: "model", resource: "model:\(version.map(String.init) ?? "latest")"),
+            request: request
+        )
         let coordinator = coordinator
         let model = try await service.blocking { () -> GlobalModel? in
             if let version { return try coordinator.model(version: version) }
@@ -249,39 +285,78 @@ struct AggregatorAPI: Sendable {
         let coordinator = coordinator
         let now = Date()
         func subject(owner: String, open: Bool?) -> AuditRecorder.Subject {
-            .init(action: "submit_update", resourceType: "update", owner: owner, roundIsOpen: open, resource: "update:\(owner):r\(id)", round: id)
+            .init(
+                action: "submit_update",
+                resourceType: "update",
+                owner: owner,
+                roundIsOpen: open,
+                resource: "update:\(owner):r\(id)",
+                round: id
+            )
         }
-        func refuse(_ subject: AuditRecorder.Subject, _ decision: PolicyDecision, forceDeny: Bool = true, outcome: String, _ error: HTTPError)
+        func refuse(
+            _ subject: AuditRecorder.Subject,
+            _ decision: PolicyDecision,
+            forceDeny: Bool = true,
+            outcome: String,
+            _ error: HTTPError
+        )
             async throws -> Never
         {
-            let recorded = forceDeny && decision.allowed
-                ? PolicyDecision(allowed: false, ruleID: decision.ruleID, reason: decision.reason, policySHA256: decision.policySHA256) : decision
+            let recorded =
+                forceDeny && decision.allowed
+                ? PolicyDecision(allowed: false, ruleID: decision.ruleID, reason: decision.reason, policySHA256: decision.policySHA256)
+                : decision
             try await recorder.record(peer, subject, decision: recorded, outcome: outcome, request: request)
             metrics.increment("backline_rejections_total", [("reason", error.code)])
             throw error
         }
         guard let round = try await service.blocking({ try coordinator.round(id) }) else {
             let s = subject(owner: peer.name, open: false)
-            try await refuse(s, recorder.decide(peer, s), outcome: "round_not_found",
-                             HTTPError(status: 404, code: "round_not_found", message: "round \(id) does not exist"))
+            try await refuse(
+                s,
+                recorder.decide(peer, s),
+                outcome: "round_not_found",
+                HTTPError(status: 404, code: "round_not_found", message: "round \(id) does not exist")
+            )
         }
         let open = RoundCoordinator.isAccepting(round, at: now)
         let envelope: UpdateEnvelope
         do { envelope = try UpdateEnvelope(decoding: request.body) } catch let failure as UpdateDecodingFailure {
             let s = subject(owner: peer.name, open: open)
-            try await refuse(s, recorder.decide(peer, s), outcome: "rejected:\(failure.code)",
-                             HTTPError(status: failure.code == "malformed_update" ? 400 : 422, code: failure.code, message: failure.message))
+            try await refuse(
+                s,
+                recorder.decide(peer, s),
+                outcome: "rejected:\(failure.code)",
+                HTTPError(status: failure.code == "malformed_update" ? 400 : 422, code: failure.code, message: failure.message)
+            )
         }
         let claimed = subject(owner: envelope.node, open: open)
         let decision = recorder.decide(peer, claimed)
         if envelope.node != peer.name {
             service.logger.warning("impersonation attempt", ["caller": .public(peer.spiffeID), "round": .public(String(id))])
-            try await refuse(claimed, decision, outcome: "impersonation_attempt", HTTPError(
-                status: 403, code: "impersonation_attempt", message: "the update names another node than the client certificate"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "impersonation_attempt",
+                HTTPError(
+                    status: 403,
+                    code: "impersonation_attempt",
+                    message: "the update names another node than the client certificate"
+                )
+            )
         }
         if envelope.round != id {
-            try await refuse(claimed, decision, outcome: "round_mismatch", HTTPError(
-                status: 409, code: "round_mismatch", message: "the update was made for round \(envelope.round), not round \(id)"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "round_mismatch",
+                HTTPError(
+                    status: 409,
+                    code: "round_mismatch",
+                    message: "the update was made for round \(envelope.round), not round \(id)"
+                )
+            )
         }
         if !decision.allowed && !open {
             // A retry of an update acknowledged before the round closed gets its receipt again
@@ -295,7 +370,8 @@ struct AggregatorAPI: Sendable {
         }
         if !decision.allowed {
             metrics.increment("backline_policy_denials_total", [("action", "submit_update")])
-            let error = open
+            let error =
+                open
                 ? HTTPError(status: 403, code: "forbidden", message: "the federation policy does not allow this submission")
                 : HTTPError(status: 409, code: "round_closed", message: "round \(id) no longer accepts updates")
             try await refuse(claimed, decision, forceDeny: false, outcome: open ? "denied" : "round_closed", error)
@@ -303,8 +379,16 @@ struct AggregatorAPI: Sendable {
         if let expected = envelope.modelSHA256 {
             let current = try await service.blocking { Hex.encode(try coordinator.latestModel().checksum) }
             if expected != current {
-                try await refuse(claimed, decision, outcome: "rejected:stale_model", HTTPError(
-                    status: 422, code: "stale_model", message: "the update was computed against another model version; fetch /v1/models/latest"))
+                try await refuse(
+                    claimed,
+                    decision,
+                    outcome: "rejected:stale_model",
+                    HTTPError(
+                        status: 422,
+                        code: "stale_model",
+                        message: "the update was computed against another model version; fetch /v1/models/latest"
+                    )
+                )
             }
         }
         let validation = try await service.blocking { try coordinator.validate(envelope, in: round) }
@@ -312,8 +396,16 @@ struct AggregatorAPI: Sendable {
         switch validation {
         case .success(let valid): update = valid
         case .failure(let rejection):
-            try await refuse(claimed, decision, outcome: "rejected:\(rejection.reason.code)", HTTPError(
-                status: 422, code: rejection.reason.code, message: rejection.detail))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "rejected:\(rejection.reason.code)",
+                HTTPError(
+                    status: 422,
+                    code: rejection.reason.code,
+                    message: rejection.detail
+                )
+            )
         }
         let body = request.body
         let digest = SHA256.hash(body)
@@ -321,13 +413,31 @@ struct AggregatorAPI: Sendable {
         let node = peer.name
         let receipt: UpdateReceipt
         do {
-            receipt = try await service.blocking { try coordinator.store(update, body: body, digest: digest, round: id, node: node, now: now) }
+            receipt = try await service.blocking {
+                try coordinator.store(update, body: body, digest: digest, round: id, node: node, now: now)
+            }
         } catch let error as StoreError where error.code == .conflict {
-            try await refuse(claimed, decision, outcome: "conflict", HTTPError(
-                status: 409, code: "conflict", message: "a different update from this node is already stored for round \(id)"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "conflict",
+                HTTPError(
+                    status: 409,
+                    code: "conflict",
+                    message: "a different update from this node is already stored for round \(id)"
+                )
+            )
         } catch let error as StoreError where error.code == .roundClosed {
-            try await refuse(claimed, decision, outcome: "round_closed", HTTPError(
-                status: 409, code: "round_closed", message: "round \(id) no longer accepts updates"))
+            try await refuse(
+                claimed,
+                decision,
+                outcome: "round_closed",
+                HTTPError(
+                    status: 409,
+                    code: "round_closed",
+                    message: "round \(id) no longer accepts updates"
+                )
+            )
         }
         metrics.increment("backline_submissions_total")
         TestCrashPoint.reach(.acknowledge)
@@ -342,7 +452,9 @@ struct AggregatorAPI: Sendable {
     /// `{receipt_id, round, node, digest}`.
     private static func receiptResponse(_ receipt: UpdateReceipt) throws -> HTTPResponse {
         struct Body: Encodable { let receipt_id: String, round: Int64, node: String, digest: String }
-        return try .json(Body(receipt_id: receipt.receiptID, round: receipt.round, node: receipt.promoterID, digest: Hex.encode(receipt.digest)))
+        return try .json(
+            Body(receipt_id: receipt.receiptID, round: receipt.round, node: receipt.promoterID, digest: Hex.encode(receipt.digest))
+        )
     }
 
     private func readUpdate(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
@@ -351,14 +463,25 @@ struct AggregatorAPI: Sendable {
         let coordinator = coordinator
         let open = try await service.blocking { try coordinator.round(id).map { RoundCoordinator.isAccepting($0, at: Date()) } ?? false }
         let subject = AuditRecorder.Subject(
-            action: "read_update", resourceType: "update", owner: owner, roundIsOpen: open,
-            resource: "update:\(Self.loggable(owner)):r\(id)", round: id)
+            action: "read_update",
+            resourceType: "update",
+            owner: owner,
+            roundIsOpen: open,
+            resource: "update:\(Self.loggable(owner)):r\(id)",
+            round: id
+        )
         let decision = recorder.decide(peer, subject)
         // Raw per-node updates are never served, whatever the policy says (item 73): log a deny.
         try await recorder.record(
-            spiffeID: peer.spiffeID, role: peer.role.rawValue, subject, allowed: false,
-            ruleID: decision.allowed ? "raw_updates_never_served" : decision.ruleID, policySHA256: decision.policySHA256,
-            outcome: "denied", requestDigest: AuditRecorder.digest(request))
+            spiffeID: peer.spiffeID,
+            role: peer.role.rawValue,
+            subject,
+            allowed: false,
+            ruleID: decision.allowed ? "raw_updates_never_served" : decision.ruleID,
+            policySHA256: decision.policySHA256,
+            outcome: "denied",
+            requestDigest: AuditRecorder.digest(request)
+        )
         metrics.increment("backline_policy_denials_total", [("action", "read_update")])
         throw HTTPError(status: 403, code: "raw_updates_never_served", message: "individual updates are never served")
     }
@@ -369,18 +492,28 @@ struct AggregatorAPI: Sendable {
         try await recorder.authorize(peer, .init(action: "read_audit", resourceType: "audit_log", resource: "audit_log"), request: request)
         let query = try QueryParameters(request.query)
         let filter = BacklineStore.AuditFilter(
-            fromIndex: try query.integer("from", in: 0...Int64(Int32.max)), toIndex: try query.integer("to", in: 0...Int64(Int32.max)),
-            actor: query["actor"], action: query["action"], round: try query.integer("round", in: 0...Int64(Int32.max)),
-            limit: Int(try query.integer("limit", in: 1...1000) ?? 100))
+            fromIndex: try query.integer("from", in: 0...Int64(Int32.max)),
+            toIndex: try query.integer("to", in: 0...Int64(Int32.max)),
+            actor: query["actor"],
+            action: query["action"],
+            round: try query.integer("round", in: 0...Int64(Int32.max)),
+            limit: Int(try query.integer("limit", in: 1...1000) ?? 100)
+        )
         let store = coordinator.store
         let records = try await service.blocking { try store.auditEntries(filter) }
         struct Line: Encodable { let index: Int64, leaf_hash: String, entry: AuditEntry }
-        let lines = try records.map { Line(index: $0.index, leaf_hash: Hex.encode($0.leafHash), entry: try AuditEntry(canonicalBytes: $0.entry)) }
+        let lines = try records.map {
+            Line(index: $0.index, leaf_hash: Hex.encode($0.leafHash), entry: try AuditEntry(canonicalBytes: $0.entry))
+        }
         return try .json(lines)
     }
 
     private func auditCheckpoint(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
-        try await recorder.authorize(peer, .init(action: "read_audit", resourceType: "audit_log", resource: "audit_log:checkpoint"), request: request)
+        try await recorder.authorize(
+            peer,
+            .init(action: "read_audit", resourceType: "audit_log", resource: "audit_log:checkpoint"),
+            request: request
+        )
         let log = service.auditLog
         let note = try await service.blocking { () -> String? in
             // Sign a fresh checkpoint only when entries arrived since the latest one.
@@ -394,9 +527,14 @@ struct AggregatorAPI: Sendable {
     }
 
     private func auditProof(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
-        try await recorder.authorize(peer, .init(action: "read_audit", resourceType: "audit_log", resource: "audit_log:proof"), request: request)
+        try await recorder.authorize(
+            peer,
+            .init(action: "read_audit", resourceType: "audit_log", resource: "audit_log:proof"),
+            request: request
+        )
         let query = try QueryParameters(request.query)
-        guard let index = try query.integer("index", in: 0...Int64(Int32.max)), let size = try query.integer("size", in: 1...Int64(Int32.max)),
+        guard let index = try query.integer("index", in: 0...Int64(Int32.max)),
+            let size = try query.integer("size", in: 1...Int64(Int32.max)),
             index < size, size <= Int64(service.auditLog.size)
         else { throw HTTPError(status: 400, code: "bad_query", message: "need 0 ≤ index < size ≤ the log size") }
         let log = service.auditLog
@@ -405,16 +543,30 @@ struct AggregatorAPI: Sendable {
         }
         let leaf = try await service.blocking { try log.storage.leafData(from: Int(index), to: Int(index) + 1) }
         struct Body: Encodable { let index: Int64, size: Int64, leaf_hash: String, root: String, proof: [String] }
-        return try .json(Body(
-            index: index, size: size, leaf_hash: leaf.first.map { MerkleHasher.leafHash($0).hex } ?? "", root: root.hex, proof: proof.map(\.hex)))
+        return try .json(
+            Body(
+                index: index,
+                size: size,
+                leaf_hash: leaf.first.map { MerkleHasher.leafHash($0).hex } ?? "",
+                root: root.hex,
+                proof: proof.map(\.hex)
+            )
+        )
     }
 
     private func ledger(_ request: HTTPRequest, _ peer: PeerIdentity) async throws -> HTTPResponse {
         let query = try QueryParameters(request.query)
         let promoter = query["promoter"]
         try await recorder.authorize(
-            peer, .init(action: "read_ledger", resourceType: "ledger", owner: promoter ?? "all", resource: "ledger:\(Self.loggable(promoter ?? "all"))"),
-            request: request)
+            peer,
+            .init(
+                action: "read_ledger",
+                resourceType: "ledger",
+                owner: promoter ?? "all",
+                resource: "ledger:\(Self.loggable(promoter ?? "all"))"
+            ),
+            request: request
+        )
         let store = coordinator.store
         let entries = try await service.blocking { try store.withTransaction { try $0.ledgerEntries(promoterID: promoter) } }
         struct Line: Encodable {
@@ -422,10 +574,21 @@ struct AggregatorAPI: Sendable {
             let epsilon: Double, delta: Double, recorded_at: String
         }
         let formatter = ISO8601DateFormatter()
-        return try .json(entries.map {
-            Line(id: $0.id, promoter: $0.promoterID, round: $0.round, query: $0.query, mechanism: $0.mechanism, parameters: $0.parametersJSON,
-                 epsilon: $0.epsilon, delta: $0.delta, recorded_at: formatter.string(from: $0.recordedAt))
-        })
+        return try .json(
+            entries.map {
+                Line(
+                    id: $0.id,
+                    promoter: $0.promoterID,
+                    round: $0.round,
+                    query: $0.query,
+                    mechanism: $0.mechanism,
+                    parameters: $0.parametersJSON,
+                    epsilon: $0.epsilon,
+                    delta: $0.delta,
+                    recorded_at: formatter.string(from: $0.recordedAt)
+                )
+            }
+        )
     }
 
     // MARK: helpers

@@ -82,9 +82,21 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
 
     /// A configuration from its parts; check it with ``validate(file:)``.
     public init(
-        federation: String, name: String, host: String = "127.0.0.1", port: Int, tls: TLS, policy: String, store: Store,
-        auditSigningKey: String, auditOrigin: String? = nil, initialModel: String, roundDefaults: RoundParameters,
-        maxBodyBytes: Int? = nil, production: Bool, autoRounds: Int? = nil, stallTimeoutSeconds: Double? = nil
+        federation: String,
+        name: String,
+        host: String = "127.0.0.1",
+        port: Int,
+        tls: TLS,
+        policy: String,
+        store: Store,
+        auditSigningKey: String,
+        auditOrigin: String? = nil,
+        initialModel: String,
+        roundDefaults: RoundParameters,
+        maxBodyBytes: Int? = nil,
+        production: Bool,
+        autoRounds: Int? = nil,
+        stallTimeoutSeconds: Double? = nil
     ) {
         self.federation = federation
         self.name = name
@@ -128,7 +140,9 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
             throw AggregatorError.invalidConfiguration("file", "cannot be read", file: path, underlying: error)
         }
         let configuration: AggregatorConfiguration
-        do { configuration = try JSONDecoder().decode(AggregatorConfiguration.self, from: Self.removingComments(data)) } catch let error as DecodingError {
+        do { configuration = try JSONDecoder().decode(AggregatorConfiguration.self, from: Self.removingComments(data)) } catch let error
+            as DecodingError
+        {
             throw AggregatorError.invalidConfiguration(Self.describe(error).field, Self.describe(error).problem, file: path)
         } catch {
             throw AggregatorError.invalidConfiguration("file", "is not valid JSON", file: path, underlying: error)
@@ -147,9 +161,13 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         }
         guard (0...65_535).contains(port) else { throw fail("port", "must be 0…65535, got \(port)") }
         let octets = host.split(separator: ".", omittingEmptySubsequences: false)
-        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else { throw fail("host", "'\(host.prefix(64))' is not a dotted IPv4 address") }
-        for (field, path) in [("tls.certificate", tls.certificate), ("tls.key", tls.key), ("tls.ca", tls.ca), ("tls.crl", tls.crl),
-                              ("policy", policy), ("audit_signing_key", auditSigningKey), ("initial_model", initialModel)] {
+        guard octets.count == 4, octets.allSatisfy({ UInt8($0) != nil }) else {
+            throw fail("host", "'\(host.prefix(64))' is not a dotted IPv4 address")
+        }
+        for (field, path) in [
+            ("tls.certificate", tls.certificate), ("tls.key", tls.key), ("tls.ca", tls.ca), ("tls.crl", tls.crl),
+            ("policy", policy), ("audit_signing_key", auditSigningKey), ("initial_model", initialModel),
+        ] {
             guard FileManager.default.isReadableFile(atPath: path) else { throw fail(field, "file '\(path)' is missing or unreadable") }
         }
         switch (store.sqlite, store.postgres) {
@@ -163,8 +181,13 @@ public struct AggregatorConfiguration: Codable, Sendable, Hashable {
         if let autoRounds, !(1...Self.maximumAutoRounds).contains(autoRounds) {
             throw fail("auto_rounds", "must be 1…\(Self.maximumAutoRounds), got \(autoRounds)")
         }
-        if let stallTimeoutSeconds, !(stallTimeoutSeconds.isFinite && stallTimeoutSeconds > 0 && stallTimeoutSeconds <= Self.maximumStallTimeoutSeconds) {
-            throw fail("stall_timeout_seconds", "must be a number of seconds > 0 and ≤ \(Int(Self.maximumStallTimeoutSeconds)), got \(stallTimeoutSeconds)")
+        if let stallTimeoutSeconds,
+            !(stallTimeoutSeconds.isFinite && stallTimeoutSeconds > 0 && stallTimeoutSeconds <= Self.maximumStallTimeoutSeconds)
+        {
+            throw fail(
+                "stall_timeout_seconds",
+                "must be a number of seconds > 0 and ≤ \(Int(Self.maximumStallTimeoutSeconds)), got \(stallTimeoutSeconds)"
+            )
         }
     }
 

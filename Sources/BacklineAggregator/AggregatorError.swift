@@ -17,7 +17,11 @@ extension BacklineError<AggregatorErrorDomain>.Code {
 extension BacklineError where Domain == AggregatorErrorDomain {
     /// Configuration `field` (from `file`) is unusable because of `problem`.
     public static func invalidConfiguration(
-        _ field: String, _ problem: String, file: String? = nil, underlying: (any Error)? = nil, fileID: String = #fileID,
+        _ field: String,
+        _ problem: String,
+        file: String? = nil,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
         line: UInt = #line
     ) -> Self {
         let place = file.map { "\($0): " } ?? ""

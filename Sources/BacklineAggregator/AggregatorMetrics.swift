@@ -56,8 +56,10 @@ public final class AggregatorMetrics: Sendable {
         text += "# HELP backline_request_duration_seconds Time to answer requests, by route.\n"
         text += "# TYPE backline_request_duration_seconds summary\n"
         for route in snapshot.latencyCount.keys.sorted() {
-            text += "backline_request_duration_seconds_sum{route=\"\(Self.escape(route))\"} \(Self.format(snapshot.latencySum[route] ?? 0))\n"
-            text += "backline_request_duration_seconds_count{route=\"\(Self.escape(route))\"} \(Self.format(snapshot.latencyCount[route] ?? 0))\n"
+            text +=
+                "backline_request_duration_seconds_sum{route=\"\(Self.escape(route))\"} \(Self.format(snapshot.latencySum[route] ?? 0))\n"
+            text +=
+                "backline_request_duration_seconds_count{route=\"\(Self.escape(route))\"} \(Self.format(snapshot.latencyCount[route] ?? 0))\n"
         }
         return text
     }

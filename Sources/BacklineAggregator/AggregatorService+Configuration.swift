@@ -1,5 +1,5 @@
-public import BacklineCore
 import BacklineAudit
+public import BacklineCore
 import BacklineCrypto
 import BacklinePolicy
 import BacklineStore
@@ -15,14 +15,24 @@ extension AggregatorService {
         try configuration.validate()
         let policy: PolicyEngine
         do { policy = try PolicyEngine(contentsOf: configuration.policy) } catch {
-            throw AggregatorError.invalidConfiguration("policy", "file '\(configuration.policy)' is not a valid policy: \(error)", underlying: error)
+            throw AggregatorError.invalidConfiguration(
+                "policy",
+                "file '\(configuration.policy)' is not a valid policy: \(error)",
+                underlying: error
+            )
         }
         let initialBytes: [UInt8]
         do { initialBytes = try FileAccess.readAll(configuration.initialModel) } catch {
-            throw AggregatorError.invalidConfiguration("initial_model", "file '\(configuration.initialModel)' cannot be read", underlying: error)
+            throw AggregatorError.invalidConfiguration(
+                "initial_model",
+                "file '\(configuration.initialModel)' cannot be read",
+                underlying: error
+            )
         }
         let initialModel: GlobalModel
-        do { initialModel = try GlobalModel(version: 0, bytes: initialBytes, what: configuration.initialModel) } catch let error as AggregatorError {
+        do { initialModel = try GlobalModel(version: 0, bytes: initialBytes, what: configuration.initialModel) } catch let error
+            as AggregatorError
+        {
             throw AggregatorError.invalidConfiguration("initial_model", error.reason)
         }
         let signer = try AuditSigningKey.load(path: configuration.auditSigningKey, origin: configuration.effectiveAuditOrigin)
@@ -31,8 +41,12 @@ extension AggregatorService {
             if let path = configuration.store.sqlite {
                 store = try SQLFederationStore.makeSQLite(.file(path))
             } else {
-                store = try SQLFederationStore.makePostgres(PostgresConfiguration(
-                    connectionString: configuration.store.postgres ?? "", reconnectPolicy: ReconnectPolicy(maxAttempts: 3)))
+                store = try SQLFederationStore.makePostgres(
+                    PostgresConfiguration(
+                        connectionString: configuration.store.postgres ?? "",
+                        reconnectPolicy: ReconnectPolicy(maxAttempts: 3)
+                    )
+                )
             }
         } catch {
             let field = configuration.store.sqlite == nil ? "store.postgres" : "store.sqlite"
@@ -43,14 +57,28 @@ extension AggregatorService {
         http.port = UInt16(configuration.port)
         http.limits = HTTPLimits(maxBodyBytes: configuration.effectiveMaxBodyBytes)
         let tls = TLSServerConfiguration.makeServer(
-            federation: configuration.federation, caCertificatePath: configuration.tls.ca,
-            certificatePath: configuration.tls.certificate, keyPath: configuration.tls.key, crlPath: configuration.tls.crl)
+            federation: configuration.federation,
+            caCertificatePath: configuration.tls.ca,
+            certificatePath: configuration.tls.certificate,
+            keyPath: configuration.tls.key,
+            crlPath: configuration.tls.crl
+        )
         let parts = Parts(
-            store: store, auditStorage: StoreAuditStorage(store: store), auditSigner: signer,
-            auditOrigin: configuration.effectiveAuditOrigin, policy: policy, tls: tls, http: http, name: configuration.name,
-            roundDefaults: configuration.roundDefaults, initialModel: initialModel, production: configuration.production,
-            policyPath: configuration.policy, autoRounds: configuration.autoRounds,
-            stallTimeout: configuration.effectiveStallTimeoutSeconds)
+            store: store,
+            auditStorage: StoreAuditStorage(store: store),
+            auditSigner: signer,
+            auditOrigin: configuration.effectiveAuditOrigin,
+            policy: policy,
+            tls: tls,
+            http: http,
+            name: configuration.name,
+            roundDefaults: configuration.roundDefaults,
+            initialModel: initialModel,
+            production: configuration.production,
+            policyPath: configuration.policy,
+            autoRounds: configuration.autoRounds,
+            stallTimeout: configuration.effectiveStallTimeoutSeconds
+        )
         return try AggregatorService(parts: parts, logger: logger)
     }
 }

@@ -2,8 +2,8 @@ import BacklineCore
 import BacklinePolicy
 import BacklineStore
 import BacklineTransport
-import Synchronization
 import Foundation
+import Synchronization
 
 extension AggregatorService {
     /// Closes and aggregates every round taking updates that holds its `target_clients` updates.
@@ -22,7 +22,10 @@ extension AggregatorService {
                     logger.info("round reached its target_clients and was closed", ["round": .public(String(id))])
                 }
             } catch {
-                logger.error("closing a round at its target failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+                logger.error(
+                    "closing a round at its target failed",
+                    ["round": .public(String(id)), "error": .public(String(describing: error))]
+                )
             }
         }
     }
@@ -41,19 +44,34 @@ extension AggregatorService {
         do {
             guard try await blocking({ try coordinator.nextRoundIsDue(limit: limit) }) else { return nil }
             let subject = AuditRecorder.Subject(action: "manage_round", resourceType: "round", roundIsOpen: true, resource: "round:new")
-            let decision = policy.evaluate(PolicyRequest(
-                role: identity.role.rawValue, subject: identity.name, action: subject.action, resourceType: subject.resourceType,
-                roundIsOpen: true))
+            let decision = policy.evaluate(
+                PolicyRequest(
+                    role: identity.role.rawValue,
+                    subject: identity.name,
+                    action: subject.action,
+                    resourceType: subject.resourceType,
+                    roundIsOpen: true
+                )
+            )
             // A refusal is logged and audited once per policy, not on every tick.
             let repeated = !decision.allowed && autoRoundRefusedBy.withLock { $0 } == decision.policySHA256
             if !repeated {
                 try await recorder.record(
-                    spiffeID: identity.spiffeID, role: identity.role.rawValue, subject, allowed: decision.allowed, ruleID: decision.ruleID,
-                    policySHA256: decision.policySHA256, outcome: decision.allowed ? "auto_round" : "denied", requestDigest: "")
+                    spiffeID: identity.spiffeID,
+                    role: identity.role.rawValue,
+                    subject,
+                    allowed: decision.allowed,
+                    ruleID: decision.ruleID,
+                    policySHA256: decision.policySHA256,
+                    outcome: decision.allowed ? "auto_round" : "denied",
+                    requestDigest: ""
+                )
             }
             guard decision.allowed else {
                 autoRoundRefusedBy.withLock { $0 = decision.policySHA256 }
-                if !repeated { logger.error("auto_rounds: the policy does not let the aggregator open a round", ["rule": .public(decision.ruleID)]) }
+                if !repeated {
+                    logger.error("auto_rounds: the policy does not let the aggregator open a round", ["rule": .public(decision.ruleID)])
+                }
                 return nil
             }
             let round = try await blocking { try coordinator.openRound(production: production) }

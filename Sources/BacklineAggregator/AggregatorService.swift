@@ -4,9 +4,9 @@ import BacklineCrypto
 public import BacklinePolicy
 public import BacklineStore
 public import BacklineTransport
+import Dispatch
 public import Foundation
 import Synchronization
-import Dispatch
 
 /// The running aggregator: the mTLS HTTP server, the rounds, the audit log in the store, the
 /// policy and the metrics. Build it with ``make(configuration:logger:)`` from a configuration
@@ -46,10 +46,20 @@ public final class AggregatorService: Sendable {
 
         /// The parts, as given.
         public init(
-            store: any FederationStore, auditStorage: any AuditLogStorage, auditSigner: NoteSigner, auditOrigin: String,
-            policy: PolicyEngine, tls: TLSServerConfiguration, http: HTTPServerConfiguration, name: String,
-            roundDefaults: RoundParameters, initialModel: GlobalModel, production: Bool, policyPath: String? = nil,
-            autoRounds: Int? = nil, stallTimeout: TimeInterval = AggregatorConfiguration.defaultStallTimeoutSeconds
+            store: any FederationStore,
+            auditStorage: any AuditLogStorage,
+            auditSigner: NoteSigner,
+            auditOrigin: String,
+            policy: PolicyEngine,
+            tls: TLSServerConfiguration,
+            http: HTTPServerConfiguration,
+            name: String,
+            roundDefaults: RoundParameters,
+            initialModel: GlobalModel,
+            production: Bool,
+            policyPath: String? = nil,
+            autoRounds: Int? = nil,
+            stallTimeout: TimeInterval = AggregatorConfiguration.defaultStallTimeoutSeconds
         ) {
             self.policyPath = policyPath
             self.autoRounds = autoRounds
@@ -185,7 +195,10 @@ public final class AggregatorService: Sendable {
         guard let expired = try? await blocking({ try coordinator.expiredRounds() }) else { return }
         for id in expired {
             do { _ = try await close(round: id) } catch {
-                logger.error("closing an expired round failed", ["round": .public(String(id)), "error": .public(String(describing: error))])
+                logger.error(
+                    "closing an expired round failed",
+                    ["round": .public(String(id)), "error": .public(String(describing: error))]
+                )
             }
         }
     }
@@ -228,22 +241,36 @@ public final class AggregatorService: Sendable {
         @Sendable func entry(_ closure: RoundCoordinator.Closure, outcome: (published: String, failed: String)) throws -> AuditEntry {
             let published = closure.state == .published
             let request = PolicyRequest(
-                role: identity.role.rawValue, subject: identity.name, action: published ? "publish_model" : "aggregate_round",
-                resourceType: published ? "model" : "round", roundIsOpen: published ? nil : false)
+                role: identity.role.rawValue,
+                subject: identity.name,
+                action: published ? "publish_model" : "aggregate_round",
+                resourceType: published ? "model" : "round",
+                roundIsOpen: published ? nil : false
+            )
             let decision = policy.evaluate(request)
             guard decision.allowed else {
                 throw AggregatorError.unavailable("the policy does not let the aggregator \(request.action) (rule \(decision.ruleID))")
             }
             return try AuditEntry(
-                spiffeID: identity.spiffeID, role: identity.role.rawValue, action: request.action,
-                resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)", round: Int(id), decision: .allow,
-                ruleID: decision.ruleID, policySHA256: decision.policySHA256, outcome: published ? outcome.published : outcome.failed)
+                spiffeID: identity.spiffeID,
+                role: identity.role.rawValue,
+                action: request.action,
+                resource: published ? "model:\(closure.modelVersion ?? 0)" : "round:\(id)",
+                round: Int(id),
+                decision: .allow,
+                ruleID: decision.ruleID,
+                policySHA256: decision.policySHA256,
+                outcome: published ? outcome.published : outcome.failed
+            )
         }
         let closure = try await blocking {
             try coordinator.aggregate(id) { closure in
                 let intent = try entry(closure, outcome: ("publishing", "failing"))
                 do { try log.append(intent) } catch {
-                    throw AggregatorError.unavailable("the audit log cannot be written; round \(id) stays aggregating and is retried", underlying: error)
+                    throw AggregatorError.unavailable(
+                        "the audit log cannot be written; round \(id) stays aggregating and is retried",
+                        underlying: error
+                    )
                 }
             }
         }
@@ -253,8 +280,10 @@ public final class AggregatorService: Sendable {
         } catch {
             // Committed already: the intent entry stands for it. Say so loudly.
             metrics.increment("backline_audit_failures_total")
-            logger.error("the audit entry for round \(id)'s committed outcome could not be written",
-                         ["round": .public(String(id)), "error": .public(String(describing: error))])
+            logger.error(
+                "the audit entry for round \(id)'s committed outcome could not be written",
+                ["round": .public(String(id)), "error": .public(String(describing: error))]
+            )
         }
         if let reason = closure.failureReason {
             logger.warning("round failed; no model published", ["round": .public(String(id)), "reason": .public(reason)])
@@ -265,8 +294,10 @@ public final class AggregatorService: Sendable {
         let logger = logger
         Task {
             do { try await blocking { try coordinator.discardPayloads(ofRound: id) } } catch {
-                logger.error("discarding a round's payload files failed; retried at the next start",
-                             ["round": .public(String(id)), "error": .public(String(describing: error))])
+                logger.error(
+                    "discarding a round's payload files failed; retried at the next start",
+                    ["round": .public(String(id)), "error": .public(String(describing: error))]
+                )
             }
         }
         await openAutoRoundIfDue()

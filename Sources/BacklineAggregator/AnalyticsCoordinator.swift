@@ -29,11 +29,20 @@ public struct AnalyticsCoordinator: Sendable {
 
     /// Opens a query.
     /// - Throws: ``StoreError`` `invalid_input` (e.g. `min_contributors` < 3).
-    public func open(_ parameters: AnalyticsQueryParameters, minContributors: Int64, deadline: Date, now: Date = Date()) throws
+    public func open(
+        _ parameters: AnalyticsQueryParameters,
+        minContributors: Int64,
+        deadline: Date,
+        now: Date = Date()
+    ) throws
         -> AnalyticsQueryRecord
     {
         let record = AnalyticsQueryRecord(
-            parametersJSON: try parameters.encoded(), minContributors: minContributors, deadline: deadline, createdAt: now)
+            parametersJSON: try parameters.encoded(),
+            minContributors: minContributors,
+            deadline: deadline,
+            createdAt: now
+        )
         return try store.withTransaction { try $0.createAnalyticsQuery(record) }
     }
 
@@ -69,23 +78,45 @@ public struct AnalyticsCoordinator: Sendable {
     /// Stores `node`'s validated histogram `body` and, the first time, records its privacy cost in
     /// the aggregator's ledger, in one transaction. Returns the stored record and whether it is new.
     /// - Throws: ``StoreError`` `conflict` (other bytes already stored), `round_closed`.
-    func submit(_ body: [UInt8], envelope: AnalyticsHistogramEnvelope, query: AnalyticsQueryRecord, now: Date) throws
+    func submit(
+        _ body: [UInt8],
+        envelope: AnalyticsHistogramEnvelope,
+        query: AnalyticsQueryRecord,
+        now: Date
+    ) throws
         -> (record: AnalyticsHistogramRecord, isNew: Bool)
     {
         let submission = AnalyticsHistogramSubmission(
-            queryID: query.id, promoterID: envelope.node, payload: body, digest: SHA256.hash(body), receivedAt: now)
+            queryID: query.id,
+            promoterID: envelope.node,
+            payload: body,
+            digest: SHA256.hash(body),
+            receivedAt: now
+        )
         let mechanism = MechanismParameters(
-            noiseMultiplier: envelope.noiseMultiplier, samplingRate: 1, steps: 1,
-            sensitivity: (2 * Double(envelope.histogram.query.maxCellsPerMember)).squareRoot())
-        let json = "{\"noise_multiplier\":\(mechanism.noiseMultiplier),\"sensitivity\":\(mechanism.sensitivity),\"sampling_rate\":1,\"steps\":1}"
+            noiseMultiplier: envelope.noiseMultiplier,
+            samplingRate: 1,
+            steps: 1,
+            sensitivity: (2 * Double(envelope.histogram.query.maxCellsPerMember)).squareRoot()
+        )
+        let json =
+            "{\"noise_multiplier\":\(mechanism.noiseMultiplier),\"sensitivity\":\(mechanism.sensitivity),\"sampling_rate\":1,\"steps\":1}"
         return try store.withTransaction { transaction in
             let known = try transaction.analyticsHistograms(query: query.id).contains { $0.promoterID == envelope.node }
             let record = try transaction.submitAnalyticsHistogram(submission)
             if !known {
-                _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
-                    promoterID: envelope.node, round: nil, query: "analytics:\(query.id):\(envelope.histogram.query.name)",
-                    mechanism: Self.ledgerMechanism, parametersJSON: json, epsilon: envelope.epsilon, delta: envelope.delta,
-                    recordedAt: now))
+                _ = try transaction.appendLedgerEntry(
+                    LedgerEntryRecord(
+                        promoterID: envelope.node,
+                        round: nil,
+                        query: "analytics:\(query.id):\(envelope.histogram.query.name)",
+                        mechanism: Self.ledgerMechanism,
+                        parametersJSON: json,
+                        epsilon: envelope.epsilon,
+                        delta: envelope.delta,
+                        recordedAt: now
+                    )
+                )
             }
             return (record, !known)
         }
@@ -126,8 +157,16 @@ public struct AnalyticsCoordinator: Sendable {
         }
         let combined = try HistogramCombiner.combine(histograms)
         return Summary(
-            result: AnalyticsResult(queryID: id, query: parameters.query, epsilon: parameters.epsilon, delta: parameters.delta,
-                                   contributors: contributors, combined: combined), failureReason: nil)
+            result: AnalyticsResult(
+                queryID: id,
+                query: parameters.query,
+                epsilon: parameters.epsilon,
+                delta: parameters.delta,
+                contributors: contributors,
+                combined: combined
+            ),
+            failureReason: nil
+        )
     }
 
     /// Commits `summary` for claimed query `id` (and empties the stored histograms' payloads).

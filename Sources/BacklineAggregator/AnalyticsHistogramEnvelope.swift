@@ -42,16 +42,25 @@ struct AnalyticsHistogramEnvelope: Sendable, Decodable {
     /// segment, clamp, L) and cells, one node, finite values, and privacy at least as strong as
     /// demanded (ε and δ no larger, noise multiplier and noise std no smaller).
     func validate(against parameters: AnalyticsQueryParameters) -> Rejection? {
-        let values = [epsilon, delta, noiseMultiplier, histogram.noiseStandardDeviation]
+        let values =
+            [epsilon, delta, noiseMultiplier, histogram.noiseStandardDeviation]
             + histogram.cells.flatMap { [$0.count, $0.normalisedSum] }
         guard values.allSatisfy(\.isFinite) else {
             return Rejection(status: 422, code: "non_finite", detail: "the histogram holds a NaN or infinite value")
         }
         guard histogram.query == parameters.query else {
-            return Rejection(status: 422, code: "shape", detail: "the histogram answers another query definition than '\(parameters.query.name)'")
+            return Rejection(
+                status: 422,
+                code: "shape",
+                detail: "the histogram answers another query definition than '\(parameters.query.name)'"
+            )
         }
         guard histogram.cells.map(\.label) == parameters.query.segment.cells, histogram.nodes == 1 else {
-            return Rejection(status: 422, code: "shape", detail: "the histogram must hold the query's \(parameters.query.segment.cells.count) cells from one node")
+            return Rejection(
+                status: 422,
+                code: "shape",
+                detail: "the histogram must hold the query's \(parameters.query.segment.cells.count) cells from one node"
+            )
         }
         let tolerance = 1 - 1e-9
         guard epsilon > 0, epsilon <= parameters.epsilon, delta > 0, delta <= parameters.delta,
@@ -59,8 +68,11 @@ struct AnalyticsHistogramEnvelope: Sendable, Decodable {
             histogram.noiseStandardDeviation >= parameters.noiseStandardDeviation * tolerance
         else {
             return Rejection(
-                status: 422, code: "privacy",
-                detail: "declared ε, δ, noise multiplier or noise std is weaker than the query's ε = \(parameters.epsilon), δ = \(parameters.delta), z = \(parameters.noiseMultiplier)")
+                status: 422,
+                code: "privacy",
+                detail:
+                    "declared ε, δ, noise multiplier or noise std is weaker than the query's ε = \(parameters.epsilon), δ = \(parameters.delta), z = \(parameters.noiseMultiplier)"
+            )
         }
         return nil
     }

@@ -42,7 +42,11 @@ public struct AnalyticsQueryParameters: Sendable, Hashable, Codable {
         }
         let mechanism: HistogramMechanism
         do { mechanism = try HistogramMechanism(query: query, epsilon: epsilon, delta: delta) } catch {
-            throw AggregatorError.invalidConfiguration("epsilon", "no Gaussian noise reaches ε = \(epsilon) at δ = \(delta)", underlying: error)
+            throw AggregatorError.invalidConfiguration(
+                "epsilon",
+                "no Gaussian noise reaches ε = \(epsilon) at δ = \(delta)",
+                underlying: error
+            )
         }
         self.query = query
         self.epsilon = epsilon

@@ -28,9 +28,16 @@ struct AuditRecorder: Sendable {
 
     /// The policy's decision on `subject` for `peer`.
     func decide(_ peer: PeerIdentity, _ subject: Subject) -> PolicyDecision {
-        policy.evaluate(PolicyRequest(
-            role: peer.role.rawValue, subject: peer.name, action: subject.action, resourceType: subject.resourceType,
-            owner: subject.owner, roundIsOpen: subject.roundIsOpen))
+        policy.evaluate(
+            PolicyRequest(
+                role: peer.role.rawValue,
+                subject: peer.name,
+                action: subject.action,
+                resourceType: subject.resourceType,
+                owner: subject.owner,
+                roundIsOpen: subject.roundIsOpen
+            )
+        )
     }
 
     /// Decides, logs the decision durably, and throws 403 on deny (503 if logging failed).
@@ -49,28 +56,57 @@ struct AuditRecorder: Sendable {
     /// `bodyDigest`, when given, is the SHA-256 of the request's body already computed by the
     /// caller (a 4.5 MB update is hashed once).
     func record(
-        _ peer: PeerIdentity, _ subject: Subject, decision: PolicyDecision, outcome: String, request: HTTPRequest?, bodyDigest: [UInt8]? = nil
+        _ peer: PeerIdentity,
+        _ subject: Subject,
+        decision: PolicyDecision,
+        outcome: String,
+        request: HTTPRequest?,
+        bodyDigest: [UInt8]? = nil
     ) async throws {
         try await record(
-            spiffeID: peer.spiffeID, role: peer.role.rawValue, subject, allowed: decision.allowed, ruleID: decision.ruleID,
-            policySHA256: decision.policySHA256, outcome: outcome, requestDigest: request.map { Self.digest($0, bodyDigest: bodyDigest) } ?? "")
+            spiffeID: peer.spiffeID,
+            role: peer.role.rawValue,
+            subject,
+            allowed: decision.allowed,
+            ruleID: decision.ruleID,
+            policySHA256: decision.policySHA256,
+            outcome: outcome,
+            requestDigest: request.map { Self.digest($0, bodyDigest: bodyDigest) } ?? ""
+        )
     }
 
     /// Appends one entry from explicit fields, or throws 503 `audit_unavailable`.
     func record(
-        spiffeID: String, role: String, _ subject: Subject, allowed: Bool, ruleID: String, policySHA256: String, outcome: String,
+        spiffeID: String,
+        role: String,
+        _ subject: Subject,
+        allowed: Bool,
+        ruleID: String,
+        policySHA256: String,
+        outcome: String,
         requestDigest: String
     ) async throws {
         do {
             let entry = try AuditEntry(
-                spiffeID: spiffeID, role: role, action: subject.action, resource: subject.resource,
-                round: subject.round.map { Int($0) }, decision: allowed ? .allow : .deny, ruleID: ruleID, policySHA256: policySHA256,
-                requestDigest: requestDigest, outcome: outcome)
+                spiffeID: spiffeID,
+                role: role,
+                action: subject.action,
+                resource: subject.resource,
+                round: subject.round.map { Int($0) },
+                decision: allowed ? .allow : .deny,
+                ruleID: ruleID,
+                policySHA256: policySHA256,
+                requestDigest: requestDigest,
+                outcome: outcome
+            )
             let log = log
             _ = try await executor.run { try log.append(entry) }
         } catch {
             metrics.increment("backline_audit_failures_total")
-            logger.error("audit append failed; refusing the action", ["action": .public(subject.action), "error": .public(String(describing: error))])
+            logger.error(
+                "audit append failed; refusing the action",
+                ["action": .public(subject.action), "error": .public(String(describing: error))]
+            )
             throw HTTPError(status: 503, code: "audit_unavailable", message: "the audit log cannot be written; nothing was done")
         }
     }

@@ -10,7 +10,11 @@ public enum AuditSigningKey {
     /// - Throws: ``AggregatorError`` `invalid_configuration` naming the file (never its content).
     public static func load(path: String, origin: String) throws -> NoteSigner {
         do { try FileAccess.requireOwnerOnly(path) } catch {
-            throw AggregatorError.invalidConfiguration("audit_signing_key", "file '\(path)' must be readable by its owner only (mode 0600)", underlying: error)
+            throw AggregatorError.invalidConfiguration(
+                "audit_signing_key",
+                "file '\(path)' must be readable by its owner only (mode 0600)",
+                underlying: error
+            )
         }
         var text = SecureBytes(try readKeyFile(path))
         defer { text.wipe() }

@@ -1,7 +1,7 @@
+import BacklineCrypto
 import BacklineFederation
 public import BacklineModel
 public import BacklinePrivacy
-import BacklineCrypto
 
 /// A global model version as served: its safetensors bytes, SHA-256 checksum, layout and values.
 /// Version 0 is the configured initial model (never stored); published versions start at 1.
@@ -36,7 +36,9 @@ public struct GlobalModel: Sendable {
     func replacing(values: [Float], version: Int64, round: Int64, strategy: String) throws -> GlobalModel {
         let next = try parameters.unflattened(values)
         let bytes = try SafeTensors.encode(
-            next, metadata: ["version": String(version), "round": String(round), "strategy": strategy, "format": "backline-model"])
+            next,
+            metadata: ["version": String(version), "round": String(round), "strategy": strategy, "format": "backline-model"]
+        )
         return try GlobalModel(version: version, bytes: bytes, what: "model version \(version)")
     }
 }

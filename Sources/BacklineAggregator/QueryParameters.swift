@@ -1,5 +1,5 @@
-import Foundation
 import BacklineTransport
+import Foundation
 
 /// The `name=value&…` pairs of a request's query string, percent-decoded; later values win.
 struct QueryParameters: Sendable {
@@ -25,7 +25,11 @@ struct QueryParameters: Sendable {
     func integer(_ name: String, in range: ClosedRange<Int64>) throws -> Int64? {
         guard let text = values[name] else { return nil }
         guard let value = Int64(text), range.contains(value) else {
-            throw HTTPError(status: 400, code: "bad_query", message: "query parameter '\(name)' must be an integer in \(range.lowerBound)…\(range.upperBound)")
+            throw HTTPError(
+                status: 400,
+                code: "bad_query",
+                message: "query parameter '\(name)' must be an integer in \(range.lowerBound)…\(range.upperBound)"
+            )
         }
         return value
     }

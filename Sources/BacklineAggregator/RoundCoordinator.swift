@@ -1,7 +1,7 @@
-import BacklineFederation
 import BacklineCore
-import BacklineModel
 import BacklineCrypto
+import BacklineFederation
+import BacklineModel
 import BacklinePrivacy
 public import BacklineStore
 public import Foundation
@@ -103,8 +103,12 @@ public final class RoundCoordinator: Sendable {
             }
             let next = (try transaction.rounds(in: nil).last?.id ?? 0) + 1
             let record = RoundRecord(
-                id: next, minClients: Int64(parameters.minClients),
-                deadline: now.addingTimeInterval(TimeInterval(parameters.deadlineSeconds)), parametersJSON: json, createdAt: now)
+                id: next,
+                minClients: Int64(parameters.minClients),
+                deadline: now.addingTimeInterval(TimeInterval(parameters.deadlineSeconds)),
+                parametersJSON: json,
+                createdAt: now
+            )
             try transaction.createRound(record)
             return record
         }
@@ -123,11 +127,22 @@ public final class RoundCoordinator: Sendable {
         let result = validator.validate(update)
         guard case .success = result else { return result }
         if envelope.clipNorm > parameters.clipNorm || !(envelope.clipNorm > 0) {
-            return .failure(UpdateRejection(.privacy, node: envelope.node, detail: "clip_norm \(envelope.clipNorm) is not in (0, \(parameters.clipNorm)]"))
+            return .failure(
+                UpdateRejection(
+                    .privacy,
+                    node: envelope.node,
+                    detail: "clip_norm \(envelope.clipNorm) is not in (0, \(parameters.clipNorm)]"
+                )
+            )
         }
         if envelope.noiseMultiplier < parameters.noiseMultiplier {
-            return .failure(UpdateRejection(
-                .privacy, node: envelope.node, detail: "noise_multiplier \(envelope.noiseMultiplier) below the round's \(parameters.noiseMultiplier)"))
+            return .failure(
+                UpdateRejection(
+                    .privacy,
+                    node: envelope.node,
+                    detail: "noise_multiplier \(envelope.noiseMultiplier) below the round's \(parameters.noiseMultiplier)"
+                )
+            )
         }
         return result
     }
@@ -136,9 +151,17 @@ public final class RoundCoordinator: Sendable {
     /// bytes give the same receipt; different bytes for the same (round, node) are a conflict.
     /// `digest` is SHA-256 of `body`, computed once by the caller.
     func store(_ update: ValidatedUpdate, body: [UInt8], digest: [UInt8], round: Int64, node: String, now: Date) throws -> UpdateReceipt {
-        let receipt = try store.submitUpdate(UpdateSubmission(
-            round: round, promoterID: node, payload: body, digest: digest, norm: update.norm,
-            sampleCount: Int64(update.weight.rounded(.up)), receivedAt: now))
+        let receipt = try store.submitUpdate(
+            UpdateSubmission(
+                round: round,
+                promoterID: node,
+                payload: body,
+                digest: digest,
+                norm: update.norm,
+                sampleCount: Int64(update.weight.rounded(.up)),
+                receivedAt: now
+            )
+        )
         acceptedUpdates.withLock { cache in
             // Rounds before this one are over (one round takes updates at a time).
             cache = cache.filter { $0.key >= round }
@@ -223,8 +246,10 @@ public final class RoundCoordinator: Sendable {
         validated = conversion.updates
         rejected += conversion.rejected
         let strategy = try parameters.strategy.makeStrategy(
-            minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients), privacy: parameters.privacy,
-            learningRate: parameters.serverLearningRate)
+            minimumContributions: max(RoundParameters.minimumClientsFloor, parameters.minClients),
+            privacy: parameters.privacy,
+            learningRate: parameters.serverLearningRate
+        )
         let state = try optimizerState(after: global.version)
         let outcome = strategy.aggregate(round: UInt64(id), global: global.parameters.flattened(), updates: validated, state: state)
         rejected += outcome.excluded.map(\.node)
@@ -233,24 +258,42 @@ public final class RoundCoordinator: Sendable {
             published = try global.replacing(values: values, version: global.version + 1, round: id, strategy: strategy.name)
         }
         let closure = Closure(
-            round: id, state: published == nil ? .failed : .published, modelVersion: published?.version,
+            round: id,
+            state: published == nil ? .failed : .published,
+            modelVersion: published?.version,
             contributors: published == nil ? [] : outcome.contributors,
-            failureReason: published == nil ? (outcome.notPublishedReason ?? "aggregate was not finite") : nil)
+            failureReason: published == nil ? (outcome.notPublishedReason ?? "aggregate was not finite") : nil
+        )
         try beforeCommit(closure)
         TestCrashPoint.reach(.aggregate)
         let charge = try ledgerCharge(parameters)
         try store.withTransaction { transaction in
             if let published {
-                try transaction.insertModelVersion(ModelVersionRecord(
-                    version: published.version, bytes: published.bytes, checksum: published.checksum, round: id, createdAt: now))
+                try transaction.insertModelVersion(
+                    ModelVersionRecord(
+                        version: published.version,
+                        bytes: published.bytes,
+                        checksum: published.checksum,
+                        round: id,
+                        createdAt: now
+                    )
+                )
                 try transaction.insertOptimizerState(version: published.version, state: outcome.state.encoded())
                 TestCrashPoint.reach(.publish)
                 for node in outcome.contributors {
                     try transaction.setUpdateStatus(round: id, promoterID: node, to: .aggregated)
                     if let charge {
-                        _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
-                            promoterID: node, round: id, mechanism: "gaussian", parametersJSON: charge.json, epsilon: charge.epsilon,
-                            delta: Self.ledgerDelta, recordedAt: now))
+                        _ = try transaction.appendLedgerEntry(
+                            LedgerEntryRecord(
+                                promoterID: node,
+                                round: id,
+                                mechanism: "gaussian",
+                                parametersJSON: charge.json,
+                                epsilon: charge.epsilon,
+                                delta: Self.ledgerDelta,
+                                recordedAt: now
+                            )
+                        )
                     }
                 }
                 for node in Set(rejected) { try transaction.setUpdateStatus(round: id, promoterID: node, to: .rejected) }
@@ -309,7 +352,8 @@ public final class RoundCoordinator: Sendable {
     private func ledgerCharge(_ parameters: RoundParameters) throws -> (json: String, epsilon: Double)? {
         guard let mechanism = parameters.privacy else { return nil }
         let loss = try RDPAccountant.loss(of: mechanism, delta: Self.ledgerDelta)
-        let json = "{\"clip_norm\":\(parameters.clipNorm),\"noise_multiplier\":\(parameters.noiseMultiplier),\"sampling_rate\":1,\"steps\":1}"
+        let json =
+            "{\"clip_norm\":\(parameters.clipNorm),\"noise_multiplier\":\(parameters.noiseMultiplier),\"sampling_rate\":1,\"steps\":1}"
         return (json, loss.epsilon)
     }
 

@@ -37,7 +37,12 @@ public struct RoundParameters: Codable, Hashable, Sendable {
 
     /// Parameters; check them with ``validate(production:field:)``.
     public init(
-        minClients: Int, deadlineSeconds: Int, clipNorm: Double, noiseMultiplier: Double, strategy: StrategyName, targetClients: Int? = nil
+        minClients: Int,
+        deadlineSeconds: Int,
+        clipNorm: Double,
+        noiseMultiplier: Double,
+        strategy: StrategyName,
+        targetClients: Int? = nil
     ) {
         self.minClients = minClients
         self.deadlineSeconds = deadlineSeconds
@@ -51,28 +56,46 @@ public struct RoundParameters: Codable, Hashable, Sendable {
     /// `production`, a zero noise multiplier or disabled clipping is refused (item 69).
     public func validate(production: Bool, field: String) throws {
         guard minClients >= Self.minimumClientsFloor, minClients <= 100_000 else {
-            throw AggregatorError.invalidConfiguration("\(field).min_clients", "must be \(Self.minimumClientsFloor)…100000, got \(minClients)")
+            throw AggregatorError.invalidConfiguration(
+                "\(field).min_clients",
+                "must be \(Self.minimumClientsFloor)…100000, got \(minClients)"
+            )
         }
         guard deadlineSeconds >= 1, deadlineSeconds <= Self.maximumDeadlineSeconds else {
-            throw AggregatorError.invalidConfiguration("\(field).deadline_seconds", "must be 1…\(Self.maximumDeadlineSeconds), got \(deadlineSeconds)")
+            throw AggregatorError.invalidConfiguration(
+                "\(field).deadline_seconds",
+                "must be 1…\(Self.maximumDeadlineSeconds), got \(deadlineSeconds)"
+            )
         }
         guard clipNorm.isFinite, clipNorm > 0 else {
             throw AggregatorError.invalidConfiguration(
-                "\(field).clip_norm", "must be a finite number > 0 (clipping cannot be turned off), got \(clipNorm)")
+                "\(field).clip_norm",
+                "must be a finite number > 0 (clipping cannot be turned off), got \(clipNorm)"
+            )
         }
         guard noiseMultiplier.isFinite, noiseMultiplier >= 0, noiseMultiplier <= 1000 else {
-            throw AggregatorError.invalidConfiguration("\(field).noise_multiplier", "must be a finite number in 0…1000, got \(noiseMultiplier)")
+            throw AggregatorError.invalidConfiguration(
+                "\(field).noise_multiplier",
+                "must be a finite number in 0…1000, got \(noiseMultiplier)"
+            )
         }
         if let serverLearningRate, !(serverLearningRate.isFinite && serverLearningRate > 0 && serverLearningRate <= 100) {
-            throw AggregatorError.invalidConfiguration("\(field).server_learning_rate", "must be a finite number in (0, 100], got \(serverLearningRate)")
+            throw AggregatorError.invalidConfiguration(
+                "\(field).server_learning_rate",
+                "must be a finite number in (0, 100], got \(serverLearningRate)"
+            )
         }
         if let targetClients, !(minClients...100_000).contains(targetClients) {
             throw AggregatorError.invalidConfiguration(
-                "\(field).target_clients", "must be min_clients (\(minClients))…100000, got \(targetClients)")
+                "\(field).target_clients",
+                "must be min_clients (\(minClients))…100000, got \(targetClients)"
+            )
         }
         if production && noiseMultiplier == 0 {
             throw AggregatorError.invalidConfiguration(
-                "\(field).noise_multiplier", "is 0 but production is true: a production federation must add noise")
+                "\(field).noise_multiplier",
+                "is 0 but production is true: a production federation must add noise"
+            )
         }
     }
 

@@ -19,8 +19,15 @@ public final class StoreAuditStorage: AuditLogStorage {
             let now = Date()
             let records = entries.enumerated().map { offset, entry in
                 AuditEntryRecord(
-                    index: first + Int64(offset), entry: entry.canonicalBytes, leafHash: entry.leafHash.bytes, loggedAt: now,
-                    actor: entry.spiffeID, action: entry.action, decision: entry.decision.rawValue, round: entry.round.map(Int64.init))
+                    index: first + Int64(offset),
+                    entry: entry.canonicalBytes,
+                    leafHash: entry.leafHash.bytes,
+                    loggedAt: now,
+                    actor: entry.spiffeID,
+                    action: entry.action,
+                    decision: entry.decision.rawValue,
+                    round: entry.round.map(Int64.init)
+                )
             }
             try transaction.appendAuditEntries(records)
             return Int(first)
@@ -38,7 +45,9 @@ public final class StoreAuditStorage: AuditLogStorage {
     public func count() throws -> Int { Int(try store.withTransaction { try $0.auditLogSize() }) }
 
     public func saveCheckpoint(_ signedNote: String, size: Int) throws {
-        try store.withTransaction { try $0.insertCheckpoint(CheckpointRecord(size: Int64(size), signedNote: signedNote, createdAt: Date())) }
+        try store.withTransaction {
+            try $0.insertCheckpoint(CheckpointRecord(size: Int64(size), signedNote: signedNote, createdAt: Date()))
+        }
     }
 
     public func latestCheckpoint() throws -> String? {

@@ -28,9 +28,12 @@ public struct StrategyName: Hashable, Sendable, Codable, CustomStringConvertible
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let name = StrategyName(text) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown strategy '\(text.prefix(40))' (known: \(Self.known.map(\.rawValue).joined(separator: ", ")))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown strategy '\(text.prefix(40))' (known: \(Self.known.map(\.rawValue).joined(separator: ", ")))"
+                )
+            )
         }
         self = name
     }
@@ -45,7 +48,11 @@ public struct StrategyName: Hashable, Sendable, Codable, CustomStringConvertible
     /// The strategy publishing only with at least `minimumContributions` updates, wrapped in the
     /// DP requirement `privacy` when it has noise (updates declaring weaker protection are set aside).
     /// `learningRate` is the server learning rate η (default 0.01 for FedAdam, 1 for the others).
-    public func makeStrategy(minimumContributions: Int, privacy: MechanismParameters?, learningRate: Double? = nil) throws
+    public func makeStrategy(
+        minimumContributions: Int,
+        privacy: MechanismParameters?,
+        learningRate: Double? = nil
+    ) throws
         -> any AggregationStrategy
     {
         let base: FederatedStrategy

@@ -34,8 +34,12 @@ public enum AccuracyTable {
     /// every cell with at least `minimumMembers` members.
     /// - Throws: `invalid_parameter` / `unreachable_target` for an unusable ε or δ.
     public static func measure(
-        _ engine: AnalyticsEngine, queries: [AnalyticsQuery], epsilons: [Double], delta: Double,
-        minimumMembers: Int, using source: inout some NoiseRandomSource
+        _ engine: AnalyticsEngine,
+        queries: [AnalyticsQuery],
+        epsilons: [Double],
+        delta: Double,
+        minimumMembers: Int,
+        using source: inout some NoiseRandomSource
     ) throws -> [Row] {
         var rows: [Row] = []
         for query in queries {
@@ -49,8 +53,16 @@ public enum AccuracyTable {
                     let error = value.flatMap { truth == 0 ? nil : abs($0 - truth) / abs(truth) }
                     rows.append(
                         Row(
-                            query: query.name, cell: cell.label, epsilon: epsilon, delta: delta, members: cell.members,
-                            exact: truth, noised: value, relativeError: error))
+                            query: query.name,
+                            cell: cell.label,
+                            epsilon: epsilon,
+                            delta: delta,
+                            members: cell.members,
+                            exact: truth,
+                            noised: value,
+                            relativeError: error
+                        )
+                    )
                 }
             }
         }

@@ -10,12 +10,14 @@ extension AnalyticsEngine {
     public func describe(memberIDs: [Int64], assignments: [Int], topGenres: Int = 3) throws -> [SegmentProfile] {
         guard memberIDs.count == assignments.count, assignments.allSatisfy({ $0 >= 0 && $0 < 1024 }) else {
             throw AnalyticsError.invalidVectors(
-                "\(memberIDs.count) member ids for \(assignments.count) assignments, clusters must be 0…1023")
+                "\(memberIDs.count) member ids for \(assignments.count) assignments, clusters must be 0…1023"
+            )
         }
         var index = [Int64: Int](minimumCapacity: facts.memberCount)
         for (row, id) in facts.memberIDs.enumerated() { index[id] = row }
         let clusterCount = (assignments.max() ?? -1) + 1
-        let ageLabels = AnalyticsSegment.ageBand.cells, genderLabels = AnalyticsSegment.gender.cells
+        let ageLabels = AnalyticsSegment.ageBand.cells
+        let genderLabels = AnalyticsSegment.gender.cells
         let genreLabels = AnalyticsSegment.interestGenre.cells
         var ages = [[Int]](repeating: [Int](repeating: 0, count: ageLabels.count), count: clusterCount)
         var genders = [[Int]](repeating: [Int](repeating: 0, count: genderLabels.count), count: clusterCount)
@@ -28,7 +30,9 @@ extension AnalyticsEngine {
             var age = facts.memberAgeCell[member]
             if age < 0 {
                 let birth = facts.memberBirthYear[member]
-                age = birth == AudienceFacts.missing ? AudienceFacts.Cell(AnalyticsSegment.ageBands.count) : AudienceFacts.ageCell(age: year - birth)
+                age =
+                    birth == AudienceFacts.missing
+                    ? AudienceFacts.Cell(AnalyticsSegment.ageBands.count) : AudienceFacts.ageCell(age: year - birth)
             }
             ages[cluster][Int(age)] += 1
             genders[cluster][Int(facts.memberGenderCell[member])] += 1
@@ -50,8 +54,12 @@ extension AnalyticsEngine {
                 SegmentProfile.Genre(genre: $0.label, share: Double($0.count) / size)
             }
             return SegmentProfile(
-                cluster: cluster, members: sizes[cluster], ageBands: shares(ages[cluster], ageLabels),
-                genders: shares(genders[cluster], genderLabels), topGenres: top)
+                cluster: cluster,
+                members: sizes[cluster],
+                ageBands: shares(ages[cluster], ageLabels),
+                genders: shares(genders[cluster], genderLabels),
+                topGenres: top
+            )
         }
     }
 }

@@ -46,11 +46,16 @@ public struct AnalyticsEngine: Sendable {
     /// Over budget, or if persisting fails, nothing is computed and no noise is drawn.
     /// - Throws: `budget_exceeded`, `invalid_parameter` or `persistence_failed` from the ledger.
     public func release(
-        _ mechanism: HistogramMechanism, ledger: inout PrivacyLedger, persistence: some PrivacyLedgerPersistence,
+        _ mechanism: HistogramMechanism,
+        ledger: inout PrivacyLedger,
+        persistence: some PrivacyLedgerPersistence,
         using source: inout some NoiseRandomSource
     ) throws -> NoisedHistogram {
         try ledger.spend(
-            .analyticsQuery, label: mechanism.query.name, parameters: mechanism.parameters, persistence: persistence
+            .analyticsQuery,
+            label: mechanism.query.name,
+            parameters: mechanism.parameters,
+            persistence: persistence
         ) {
             mechanism.noise(boundedSums(mechanism.query, granularity: mechanism.granularity), using: &source)
         }

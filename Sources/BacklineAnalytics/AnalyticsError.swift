@@ -21,38 +21,60 @@ extension BacklineError<AnalyticsErrorDomain>.Code {
 extension BacklineError where Domain == AnalyticsErrorDomain {
     /// `field` has the unusable value `value`; `expected` says what is allowed.
     public static func invalidQuery(
-        _ field: String, _ value: some CustomStringConvertible, expected: String,
-        fileID: String = #fileID, line: UInt = #line
+        _ field: String,
+        _ value: some CustomStringConvertible,
+        expected: String,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .invalidQuery, reason: "\(field) = \(value) is invalid: expected \(expected)", fileID: fileID,
-            line: line)
+            code: .invalidQuery,
+            reason: "\(field) = \(value) is invalid: expected \(expected)",
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// No `kind` is called `name`; `known` lists the valid names.
     public static func unknownName(
-        _ kind: String, _ name: String, known: [String], fileID: String = #fileID, line: UInt = #line
+        _ kind: String,
+        _ name: String,
+        known: [String],
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
             code: .unknownName,
             reason: "no \(kind) named '\(name.prefix(64))' (known: \(known.joined(separator: ", ")))",
-            fileID: fileID, line: line)
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// Table `table`, row `row`: `problem` (never member data, only ids and positions).
     public static func inconsistentData(
-        table: String, row: Int, _ problem: String, fileID: String = #fileID, line: UInt = #line
+        table: String,
+        row: Int,
+        _ problem: String,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(code: .inconsistentData, reason: "\(table) row \(row): \(problem)", fileID: fileID, line: line)
     }
 
     /// Histogram `index` differs from the first in `what`.
     public static func incompatibleHistograms(
-        index: Int, _ what: String, fileID: String = #fileID, line: UInt = #line
+        index: Int,
+        _ what: String,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .incompatibleHistograms, reason: "histogram \(index) differs from histogram 0 in \(what)",
-            fileID: fileID, line: line)
+            code: .incompatibleHistograms,
+            reason: "histogram \(index) differs from histogram 0 in \(what)",
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// The vectors to cluster are unusable because of `problem`.

@@ -9,9 +9,15 @@
 /// the last show start in the vault, so visits near the end of the data do not read as lapses.
 public struct AnalyticsMeasure: Hashable, Sendable, Codable, CustomStringConvertible {
     enum Kind: String, CaseIterable, Sendable {
-        case attendance, noShow = "no_show", arrivalOffset = "arrival_offset"
-        case departureOffset = "departure_offset", dwell, merchSpend = "merch_spend"
-        case repeat6m = "repeat_6m", repeat12m = "repeat_12m", leadTime = "lead_time"
+        case attendance
+        case noShow = "no_show"
+        case arrivalOffset = "arrival_offset"
+        case departureOffset = "departure_offset"
+        case dwell
+        case merchSpend = "merch_spend"
+        case repeat6m = "repeat_6m"
+        case repeat12m = "repeat_12m"
+        case leadTime = "lead_time"
     }
 
     let kind: Kind

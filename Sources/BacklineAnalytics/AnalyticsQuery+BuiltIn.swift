@@ -46,7 +46,10 @@ extension AnalyticsQuery {
     }
 
     private static func make(
-        _ name: String, _ measure: AnalyticsMeasure, _ segment: AnalyticsSegment, _ cells: Int
+        _ name: String,
+        _ measure: AnalyticsMeasure,
+        _ segment: AnalyticsSegment,
+        _ cells: Int
     ) -> AnalyticsQuery {
         // The literals above are valid by construction; a failure here is a programming error.
         try! AnalyticsQuery(name: name, measure: measure, segment: segment, maxCellsPerMember: cells)

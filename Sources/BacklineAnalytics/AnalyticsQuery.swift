@@ -33,8 +33,11 @@ public struct AnalyticsQuery: Hashable, Sendable, Codable {
     /// A query; the fields are checked.
     /// - Throws: `invalid_query` naming the first bad field.
     public init(
-        name: String, measure: AnalyticsMeasure, segment: AnalyticsSegment,
-        clamp: ClosedRange<Double>? = nil, maxCellsPerMember: Int
+        name: String,
+        measure: AnalyticsMeasure,
+        segment: AnalyticsSegment,
+        clamp: ClosedRange<Double>? = nil,
+        maxCellsPerMember: Int
     ) throws {
         let clamp = clamp ?? measure.defaultClamp
         let wellFormed =
@@ -47,12 +50,17 @@ public struct AnalyticsQuery: Hashable, Sendable, Codable {
             clamp.lowerBound.magnitude <= Self.maximumMagnitude, clamp.upperBound.magnitude <= Self.maximumMagnitude
         else {
             throw AnalyticsError.invalidQuery(
-                "clamp", "[\(clamp.lowerBound), \(clamp.upperBound)]",
-                expected: "finite lower < upper, each within ±\(Self.maximumMagnitude)")
+                "clamp",
+                "[\(clamp.lowerBound), \(clamp.upperBound)]",
+                expected: "finite lower < upper, each within ±\(Self.maximumMagnitude)"
+            )
         }
         guard (1...Self.maximumCellsPerMember).contains(maxCellsPerMember) else {
             throw AnalyticsError.invalidQuery(
-                "max_cells_per_member", maxCellsPerMember, expected: "1...\(Self.maximumCellsPerMember)")
+                "max_cells_per_member",
+                maxCellsPerMember,
+                expected: "1...\(Self.maximumCellsPerMember)"
+            )
         }
         self.name = name
         self.measure = measure
@@ -85,8 +93,10 @@ public struct AnalyticsQuery: Hashable, Sendable, Codable {
             throw error
         } catch {
             throw AnalyticsError.invalidQuery(
-                "definition", "unreadable JSON",
-                expected: "{\"name\", \"measure\", \"segment\", \"clamp\": [lower, upper], \"max_cells_per_member\"}")
+                "definition",
+                "unreadable JSON",
+                expected: "{\"name\", \"measure\", \"segment\", \"clamp\": [lower, upper], \"max_cells_per_member\"}"
+            )
         }
     }
 
@@ -107,9 +117,12 @@ public struct AnalyticsQuery: Hashable, Sendable, Codable {
             clamp = bounds[0]...bounds[1]
         }
         try self.init(
-            name: try container.decode(String.self, forKey: .name), measure: measure,
-            segment: try container.decode(AnalyticsSegment.self, forKey: .segment), clamp: clamp,
-            maxCellsPerMember: try container.decode(Int.self, forKey: .maxCellsPerMember))
+            name: try container.decode(String.self, forKey: .name),
+            measure: measure,
+            segment: try container.decode(AnalyticsSegment.self, forKey: .segment),
+            clamp: clamp,
+            maxCellsPerMember: try container.decode(Int.self, forKey: .maxCellsPerMember)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

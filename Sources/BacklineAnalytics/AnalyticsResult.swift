@@ -63,9 +63,13 @@ public struct AnalyticsResult: Sendable, Hashable, Codable {
         cells = combined.cells.indices.map { index in
             let suppressed = combined.isSuppressed(index)
             return Cell(
-                label: combined.cells[index].label, count: suppressed ? nil : combined.cells[index].count,
-                sum: suppressed ? nil : combined.sum(index), mean: combined.mean(index),
-                meanStandardDeviation: suppressed ? nil : combined.meanStandardDeviation(index), suppressed: suppressed)
+                label: combined.cells[index].label,
+                count: suppressed ? nil : combined.cells[index].count,
+                sum: suppressed ? nil : combined.sum(index),
+                mean: combined.mean(index),
+                meanStandardDeviation: suppressed ? nil : combined.meanStandardDeviation(index),
+                suppressed: suppressed
+            )
         }
     }
 }

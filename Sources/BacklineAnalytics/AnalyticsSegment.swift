@@ -15,8 +15,13 @@
 /// - `all`: one cell, `all`.
 public struct AnalyticsSegment: Hashable, Sendable, Codable, CustomStringConvertible {
     enum Kind: String, CaseIterable, Sendable {
-        case all, ageBand = "age_band", gender, interestGenre = "interest_genre"
-        case artistGenre = "artist_genre", venueSize = "venue_size", weekday
+        case all
+        case ageBand = "age_band"
+        case gender
+        case interestGenre = "interest_genre"
+        case artistGenre = "artist_genre"
+        case venueSize = "venue_size"
+        case weekday
     }
 
     let kind: Kind

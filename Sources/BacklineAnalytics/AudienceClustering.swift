@@ -28,8 +28,12 @@ public struct AudienceClustering: Sendable {
     /// - Throws: `invalid_vectors` for empty, ragged, oversized, NaN or infinite input;
     ///   `invalid_query` for a k range outside 2…64 or larger than the number of vectors.
     public init(
-        _ vectors: [[Float]], kRange: ClosedRange<Int> = 2...8, seed: UInt64 = 1, sampleSize: Int = 2000,
-        restarts: Int = 3, maximumIterations: Int = 100
+        _ vectors: [[Float]],
+        kRange: ClosedRange<Int> = 2...8,
+        seed: UInt64 = 1,
+        sampleSize: Int = 2000,
+        restarts: Int = 3,
+        maximumIterations: Int = 100
     ) throws {
         guard let dimension = vectors.first?.count, dimension > 0, dimension <= Self.maximumDimension,
             vectors.count <= Self.maximumVectors
@@ -47,8 +51,10 @@ public struct AudienceClustering: Sendable {
         }
         guard (10...100_000).contains(sampleSize), (1...20).contains(restarts), (1...10_000).contains(maximumIterations) else {
             throw AnalyticsError.invalidQuery(
-                "sample size, restarts, iterations", "\(sampleSize), \(restarts), \(maximumIterations)",
-                expected: "10…100000, 1…20, 1…10000")
+                "sample size, restarts, iterations",
+                "\(sampleSize), \(restarts), \(maximumIterations)",
+                expected: "10…100000, 1…20, 1…10000"
+            )
         }
         let points = vectors.map { $0.map(Double.init) }
         var random = SeededGenerator(seed: seed, stream: 0xC1)
@@ -85,7 +91,12 @@ public struct AudienceClustering: Sendable {
     }
 
     /// k-means++ seeding, then Lloyd iterations.
-    static func lloyd(_ points: [[Double]], k: Int, iterations: Int, random: inout SeededGenerator) -> (
+    static func lloyd(
+        _ points: [[Double]],
+        k: Int,
+        iterations: Int,
+        random: inout SeededGenerator
+    ) -> (
         cost: Double, centroids: [[Double]], assignments: [Int]
     ) {
         var centroids = [points[Int(random.next() % UInt64(points.count))]]
@@ -96,7 +107,10 @@ public struct AudienceClustering: Sendable {
             var chosen = points.count - 1
             for (index, weight) in nearest.enumerated() {
                 target -= weight
-                if target < 0 { chosen = index; break }
+                if target < 0 {
+                    chosen = index
+                    break
+                }
             }
             centroids.append(points[chosen])
             for index in points.indices { nearest[index] = min(nearest[index], distanceSquared(points[index], points[chosen])) }
@@ -111,10 +125,16 @@ public struct AudienceClustering: Sendable {
                 var bestDistance = Double.infinity
                 for (cluster, centre) in centroids.enumerated() {
                     let distance = distanceSquared(point, centre)
-                    if distance < bestDistance { bestDistance = distance; bestCluster = cluster }
+                    if distance < bestDistance {
+                        bestDistance = distance
+                        bestCluster = cluster
+                    }
                 }
                 cost += bestDistance
-                if assignments[index] != bestCluster { assignments[index] = bestCluster; changed = true }
+                if assignments[index] != bestCluster {
+                    assignments[index] = bestCluster
+                    changed = true
+                }
             }
             if !changed { break }
             var sums = [[Double]](repeating: [Double](repeating: 0, count: points[0].count), count: k)

@@ -104,7 +104,8 @@ struct AudienceFacts: Sendable {
             }
             return (m, s)
         }
-        let ticketMembers = tickets.integers("member"), ticketShows = tickets.integers("show")
+        let ticketMembers = tickets.integers("member")
+        let ticketShows = tickets.integers("show")
         let purchased = tickets.integers("purchased")
         for row in 0..<tickets.rowCount {
             let (m, s) = try resolve("tickets", row, member: ticketMembers[row], show: ticketShows[row])
@@ -116,8 +117,10 @@ struct AudienceFacts: Sendable {
                 visits.append(Visit(member: m, show: s, firstPurchase: purchased[row]))
             }
         }
-        let attendMembers = attendance.integers("member"), attendShows = attendance.integers("show")
-        let scanIns = attendance.integers("scan_in"), scanOuts = attendance.integers("scan_out")
+        let attendMembers = attendance.integers("member")
+        let attendShows = attendance.integers("show")
+        let scanIns = attendance.integers("scan_in")
+        let scanOuts = attendance.integers("scan_out")
         let merch = attendance.reals("merch_spend")
         for row in 0..<attendance.rowCount {
             let (m, s) = try resolve("attendance", row, member: attendMembers[row], show: attendShows[row])

@@ -22,7 +22,8 @@ public enum HistogramCombiner {
             guard histogram.cells.map(\.label) == first.cells.map(\.label) else {
                 throw AnalyticsError.incompatibleHistograms(index: index, "cell labels")
             }
-            let finite = histogram.noiseStandardDeviation.isFinite && histogram.noiseStandardDeviation > 0
+            let finite =
+                histogram.noiseStandardDeviation.isFinite && histogram.noiseStandardDeviation > 0
                 && histogram.nodes >= 1
                 && histogram.cells.allSatisfy { $0.count.isFinite && $0.normalisedSum.isFinite }
             guard finite else { throw AnalyticsError.incompatibleHistograms(index: index, "finite values (NaN, Inf or σ ≤ 0)") }

@@ -23,7 +23,10 @@ public struct HistogramMechanism: Sendable, Hashable {
     public init(query: AnalyticsQuery, noiseMultiplier: Double) throws {
         guard noiseMultiplier.isFinite, noiseMultiplier > 0, noiseMultiplier <= 1e5 else {
             throw PrivacyError.invalidParameter(
-                "noise multiplier z", noiseMultiplier, expected: "a finite number in (0, 1e5] (0 would release raw data)")
+                "noise multiplier z",
+                noiseMultiplier,
+                expected: "a finite number in (0, 1e5] (0 would release raw data)"
+            )
         }
         self.query = query
         self.noiseMultiplier = noiseMultiplier

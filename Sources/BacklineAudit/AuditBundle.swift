@@ -40,7 +40,9 @@ public struct AuditBundle: Sendable, Codable {
     /// Exports the entries of `storage` chosen by `filter` up to its latest checkpoint, after
     /// checking that checkpoint with `reader` and that the stored entries rebuild its root.
     public static func make(storage: any AuditLogStorage, reader: CheckpointReader, filter: AuditFilter) throws -> AuditBundle {
-        guard let note = try storage.latestCheckpoint() else { throw AuditError.outOfRange("the log has no signed checkpoint to export against") }
+        guard let note = try storage.latestCheckpoint() else {
+            throw AuditError.outOfRange("the log has no signed checkpoint to export against")
+        }
         let checkpoint = try reader.read(note)
         guard checkpoint.size <= (try storage.count()) else {
             throw AuditError.tampered("checkpoint covers \(checkpoint.size) entries, the log holds fewer")
@@ -65,8 +67,13 @@ public struct AuditBundle: Sendable, Codable {
         }
         let key = reader.keys.first { key in (try? SignedNote(parsing: note).verify(keys: [key])) != nil }
         return AuditBundle(
-            origin: checkpoint.origin, checkpoint: note, verifierKey: key?.text ?? "", treeSize: checkpoint.size,
-            filter: filter, entries: items)
+            origin: checkpoint.origin,
+            checkpoint: note,
+            verifierKey: key?.text ?? "",
+            treeSize: checkpoint.size,
+            filter: filter,
+            entries: items
+        )
     }
 
     /// Verifies the bundle offline against keys the auditor trusts (not the key inside the
@@ -88,7 +95,12 @@ public struct AuditBundle: Sendable, Codable {
             let proof = try item.proof.map { try TreeHash(hex: $0) }
             do {
                 try MerkleProof.verifyInclusion(
-                    leafHash: item.entry.leafHash, index: item.index, treeSize: treeSize, proof: proof, root: checkpoint.root)
+                    leafHash: item.entry.leafHash,
+                    index: item.index,
+                    treeSize: treeSize,
+                    proof: proof,
+                    root: checkpoint.root
+                )
             } catch {
                 throw AuditError.invalidProof("bundle entry \(item.index): \(error)")
             }

@@ -45,8 +45,17 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
     /// A validated entry; throws ``AuditError`` `malformed` naming the field at fault.
     public init(
-        time: String, spiffeID: String, role: String, action: String, resource: String, round: Int? = nil,
-        decision: Decision, ruleID: String, policySHA256: String, requestDigest: String = "", outcome: String
+        time: String,
+        spiffeID: String,
+        role: String,
+        action: String,
+        resource: String,
+        round: Int? = nil,
+        decision: Decision,
+        ruleID: String,
+        policySHA256: String,
+        requestDigest: String = "",
+        outcome: String
     ) throws {
         self.time = time
         self.spiffeID = spiffeID
@@ -64,40 +73,73 @@ public struct AuditEntry: Sendable, Hashable, Codable {
 
     /// An entry stamped with the current time.
     public init(
-        at date: Date = Date(), spiffeID: String, role: String, action: String, resource: String, round: Int? = nil,
-        decision: Decision, ruleID: String, policySHA256: String, requestDigest: String = "", outcome: String
+        at date: Date = Date(),
+        spiffeID: String,
+        role: String,
+        action: String,
+        resource: String,
+        round: Int? = nil,
+        decision: Decision,
+        ruleID: String,
+        policySHA256: String,
+        requestDigest: String = "",
+        outcome: String
     ) throws {
         try self.init(
-            time: AuditTime.string(from: date), spiffeID: spiffeID, role: role, action: action, resource: resource,
-            round: round, decision: decision, ruleID: ruleID, policySHA256: policySHA256, requestDigest: requestDigest,
-            outcome: outcome)
+            time: AuditTime.string(from: date),
+            spiffeID: spiffeID,
+            role: role,
+            action: action,
+            resource: resource,
+            round: round,
+            decision: decision,
+            ruleID: ruleID,
+            policySHA256: policySHA256,
+            requestDigest: requestDigest,
+            outcome: outcome
+        )
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(
-            time: c.decode(String.self, forKey: .time), spiffeID: c.decode(String.self, forKey: .spiffeID),
-            role: c.decode(String.self, forKey: .role), action: c.decode(String.self, forKey: .action),
-            resource: c.decode(String.self, forKey: .resource), round: c.decodeIfPresent(Int.self, forKey: .round),
-            decision: c.decode(Decision.self, forKey: .decision), ruleID: c.decode(String.self, forKey: .ruleID),
+            time: c.decode(String.self, forKey: .time),
+            spiffeID: c.decode(String.self, forKey: .spiffeID),
+            role: c.decode(String.self, forKey: .role),
+            action: c.decode(String.self, forKey: .action),
+            resource: c.decode(String.self, forKey: .resource),
+            round: c.decodeIfPresent(Int.self, forKey: .round),
+            decision: c.decode(Decision.self, forKey: .decision),
+            ruleID: c.decode(String.self, forKey: .ruleID),
             policySHA256: c.decode(String.self, forKey: .policySHA256),
-            requestDigest: c.decode(String.self, forKey: .requestDigest), outcome: c.decode(String.self, forKey: .outcome))
+            requestDigest: c.decode(String.self, forKey: .requestDigest),
+            outcome: c.decode(String.self, forKey: .outcome)
+        )
     }
 
     /// Checks every field: timestamp format, text fields printable and ≤ 512 bytes, digests
     /// 64 lowercase hex digits (the request digest may be empty), round within 0…2³¹−1.
     public func validate() throws {
-        guard AuditTime.isValid(time) else { throw AuditError.malformed("audit entry field time", "'\(time.prefix(40))' is not YYYY-MM-DDTHH:MM:SS.mmmZ") }
-        for (name, value) in [("spiffe_id", spiffeID), ("role", role), ("action", action), ("resource", resource), ("rule_id", ruleID), ("outcome", outcome)] {
+        guard AuditTime.isValid(time) else {
+            throw AuditError.malformed("audit entry field time", "'\(time.prefix(40))' is not YYYY-MM-DDTHH:MM:SS.mmmZ")
+        }
+        for (name, value) in [
+            ("spiffe_id", spiffeID), ("role", role), ("action", action), ("resource", resource), ("rule_id", ruleID), ("outcome", outcome),
+        ] {
             guard !value.isEmpty, value.utf8.count <= Self.maximumFieldBytes else {
-                throw AuditError.malformed("audit entry field \(name)", "must be 1…\(Self.maximumFieldBytes) bytes, got \(value.utf8.count)")
+                throw AuditError.malformed(
+                    "audit entry field \(name)",
+                    "must be 1…\(Self.maximumFieldBytes) bytes, got \(value.utf8.count)"
+                )
             }
             // UTF-8 bytes below 0x80 are the ASCII characters themselves, so a byte scan finds them.
             guard !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
                 throw AuditError.malformed("audit entry field \(name)", "contains a control character, quote or backslash")
             }
         }
-        guard Self.isDigest(policySHA256) else { throw AuditError.malformed("audit entry field policy_sha256", "must be 64 lowercase hex digits") }
+        guard Self.isDigest(policySHA256) else {
+            throw AuditError.malformed("audit entry field policy_sha256", "must be 64 lowercase hex digits")
+        }
         guard requestDigest.isEmpty || Self.isDigest(requestDigest) else {
             throw AuditError.malformed("audit entry field request_digest", "must be empty or 64 lowercase hex digits")
         }
@@ -167,10 +209,22 @@ public struct AuditEntry: Sendable, Hashable, Codable {
         let time = try string("time")
         try scanner.expect("}")
         guard scanner.atEnd else { throw AuditError.malformed("audit entry", "bytes after the closing brace") }
-        guard let decision = Decision(rawValue: decisionText) else { throw AuditError.malformed("audit entry field decision", "must be allow or deny") }
+        guard let decision = Decision(rawValue: decisionText) else {
+            throw AuditError.malformed("audit entry field decision", "must be allow or deny")
+        }
         try self.init(
-            time: time, spiffeID: spiffe, role: role, action: action, resource: resource, round: round, decision: decision,
-            ruleID: rule, policySHA256: policy, requestDigest: digest, outcome: outcome)
+            time: time,
+            spiffeID: spiffe,
+            role: role,
+            action: action,
+            resource: resource,
+            round: round,
+            decision: decision,
+            ruleID: rule,
+            policySHA256: policy,
+            requestDigest: digest,
+            outcome: outcome
+        )
     }
 
     /// The Merkle leaf hash of this entry.

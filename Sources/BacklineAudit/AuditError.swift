@@ -40,7 +40,12 @@ extension BacklineError where Domain == AuditErrorDomain {
         Self(code: .refusedToSign, reason: reason, fileID: fileID, line: line)
     }
     /// The storage failed; `underlying` holds its error.
-    public static func storageFailure(_ reason: String, underlying: (any Error)? = nil, fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func storageFailure(
+        _ reason: String,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .storageFailure, reason: reason, underlying: underlying, fileID: fileID, line: line)
     }
     /// `what` is outside `0..<count` (or the allowed range).

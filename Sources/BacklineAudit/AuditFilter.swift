@@ -17,8 +17,13 @@ public struct AuditFilter: Sendable, Hashable, Codable {
 
     /// A filter; throws ``AuditError`` `malformed` for a bad time bound or a negative index.
     public init(
-        actor: String? = nil, action: String? = nil, round: Int? = nil, since: String? = nil, until: String? = nil,
-        from: Int? = nil, to: Int? = nil
+        actor: String? = nil,
+        action: String? = nil,
+        round: Int? = nil,
+        since: String? = nil,
+        until: String? = nil,
+        from: Int? = nil,
+        to: Int? = nil
     ) throws {
         for (name, bound) in [("since", since), ("until", until)] {
             if let bound, !AuditTime.isValidBound(bound) {

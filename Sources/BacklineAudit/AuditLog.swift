@@ -212,7 +212,9 @@ public final class AuditLog: Sendable {
         while tree.size < end {
             let upper = min(end, tree.size + chunk)
             let data = try storage.leafData(from: tree.size, to: upper)
-            guard data.count == upper - tree.size else { throw AuditError.storageFailure("storage returned \(data.count) entries for \(upper - tree.size)") }
+            guard data.count == upper - tree.size else {
+                throw AuditError.storageFailure("storage returned \(data.count) entries for \(upper - tree.size)")
+            }
             for hash in ParallelHashing.map(count: data.count, { MerkleHasher.leafHash(data[$0]) }) { tree.append(leafHash: hash) }
         }
     }

@@ -39,12 +39,17 @@ public struct AuditVerifier: Sendable {
             report.checkpointSize = checkpoint.size
             report.checkpointRoot = checkpoint.root.hex
             if checkpoint.size > leaves.count {
-                report.fail("the signed checkpoint covers \(checkpoint.size) entries but the log holds \(leaves.count): entries removed", at: leaves.count)
+                report.fail(
+                    "the signed checkpoint covers \(checkpoint.size) entries but the log holds \(leaves.count): entries removed",
+                    at: leaves.count
+                )
             } else if let root = try? tree.root(size: checkpoint.size), root == checkpoint.root {
                 latestMatches = true
             } else {
                 let root = (try? tree.root(size: checkpoint.size).hex) ?? "-"
-                report.fail("root mismatch at size \(checkpoint.size): entries give \(root), the signed checkpoint says \(checkpoint.root.hex)")
+                report.fail(
+                    "root mismatch at size \(checkpoint.size): entries give \(root), the signed checkpoint says \(checkpoint.root.hex)"
+                )
             }
         }
 
@@ -79,7 +84,9 @@ public struct AuditVerifier: Sendable {
             } else {
                 for index in start..<end {
                     do {
-                        guard let entry = try storage.entries(from: index, to: index + 1).first else { throw AuditError.outOfRange("entry \(index) missing") }
+                        guard let entry = try storage.entries(from: index, to: index + 1).first else {
+                            throw AuditError.outOfRange("entry \(index) missing")
+                        }
                         leaves.append(entry.leafHash)
                     } catch {
                         report.fail("entry \(index) is unreadable: \(error)", at: index)
@@ -92,7 +99,12 @@ public struct AuditVerifier: Sendable {
         return leaves
     }
 
-    private func compare(_ saved: AuditorState, leaves: [TreeHash], storage: any AuditLogStorage, into report: inout AuditVerificationReport) {
+    private func compare(
+        _ saved: AuditorState,
+        leaves: [TreeHash],
+        storage: any AuditLogStorage,
+        into report: inout AuditVerificationReport
+    ) {
         let common = min(leaves.count, saved.leafHashes.count)
         if let first = (0..<common).first(where: { leaves[$0] != saved.leafHashes[$0] }) {
             var problem = "entry \(first) differs from the entry the auditor accepted at checkpoint size \(saved.checkpoint.size)"
@@ -100,15 +112,24 @@ public struct AuditVerifier: Sendable {
             report.fail(problem, at: first)
         }
         if leaves.count < saved.checkpoint.size {
-            report.fail("the log holds \(leaves.count) entries, fewer than the \(saved.checkpoint.size) the auditor accepted: roll-back", at: leaves.count)
+            report.fail(
+                "the log holds \(leaves.count) entries, fewer than the \(saved.checkpoint.size) the auditor accepted: roll-back",
+                at: leaves.count
+            )
         }
     }
 
     private func checkConsistency(
-        saved: Checkpoint, latest: Checkpoint, tree: MerkleTree, latestMatches: Bool, into report: inout AuditVerificationReport
+        saved: Checkpoint,
+        latest: Checkpoint,
+        tree: MerkleTree,
+        latestMatches: Bool,
+        into report: inout AuditVerificationReport
     ) {
         guard latest.size >= saved.size else {
-            report.fail("the latest checkpoint (size \(latest.size)) is older than the one the auditor accepted (size \(saved.size)): roll-back")
+            report.fail(
+                "the latest checkpoint (size \(latest.size)) is older than the one the auditor accepted (size \(saved.size)): roll-back"
+            )
             return
         }
         if latest.size == saved.size {

@@ -13,7 +13,12 @@ public struct AuditorStateFile: Sendable {
     /// A state file at `path`.
     public init(path: String) { self.path = path }
 
-    private struct Record: Codable { let origin: String; let size: Int; let root: String; let note: String }
+    private struct Record: Codable {
+        let origin: String
+        let size: Int
+        let root: String
+        let note: String
+    }
 
     /// The saved state, or nil if none was saved yet. The note is re-verified with `reader`.
     public func load(reader: CheckpointReader) throws -> AuditorState? {

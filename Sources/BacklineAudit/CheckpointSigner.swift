@@ -35,7 +35,12 @@ public final class CheckpointSigner: Sendable {
                 }
                 do {
                     try MerkleProof.verifyConsistency(
-                        size1: previous.size, size2: size, root1: previous.root, root2: root, proof: consistencyProof)
+                        size1: previous.size,
+                        size2: size,
+                        root1: previous.root,
+                        root2: root,
+                        proof: consistencyProof
+                    )
                 } catch {
                     throw AuditError.refusedToSign("tree of size \(size) does not extend the last signed size \(previous.size): \(error)")
                 }

@@ -146,7 +146,9 @@ public final class FileAuditStorage: AuditLogStorage {
             done += n
         }
         let lines = Array(bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast())
-        guard lines.count == to - from else { throw AuditError.malformed(path, "expected \(to - from) lines from line \(from + 1), read \(lines.count)") }
+        guard lines.count == to - from else {
+            throw AuditError.malformed(path, "expected \(to - from) lines from line \(from + 1), read \(lines.count)")
+        }
         return lines
     }
 
@@ -154,7 +156,10 @@ public final class FileAuditStorage: AuditLogStorage {
 
     public func saveCheckpoint(_ signedNote: String, size: Int) throws {
         guard !readOnly else { throw AuditError.storageFailure("\(path) is open read-only") }
-        struct Line: Encodable { let note: String; let size: Int }
+        struct Line: Encodable {
+            let note: String
+            let size: Int
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let line = Array(try encoder.encode(Line(note: signedNote, size: size))) + [UInt8(ascii: "\n")]
@@ -177,7 +182,10 @@ public final class FileAuditStorage: AuditLogStorage {
 
     public func latestCheckpoint() throws -> String? { state.withLock { $0.latestCheckpoint } }
 
-    private struct CheckpointLine: Decodable { let note: String; let size: Int }
+    private struct CheckpointLine: Decodable {
+        let note: String
+        let size: Int
+    }
 
     private static func decodeCheckpointLine(_ line: some Collection<UInt8>, path: String, line number: Int) throws -> String {
         do { return try JSONDecoder().decode(CheckpointLine.self, from: Data(line)).note } catch {

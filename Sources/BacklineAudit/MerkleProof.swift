@@ -5,17 +5,26 @@ public enum MerkleProof {
     /// Throws ``AuditError`` `invalidProof` unless `proof` shows that `leafHash` is leaf `index`
     /// of the tree of size `treeSize` whose root is `root`.
     public static func verifyInclusion(
-        leafHash: TreeHash, index: Int, treeSize: Int, proof: [TreeHash], root: TreeHash
+        leafHash: TreeHash,
+        index: Int,
+        treeSize: Int,
+        proof: [TreeHash],
+        root: TreeHash
     ) throws {
         let computed = try rootFromInclusionProof(leafHash: leafHash, index: index, treeSize: treeSize, proof: proof)
         guard computed == root else {
-            throw AuditError.invalidProof("inclusion proof of leaf \(index) in tree size \(treeSize) gives root \(computed.hex), expected \(root.hex)")
+            throw AuditError.invalidProof(
+                "inclusion proof of leaf \(index) in tree size \(treeSize) gives root \(computed.hex), expected \(root.hex)"
+            )
         }
     }
 
     /// The root that an inclusion proof implies (RFC 9162 §2.1.3.2 steps 1–7).
     public static func rootFromInclusionProof(
-        leafHash: TreeHash, index: Int, treeSize: Int, proof: [TreeHash]
+        leafHash: TreeHash,
+        index: Int,
+        treeSize: Int,
+        proof: [TreeHash]
     ) throws -> TreeHash {
         guard index >= 0, treeSize > 0, index < treeSize else {
             throw AuditError.invalidProof("leaf index \(index) not in 0..<\(treeSize)")
@@ -24,7 +33,9 @@ public enum MerkleProof {
         var sn = UInt64(treeSize - 1)
         var r = leafHash
         for p in proof {
-            guard sn != 0 else { throw AuditError.invalidProof("inclusion proof has \(proof.count) hashes, too many for index \(index) in size \(treeSize)") }
+            guard sn != 0 else {
+                throw AuditError.invalidProof("inclusion proof has \(proof.count) hashes, too many for index \(index) in size \(treeSize)")
+            }
             if fn & 1 == 1 || fn == sn {
                 r = MerkleHasher.nodeHash(p, r)
                 if fn & 1 == 0 {
@@ -48,11 +59,17 @@ public enum MerkleProof {
     /// Throws ``AuditError`` `invalidProof` unless `proof` shows that the tree of size `size2`
     /// and root `root2` extends the tree of size `size1` and root `root1`.
     public static func verifyConsistency(
-        size1: Int, size2: Int, root1: TreeHash, root2: TreeHash, proof: [TreeHash]
+        size1: Int,
+        size2: Int,
+        root1: TreeHash,
+        root2: TreeHash,
+        proof: [TreeHash]
     ) throws {
         guard size1 >= 0, size2 >= 0 else { throw AuditError.invalidProof("negative tree size \(size1) or \(size2)") }
         if size1 == size2 {
-            guard proof.isEmpty else { throw AuditError.invalidProof("equal sizes \(size1) need an empty proof, got \(proof.count) hashes") }
+            guard proof.isEmpty else {
+                throw AuditError.invalidProof("equal sizes \(size1) need an empty proof, got \(proof.count) hashes")
+            }
             guard root1 == root2 else { throw AuditError.invalidProof("equal sizes \(size1) with different roots") }
             return
         }
@@ -76,7 +93,9 @@ public enum MerkleProof {
         var fr = seed
         var sr = seed
         for c in path {
-            guard sn != 0 else { throw AuditError.invalidProof("consistency proof \(size1) -> \(size2) has too many hashes (\(proof.count))") }
+            guard sn != 0 else {
+                throw AuditError.invalidProof("consistency proof \(size1) -> \(size2) has too many hashes (\(proof.count))")
+            }
             if fn & 1 == 1 || fn == sn {
                 fr = MerkleHasher.nodeHash(c, fr)
                 sr = MerkleHasher.nodeHash(c, sr)

@@ -108,7 +108,9 @@ public struct MerkleTree: Sendable {
         }
         let split = Self.largestPowerOfTwo(below: count)
         return MerkleHasher.nodeHash(
-            subtreeHash(start: start, count: split), subtreeHash(start: start + split, count: count - split))
+            subtreeHash(start: start, count: split),
+            subtreeHash(start: start + split, count: count - split)
+        )
     }
 
     private func path(_ index: Int, start: Int, count: Int, into proof: inout [TreeHash]) {

@@ -13,7 +13,8 @@ enum ParallelHashing {
             let output = OutputBuffer(base: buffer.baseAddress!)
             let stripes = min(count / 1024, max(1, ProcessInfoCores.count) * 4)
             DispatchQueue.concurrentPerform(iterations: stripes) { stripe in
-                let lower = count * stripe / stripes, upper = count * (stripe + 1) / stripes
+                let lower = count * stripe / stripes
+                let upper = count * (stripe + 1) / stripes
                 for index in lower..<upper { (output.base + index).initialize(to: body(index)) }
             }
             initialized = count

@@ -68,7 +68,9 @@ public struct SignedNote: Sendable, Hashable {
             if !verified.contains(key) { verified.append(key) }
         }
         guard !verified.isEmpty else {
-            throw AuditError.signatureRejected("no signature by a trusted key (signed by: \(signatures.map(\.name).joined(separator: ", ")))")
+            throw AuditError.signatureRejected(
+                "no signature by a trusted key (signed by: \(signatures.map(\.name).joined(separator: ", ")))"
+            )
         }
         return verified
     }

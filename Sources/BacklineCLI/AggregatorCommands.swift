@@ -36,7 +36,7 @@ struct AggregatorServeCommand: Command {
             return source
         }
         _ = try? await task.value
-        signals.forEach { $0.cancel() }
+        for source in signals { source.cancel() }
         context.note("aggregator stopped")
         return 0
     }
@@ -59,13 +59,19 @@ struct AggregatorKeygenCommand: Command {
     let name = "keygen"
     let abstract = "Create the audit checkpoint signing key (mode 0600) and print the auditors' verifier key"
     var options: [OptionSpec] {
-        [.value("out", "FILE", "Where to write the key (must not exist)"), .value("origin", "NAME", "The audit log origin, e.g. fed.example/audit (as in the configuration)")]
+        [
+            .value("out", "FILE", "Where to write the key (must not exist)"),
+            .value("origin", "NAME", "The audit log origin, e.g. fed.example/audit (as in the configuration)"),
+        ]
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let path = try arguments.required("out")
         let verifier = try AuditSigningKey.generate(path: path, origin: try arguments.required("origin"))
-        struct Report: Encodable { let key_file: String; let verifier_key: String }
+        struct Report: Encodable {
+            let key_file: String
+            let verifier_key: String
+        }
         try context.report(Report(key_file: path, verifier_key: verifier)) { "wrote \(path)\nverifier key: \(verifier)" }
         return 0
     }

@@ -42,11 +42,15 @@ struct AnalyticsRunCommand: Command {
             return 0
         }
         let persistence = VaultLedgerPersistence(factory: factory)
-        var ledger = try persistence.load() ?? PrivacyLedger(
-            promoter: arguments.value("promoter") ?? "local",
-            budget: try PrivacyBudget(
-                epsilon: try arguments.double("budget-epsilon", default: 10, in: 1e-3...1e6),
-                delta: try arguments.double("budget-delta", default: 1e-5, in: 1e-15...0.1)))
+        var ledger =
+            try persistence.load()
+            ?? PrivacyLedger(
+                promoter: arguments.value("promoter") ?? "local",
+                budget: try PrivacyBudget(
+                    epsilon: try arguments.double("budget-epsilon", default: 10, in: 1e-3...1e6),
+                    delta: try arguments.double("budget-delta", default: 1e-5, in: 1e-15...0.1)
+                )
+            )
         let mechanism = try HistogramMechanism(query: query, epsilon: epsilon, delta: delta)
         var source = SecureNoiseSource()
         let histogram = try engine.release(mechanism, ledger: &ledger, persistence: persistence, using: &source)
@@ -67,7 +71,13 @@ struct AnalyticsRunCommand: Command {
     }
 
     private struct ExactReport: Encodable {
-        struct Cell: Encodable { let label: String; let members: Int; let events: Int; let event_mean: Double?; let member_mean: Double? }
+        struct Cell: Encodable {
+            let label: String
+            let members: Int
+            let events: Int
+            let event_mean: Double?
+            let member_mean: Double?
+        }
         let query: String, measure: String, segment: String, exact: Bool, cells: [Cell]
     }
 
@@ -89,7 +99,12 @@ struct AnalyticsRunCommand: Command {
 
     private struct PrivateReport: Encodable {
         struct Cell: Encodable {
-            let label: String; let count: Double; let sum: Double; let mean: Double?; let mean_std: Double; let suppressed: Bool
+            let label: String
+            let count: Double
+            let sum: Double
+            let mean: Double?
+            let mean_std: Double
+            let suppressed: Bool
         }
         let query: String, measure: String, segment: String, exact: Bool
         let epsilon: Double, delta: Double, noise_multiplier: Double, noise_std: Double
@@ -98,20 +113,37 @@ struct AnalyticsRunCommand: Command {
     }
 
     private func report(
-        _ histogram: NoisedHistogram, mechanism: HistogramMechanism, epsilon: Double, delta: Double, ledger: PrivacyLedger,
+        _ histogram: NoisedHistogram,
+        mechanism: HistogramMechanism,
+        epsilon: Double,
+        delta: Double,
+        ledger: PrivacyLedger,
         context: CommandContext
     ) throws {
         let cells = histogram.cells.indices.map { index in
             PrivateReport.Cell(
-                label: histogram.cells[index].label, count: histogram.cells[index].count, sum: histogram.sum(index),
-                mean: histogram.mean(index), mean_std: histogram.meanStandardDeviation(index),
-                suppressed: histogram.isSuppressed(index))
+                label: histogram.cells[index].label,
+                count: histogram.cells[index].count,
+                sum: histogram.sum(index),
+                mean: histogram.mean(index),
+                mean_std: histogram.meanStandardDeviation(index),
+                suppressed: histogram.isSuppressed(index)
+            )
         }
         let query = histogram.query
         let value = PrivateReport(
-            query: query.name, measure: query.measure.name, segment: query.segment.name, exact: false, epsilon: epsilon,
-            delta: delta, noise_multiplier: mechanism.noiseMultiplier, noise_std: histogram.noiseStandardDeviation,
-            cells: cells, ledger_spent_epsilon: ledger.spent.epsilon, ledger_remaining_epsilon: ledger.remainingEpsilon)
+            query: query.name,
+            measure: query.measure.name,
+            segment: query.segment.name,
+            exact: false,
+            epsilon: epsilon,
+            delta: delta,
+            noise_multiplier: mechanism.noiseMultiplier,
+            noise_std: histogram.noiseStandardDeviation,
+            cells: cells,
+            ledger_spent_epsilon: ledger.spent.epsilon,
+            ledger_remaining_epsilon: ledger.remainingEpsilon
+        )
         try context.report(value) {
             var lines = [
                 "\(query.name): \(query.measure.name) (\(query.measure.unit)) by \(query.segment.name), "

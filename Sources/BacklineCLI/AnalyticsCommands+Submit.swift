@@ -51,33 +51,59 @@ struct AnalyticsSubmitCommand: Command {
         let session = try AnalyticsNodeSession(arguments)
         let persistence = VaultLedgerPersistence(factory: session.vault)
         let privacy = session.configuration.privacy
-        var ledger = try persistence.load() ?? PrivacyLedger(
-            promoter: session.configuration.name, budget: try PrivacyBudget(epsilon: privacy.budgetEpsilon, delta: privacy.budgetDelta))
+        var ledger =
+            try persistence.load()
+            ?? PrivacyLedger(
+                promoter: session.configuration.name,
+                budget: try PrivacyBudget(epsilon: privacy.budgetEpsilon, delta: privacy.budgetDelta)
+            )
         let journal = try VaultAnalyticsJournal(
-            vault: session.vault, federation: session.configuration.federation, aggregator: session.configuration.aggregator.name)
+            vault: session.vault,
+            federation: session.configuration.federation,
+            aggregator: session.configuration.aggregator.name
+        )
         let engine = try AnalyticsEngine(try VaultData.load(from: session.vault))
         var noise = SecureNoiseSource()
         let submission = try await session.client.submit(
-            queryID: id, engine: engine, ledger: &ledger, persistence: persistence, noise: &noise, journal: journal)
+            queryID: id,
+            engine: engine,
+            ledger: &ledger,
+            persistence: persistence,
+            noise: &noise,
+            journal: journal
+        )
         let (receipt, histogram) = (submission.receipt, submission.histogram)
         struct Report: Encodable {
             let query_id: Int64, query: String, receipt_id: String, digest: String, noise_std: Double, origin: String
             let ledger_spent_epsilon: Double, ledger_remaining_epsilon: Double
         }
         let report = Report(
-            query_id: receipt.queryID, query: histogram.query.name, receipt_id: receipt.receiptID, digest: receipt.digest,
-            noise_std: histogram.noiseStandardDeviation, origin: submission.origin.rawValue, ledger_spent_epsilon: ledger.spent.epsilon,
-            ledger_remaining_epsilon: ledger.remainingEpsilon)
-        let verb = switch submission.origin {
-        case .fresh: "submitted"
-        case .resent: "resubmitted the journalled answer (no new charge):"
-        case .recorded: "already submitted (no new charge)"
-        }
+            query_id: receipt.queryID,
+            query: histogram.query.name,
+            receipt_id: receipt.receiptID,
+            digest: receipt.digest,
+            noise_std: histogram.noiseStandardDeviation,
+            origin: submission.origin.rawValue,
+            ledger_spent_epsilon: ledger.spent.epsilon,
+            ledger_remaining_epsilon: ledger.remainingEpsilon
+        )
+        let verb =
+            switch submission.origin {
+            case .fresh: "submitted"
+            case .resent: "resubmitted the journalled answer (no new charge):"
+            case .recorded: "already submitted (no new charge)"
+            }
         try context.report(report) {
             String(
                 format: "%@ %@ to query %lld (receipt %@); noise std %.3g; ledger ε spent %.4g of %g",
-                verb, histogram.query.name, receipt.queryID, receipt.receiptID, histogram.noiseStandardDeviation, ledger.spent.epsilon,
-                ledger.budget.epsilon)
+                verb,
+                histogram.query.name,
+                receipt.queryID,
+                receipt.receiptID,
+                histogram.noiseStandardDeviation,
+                ledger.spent.epsilon,
+                ledger.budget.epsilon
+            )
         }
         return 0
     }
@@ -113,14 +139,27 @@ struct AnalyticsFetchCommand: Command {
         let cells = result.cells.map { cell in
             let mine = local[cell.label]
             return Report.Cell(
-                label: cell.label, suppressed: cell.suppressed, federation_count: cell.count, federation_mean: cell.mean,
-                federation_mean_std: cell.meanStandardDeviation, local_members: mine?.members ?? 0, local_member_mean: mine?.memberMean)
+                label: cell.label,
+                suppressed: cell.suppressed,
+                federation_count: cell.count,
+                federation_mean: cell.mean,
+                federation_mean_std: cell.meanStandardDeviation,
+                local_members: mine?.members ?? 0,
+                local_member_mean: mine?.memberMean
+            )
         }
         let query = result.query
         let report = Report(
-            query_id: result.queryID, query: query.name, measure: query.measure.name, segment: query.segment.name,
-            contributors: result.contributors, epsilon: result.epsilon, delta: result.delta, noise_std: result.noiseStandardDeviation,
-            cells: cells)
+            query_id: result.queryID,
+            query: query.name,
+            measure: query.measure.name,
+            segment: query.segment.name,
+            contributors: result.contributors,
+            epsilon: result.epsilon,
+            delta: result.delta,
+            noise_std: result.noiseStandardDeviation,
+            cells: cells
+        )
         try context.report(report) {
             var lines = [
                 "\(query.name): \(query.measure.name) (\(query.measure.unit)) by \(query.segment.name); federation of "
@@ -130,9 +169,17 @@ struct AnalyticsFetchCommand: Command {
             for cell in cells {
                 let localMean = cell.local_member_mean.map { String(format: "%.4g", $0) } ?? "-"
                 if let count = cell.federation_count, let mean = cell.federation_mean {
-                    lines.append(String(
-                        format: "  %@: ~%.0f, %.4g ± %.2g | %ld, %@", cell.label, count, mean, cell.federation_mean_std ?? 0,
-                        cell.local_members, localMean))
+                    lines.append(
+                        String(
+                            format: "  %@: ~%.0f, %.4g ± %.2g | %ld, %@",
+                            cell.label,
+                            count,
+                            mean,
+                            cell.federation_mean_std ?? 0,
+                            cell.local_members,
+                            localMean
+                        )
+                    )
                 } else {
                     lines.append("  \(cell.label): suppressed | \(cell.local_members), \(localMean)")
                 }

@@ -5,7 +5,9 @@ import Foundation
 struct AnalyticsCommand: Command {
     let name = "analytics"
     let abstract = "Audience behaviour measures per segment: exact for the promoter, or DP histograms to share"
-    var subcommands: [any Command] { [AnalyticsListCommand(), AnalyticsRunCommand(), AnalyticsSubmitCommand(), AnalyticsFetchCommand(), AnalyticsReportCommand()] }
+    var subcommands: [any Command] {
+        [AnalyticsListCommand(), AnalyticsRunCommand(), AnalyticsSubmitCommand(), AnalyticsFetchCommand(), AnalyticsReportCommand()]
+    }
 }
 
 /// `backline analytics list`: the built-in queries, measures and segments.
@@ -25,18 +27,24 @@ struct AnalyticsListCommand: Command {
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let queries = AnalyticsQuery.builtIn.map {
             Listing.Query(
-                name: $0.name, measure: $0.measure.name, segment: $0.segment.name, clamp: [$0.lower, $0.upper],
-                max_cells_per_member: $0.maxCellsPerMember)
+                name: $0.name,
+                measure: $0.measure.name,
+                segment: $0.segment.name,
+                clamp: [$0.lower, $0.upper],
+                max_cells_per_member: $0.maxCellsPerMember
+            )
         }
         let listing = Listing(
             queries: queries,
             measures: Dictionary(uniqueKeysWithValues: AnalyticsMeasure.all.map { ($0.name, $0.unit) }),
-            segments: Dictionary(uniqueKeysWithValues: AnalyticsSegment.every.map { ($0.name, $0.cells) }))
+            segments: Dictionary(uniqueKeysWithValues: AnalyticsSegment.every.map { ($0.name, $0.cells) })
+        )
         try context.report(listing) {
             var lines = ["built-in queries (measure by segment, clamp, L = most cells per member):"]
             for query in queries {
                 lines.append(
-                    "  \(query.name): \(query.measure) by \(query.segment), clamp [\(query.clamp[0]), \(query.clamp[1])], L = \(query.max_cells_per_member)")
+                    "  \(query.name): \(query.measure) by \(query.segment), clamp [\(query.clamp[0]), \(query.clamp[1])], L = \(query.max_cells_per_member)"
+                )
             }
             lines.append("measures: " + AnalyticsMeasure.all.map { "\($0.name) (\($0.unit))" }.joined(separator: ", "))
             lines.append("segments: " + AnalyticsSegment.every.map(\.name).joined(separator: ", "))

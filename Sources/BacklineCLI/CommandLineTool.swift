@@ -1,5 +1,5 @@
-import Foundation
 internal import BacklineCore
+import Foundation
 
 /// One option a command accepts.
 public struct OptionSpec: Sendable {
@@ -137,7 +137,11 @@ public struct ParsedArguments: Sendable {
     }
 
     /// `--name` as a finite number within `range`, or `defaultValue` when absent.
-    public func double(_ name: String, default defaultValue: Double? = nil, in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude) throws -> Double {
+    public func double(
+        _ name: String,
+        default defaultValue: Double? = nil,
+        in range: ClosedRange<Double> = -Double.greatestFiniteMagnitude...Double.greatestFiniteMagnitude
+    ) throws -> Double {
         guard let text = value(name) else {
             guard let defaultValue else { throw UsageError("missing --\(name)") }
             return defaultValue
@@ -162,7 +166,8 @@ public struct CommandContext: Sendable {
     /// A context writing to the process's standard output and error.
     public static let standard = CommandContext(
         output: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-        diagnostics: { text in FileHandle.standardError.write(Data(text.utf8)) })
+        diagnostics: { text in FileHandle.standardError.write(Data(text.utf8)) }
+    )
 
     public init(output: @escaping @Sendable (String) -> Void, diagnostics: @escaping @Sendable (String) -> Void, json: Bool = false) {
         self.output = output

@@ -1,5 +1,5 @@
-import Foundation
 internal import BacklineCore
+import Foundation
 
 /// Finds the command an argument list names, parses its options, prints help or errors, and
 /// turns every outcome into an exit code: 0 success, 1 failure, 64 usage error.
@@ -42,7 +42,9 @@ public enum CommandRunner {
             }
             return try await command.run(parsed, commandContext)
         } catch let error as UsageError {
-            context.diagnostics("error: \(error.message)\nusage: \(usageLine(for: command, path: path))\n(see '\(path.joined(separator: " ")) --help')\n")
+            context.diagnostics(
+                "error: \(error.message)\nusage: \(usageLine(for: command, path: path))\n(see '\(path.joined(separator: " ")) --help')\n"
+            )
             return usageExitCode
         } catch {
             reportFailure(error, context: commandContext)
@@ -55,7 +57,10 @@ public enum CommandRunner {
         let message = String(describing: error)
         context.diagnostics("error: \(message)\n")
         if context.json {
-            struct ErrorReport: Encodable { let error: String; let code: String? }
+            struct ErrorReport: Encodable {
+                let error: String
+                let code: String?
+            }
             let code = (error as? any CodedError)?.codeIdentifier
             try? context.printJSON(ErrorReport(error: message, code: code))
         }

@@ -1,7 +1,7 @@
 internal import BacklineCore
-import Foundation
 internal import BacklineCrypto
 internal import BacklineVault
+import Foundation
 
 /// Options every command that opens a vault declares.
 let vaultOptions: [OptionSpec] = [
@@ -20,7 +20,8 @@ func kekProvider(_ arguments: ParsedArguments, prefix: String = "") throws -> KE
     let given = [keyFile, passphraseVariable, passphraseFile].compactMap { $0 }
     guard given.count == 1 else {
         throw UsageError(
-            "give exactly one of --\(prefix)key-file, --\(prefix)passphrase-env or --\(prefix)passphrase-file")
+            "give exactly one of --\(prefix)key-file, --\(prefix)passphrase-env or --\(prefix)passphrase-file"
+        )
     }
     if let keyFile { return .keyFile(keyFile) }
     if let passphraseVariable { return .passphrase(try Passphrase.read(environmentVariable: passphraseVariable)) }

@@ -9,8 +9,10 @@ struct DataCommand: Command {
         it becomes visible whole or not at all.
         """
     }
-    var subcommands: [any Command] { [
+    var subcommands: [any Command] {
+        [
             DataImportCommand(), DataGenerateCommand(), DataInspectCommand(), DataKeygenCommand(), DataRotateKeyCommand(),
             DataStatusCommand(),
-        ] }
+        ]
+    }
 }

@@ -1,5 +1,5 @@
-import Foundation
 internal import BacklineVault
+import Foundation
 
 /// `backline data generate`: a deterministic synthetic federation.
 struct DataGenerateCommand: Command {
@@ -45,7 +45,8 @@ struct DataGenerateCommand: Command {
             membersPerPromoter: try arguments.integer("members", default: 1000, in: 1...1_000_000),
             artists: try arguments.integer("artists", default: 2000, in: 10...1_000_000),
             showsPerPromoter: try arguments.integer("shows", default: 0, in: 0...100_000),
-            listening: !arguments.flag("no-listening"))
+            listening: !arguments.flag("no-listening")
+        )
         let federation = try SyntheticFederation(configuration)
         let started = Date()
         let format = arguments.value("format") ?? "csv"
@@ -57,7 +58,11 @@ struct DataGenerateCommand: Command {
             let out = try arguments.required("out")
             for promoter in 0..<configuration.promoters {
                 let directory = out + "/promoter-\(promoter)"
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                try FileManager.default.createDirectory(
+                    atPath: directory,
+                    withIntermediateDirectories: true,
+                    attributes: [.posixPermissions: 0o700]
+                )
                 let files = CSVSyntheticSink(directory: directory)
                 var sink = CountingSink(inner: files)
                 try federation.generate(promoter: promoter, into: &sink) { note("generate: promoter \(promoter): \($0) members") }
@@ -68,7 +73,9 @@ struct DataGenerateCommand: Command {
         case "vault":
             let promoter = try arguments.integer("promoter", in: 0...(configuration.promoters - 1))
             let factory = try openVaultStreams(arguments, create: true)
-            if try VaultData.readManifest(from: factory) != nil { throw UsageError("the vault already holds data; generate into a new vault") }
+            if try VaultData.readManifest(from: factory) != nil {
+                throw UsageError("the vault already holds data; generate into a new vault")
+            }
             var sink = CountingSink(inner: VaultSyntheticSink())
             try federation.generate(promoter: promoter, into: &sink) { note("generate: promoter \(promoter): \($0) members") }
             var data = sink.inner.data
@@ -78,7 +85,13 @@ struct DataGenerateCommand: Command {
         default:
             throw UsageError("--format must be csv or vault, got '\(format)'")
         }
-        let report = Report(format: format, seed: configuration.seed, promoters: written, rows: rows, seconds: Date().timeIntervalSince(started))
+        let report = Report(
+            format: format,
+            seed: configuration.seed,
+            promoters: written,
+            rows: rows,
+            seconds: Date().timeIntervalSince(started)
+        )
         try context.report(report) {
             "generated \(written.count) promoter(s) (\(format)) in \(String(format: "%.1f", report.seconds)) s: "
                 + rows.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

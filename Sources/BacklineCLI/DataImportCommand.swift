@@ -1,6 +1,6 @@
-import Foundation
 internal import BacklineCore
 internal import BacklineVault
+import Foundation
 
 /// `backline data import`: CSV/TSV files into the vault, all or nothing.
 struct DataImportCommand: Command {
@@ -36,8 +36,14 @@ struct DataImportCommand: Command {
         let sources: [ImportSource]
         do {
             sources = try ImportPlan.make(
-                files: arguments.positionals, preset: arguments.value("preset"), table: arguments.value("table"),
-                mapOptions: arguments.values("map"), mappingJSON: mapping, delimiter: arguments.value("delimiter"), encoding: arguments.value("encoding"))
+                files: arguments.positionals,
+                preset: arguments.value("preset"),
+                table: arguments.value("table"),
+                mapOptions: arguments.values("map"),
+                mappingJSON: mapping,
+                delimiter: arguments.value("delimiter"),
+                encoding: arguments.value("encoding")
+            )
         } catch let error as VaultError where error.code == .invalidMapping {
             throw UsageError(error.reason)
         }
@@ -47,7 +53,12 @@ struct DataImportCommand: Command {
     }
 
     /// Runs the import and reports it (the library half of the command).
-    static func perform(_ sources: [ImportSource], into factory: any VaultStreamFactory, skipInvalid: Bool, context: CommandContext) throws -> ImportSummary {
+    static func perform(
+        _ sources: [ImportSource],
+        into factory: any VaultStreamFactory,
+        skipInvalid: Bool,
+        context: CommandContext
+    ) throws -> ImportSummary {
         let diagnostics = context.diagnostics
         var options = ImportOptions(skipInvalid: skipInvalid)
         options.progress = { progress in
@@ -55,7 +66,9 @@ struct DataImportCommand: Command {
         }
         let summary = try VaultImporter.run(sources, into: factory, options: options)
         try context.report(summary) {
-            var lines = ["imported \(summary.imported.values.reduce(0, +)) rows of \(summary.rowsRead) read in \(String(format: "%.2f", summary.seconds)) s (\(Int(summary.rowsPerSecond)) rows/s), generation \(summary.generation)"]
+            var lines = [
+                "imported \(summary.imported.values.reduce(0, +)) rows of \(summary.rowsRead) read in \(String(format: "%.2f", summary.seconds)) s (\(Int(summary.rowsPerSecond)) rows/s), generation \(summary.generation)"
+            ]
             for (table, count) in summary.imported.sorted(by: { $0.key < $1.key }) { lines.append("  \(table): +\(count)") }
             if summary.skippedTotal > 0 {
                 lines.append("skipped \(summary.skippedTotal) invalid rows:")

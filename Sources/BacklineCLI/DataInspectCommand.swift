@@ -14,15 +14,19 @@ struct DataInspectCommand: Command {
     /// Prints `inspection`; exit code 1 when a stream failed verification.
     static func report(_ inspection: VaultInspection, context: CommandContext) throws -> Int32 {
         try context.report(inspection) {
-            var lines = ["schema version \(inspection.schemaVersion.map(String.init) ?? "none (empty vault)"), generation \(inspection.generation)"]
+            var lines = [
+                "schema version \(inspection.schemaVersion.map(String.init) ?? "none (empty vault)"), generation \(inspection.generation)"
+            ]
             for table in inspection.tables {
                 var line = "  \(table.table): \(table.rows) rows"
                 if let first = table.firstDate, let last = table.lastDate { line += ", \(first) … \(last)" }
                 line += table.verified ? ", verified" : ", FAILED: \(table.error ?? "")"
                 lines.append(line)
             }
-            lines.append("\(inspection.verifiedStreams) of \(inspection.streamCount) streams verified"
-                + (inspection.otherStreams.isEmpty ? "" : " (\(inspection.otherStreams.count) not in the manifest)"))
+            lines.append(
+                "\(inspection.verifiedStreams) of \(inspection.streamCount) streams verified"
+                    + (inspection.otherStreams.isEmpty ? "" : " (\(inspection.otherStreams.count) not in the manifest)")
+            )
             lines += inspection.failures.map { "  failure: \($0)" }
             return lines.joined(separator: "\n")
         }

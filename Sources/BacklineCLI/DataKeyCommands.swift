@@ -13,7 +13,10 @@ struct DataKeygenCommand: Command {
         guard !FileAccess.exists(path) else { throw UsageError("\(path) exists; refusing to overwrite a key") }
         var key = try KeyFile.generate(at: path)
         key.wipe()
-        struct Created: Encodable { let key_file: String; let bytes: Int }
+        struct Created: Encodable {
+            let key_file: String
+            let bytes: Int
+        }
         try context.report(Created(key_file: path, bytes: 32)) { "wrote key-encryption key \(path) (32 bytes, mode 0600)" }
         return 0
     }
@@ -44,12 +47,19 @@ struct DataRotateKeyCommand: Command {
         if arguments.flag("reencrypt") { try vault.reencrypt() }
         let status = try vault.status()
         struct Rotated: Encodable {
-            let from_kek_version: UInt32; let to_kek_version: UInt32; let reencrypted: Bool
-            let files: Int; let files_on_older_kek: [String]
+            let from_kek_version: UInt32
+            let to_kek_version: UInt32
+            let reencrypted: Bool
+            let files: Int
+            let files_on_older_kek: [String]
         }
         let report = Rotated(
-            from_kek_version: before, to_kek_version: status.kekVersion, reencrypted: arguments.flag("reencrypt"),
-            files: status.files.count, files_on_older_kek: status.filesOnOlderKEK)
+            from_kek_version: before,
+            to_kek_version: status.kekVersion,
+            reencrypted: arguments.flag("reencrypt"),
+            files: status.files.count,
+            files_on_older_kek: status.filesOnOlderKEK
+        )
         try context.report(report) {
             "rotated KEK v\(before) → v\(status.kekVersion): \(status.files.count) data keys rewrapped"
                 + (report.reencrypted ? ", data re-encrypted" : ", data files unchanged")
@@ -72,17 +82,32 @@ struct DataStatusCommand: Command {
         var verified = (files: 0, plaintextBytes: 0)
         do { verified = try vault.verifyAll() } catch { failure = String(describing: error) }
         struct Report: Encodable {
-            let status: VaultStatus; let files_on_older_kek: [String]
-            let verified_files: Int; let plaintext_bytes: Int; let failure: String?
+            let status: VaultStatus
+            let files_on_older_kek: [String]
+            let verified_files: Int
+            let plaintext_bytes: Int
+            let failure: String?
         }
-        let report = Report(status: status, files_on_older_kek: status.filesOnOlderKEK, verified_files: verified.files,
-                            plaintext_bytes: verified.plaintextBytes, failure: failure)
+        let report = Report(
+            status: status,
+            files_on_older_kek: status.filesOnOlderKEK,
+            verified_files: verified.files,
+            plaintext_bytes: verified.plaintextBytes,
+            failure: failure
+        )
         try context.report(report) {
-            var lines = ["KEK v\(status.kekVersion) (\(status.kekSource))" + (status.kekNeedsRehash ? ", passphrase parameters need rehash" : "")]
+            var lines = [
+                "KEK v\(status.kekVersion) (\(status.kekSource))" + (status.kekNeedsRehash ? ", passphrase parameters need rehash" : "")
+            ]
             for file in status.files {
-                lines.append("  \(file.name): \(file.byteCount) bytes, data key generation \(file.dekGeneration), KEK v\(file.kekVersion.map(String.init) ?? "none")")
+                lines.append(
+                    "  \(file.name): \(file.byteCount) bytes, data key generation \(file.dekGeneration), KEK v\(file.kekVersion.map(String.init) ?? "none")"
+                )
             }
-            lines.append(failure.map { "verification FAILED: \($0)" } ?? "all \(verified.files) files verified (\(verified.plaintextBytes) plaintext bytes)")
+            lines.append(
+                failure.map { "verification FAILED: \($0)" }
+                    ?? "all \(verified.files) files verified (\(verified.plaintextBytes) plaintext bytes)"
+            )
             return lines.joined(separator: "\n")
         }
         return failure == nil && status.filesOnOlderKEK.isEmpty ? 0 : 1

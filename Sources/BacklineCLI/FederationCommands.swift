@@ -61,26 +61,46 @@ struct FederationInitCommand: Command {
         let view = try VaultData.load(from: try openVaultStreams(arguments, create: false)).trainingView()
         let memberVocabulary = try IdentifierIndex(view.memberFeatureNames + memberLabels.subtracting(view.memberFeatureNames).sorted())
         let specification = try ModelSpecification(
-            artistFeatures: try NodeModelSupport.sparse(view.artistFeatures), memberFeatureCount: memberVocabulary.count, factors: factors,
-            regularization: regularization, featureRegularization: featureRegularization, weighting: weighting)
+            artistFeatures: try NodeModelSupport.sparse(view.artistFeatures),
+            memberFeatureCount: memberVocabulary.count,
+            factors: factors,
+            regularization: regularization,
+            featureRegularization: featureRegularization,
+            weighting: weighting
+        )
         let parameters = try specification.initialParameters(seed: seed, scale: 0.1)
         let archive = try ModelArchive(
-            model: try specification.model(parameters), artists: IdentifierIndex(view.artistIDs.map(String.init)),
-            artistFeatureVocabulary: IdentifierIndex(view.artistFeatureNames), memberFeatureVocabulary: memberVocabulary,
-            extra: ["source": "federation-init", "seed": String(seed), "feature_regularization": String(featureRegularization)])
+            model: try specification.model(parameters),
+            artists: IdentifierIndex(view.artistIDs.map(String.init)),
+            artistFeatureVocabulary: IdentifierIndex(view.artistFeatureNames),
+            memberFeatureVocabulary: memberVocabulary,
+            extra: ["source": "federation-init", "seed": String(seed), "feature_regularization": String(featureRegularization)]
+        )
         let bytes = try archive.encode()
         try AtomicFileWriter.write(bytes, to: outPath, mode: 0o644)
         struct Summary: Encodable {
-            let out: String; let artists: Int; let artistFeatures: Int; let memberFeatures: Int; let factors: Int; let parameters: Int; let sha256: String
+            let out: String
+            let artists: Int
+            let artistFeatures: Int
+            let memberFeatures: Int
+            let factors: Int
+            let parameters: Int
+            let sha256: String
             enum CodingKeys: String, CodingKey {
                 case out, artists, factors, parameters, sha256
                 case artistFeatures = "artist_features"
                 case memberFeatures = "member_features"
             }
         }
-        let summary = Summary(out: outPath, artists: view.artistIDs.count, artistFeatures: view.artistFeatureNames.count,
-                              memberFeatures: memberVocabulary.count, factors: factors, parameters: parameters.scalarCount,
-                              sha256: String(NodeModelSupport.modelTag(bytes).dropFirst("sha256:".count)))
+        let summary = Summary(
+            out: outPath,
+            artists: view.artistIDs.count,
+            artistFeatures: view.artistFeatureNames.count,
+            memberFeatures: memberVocabulary.count,
+            factors: factors,
+            parameters: parameters.scalarCount,
+            sha256: String(NodeModelSupport.modelTag(bytes).dropFirst("sha256:".count))
+        )
         try context.report(summary) {
             "wrote \(outPath): \(summary.artists) artists, \(summary.artistFeatures) artist and \(summary.memberFeatures) member features, \(factors) factors, \(summary.parameters) parameters (sha256 \(summary.sha256.prefix(16))…)"
         }
@@ -105,12 +125,14 @@ struct FederationCompareCommand: Command {
         """
     }
     var options: [OptionSpec] {
-        [.value("config", "FILE", "A node configuration (repeat for every promoter)", repeatable: true),
-         .value("model", "FILE", "The federated model (default: the first node's latest model)"),
-         .value("iterations", "N", "ALS sweeps of the alone and pooled baselines (default 15)"),
-         .value("regularization", "L", "λ of the fold-in and the baselines (default 50)"),
-         .value("feature-regularization", "L", "λ_f of the fold-in and the baselines (default 30)"),
-         .value("threads", "N", "Worker threads (default 2)")]
+        [
+            .value("config", "FILE", "A node configuration (repeat for every promoter)", repeatable: true),
+            .value("model", "FILE", "The federated model (default: the first node's latest model)"),
+            .value("iterations", "N", "ALS sweeps of the alone and pooled baselines (default 15)"),
+            .value("regularization", "L", "λ of the fold-in and the baselines (default 50)"),
+            .value("feature-regularization", "L", "λ_f of the fold-in and the baselines (default 30)"),
+            .value("threads", "N", "Worker threads (default 2)"),
+        ]
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
@@ -124,29 +146,55 @@ struct FederationCompareCommand: Command {
         let initial = try ModelArchive(bytes: try FileAccess.readAll(sessions[0].federationModelPath))
         let holdout = try HoldoutSplit(fraction: sessions[0].configuration.holdoutFraction, seed: NodeRunner.holdoutSeed)
         let views = try sessions.map { session in
-            try NodeFederationView(name: session.configuration.name, view: try VaultData.load(from: session.vault).trainingView(),
-                                   archive: initial, holdout: holdout)
+            try NodeFederationView(
+                name: session.configuration.name,
+                view: try VaultData.load(from: session.vault).trainingView(),
+                archive: initial,
+                holdout: holdout
+            )
         }
         let agreed = views[0].specification
         let specification = try ModelSpecification(
-            artistFeatures: agreed.artistFeatures, memberFeatureCount: agreed.memberFeatureCount, factors: agreed.factors,
+            artistFeatures: agreed.artistFeatures,
+            memberFeatureCount: agreed.memberFeatureCount,
+            factors: agreed.factors,
             regularization: Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9)),
-            featureRegularization: Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9)), weighting: agreed.weighting)
-        let comparison = try FederationComparison(promoters: views.map(\.train), tests: views.map(\.test), specification: specification,
-                                                  threads: threads)
-        context.note("compare: federated model \(modelPath); training \(views.count) alone baselines and the pooled one (\(iterations) sweeps)")
+            featureRegularization: Float(try arguments.double("feature-regularization", default: 30, in: 1e-6...1e9)),
+            weighting: agreed.weighting
+        )
+        let comparison = try FederationComparison(
+            promoters: views.map(\.train),
+            tests: views.map(\.test),
+            specification: specification,
+            threads: threads
+        )
+        context.note(
+            "compare: federated model \(modelPath); training \(views.count) alone baselines and the pooled one (\(iterations) sweeps)"
+        )
         let federated = try comparison.federated(federatedArchive.parameters)
         let alone = try comparison.alone(iterations: iterations, seed: 42)
         let pooled = try comparison.pooled(iterations: iterations, seed: 42)
-        struct Row: Encodable { let promoter: String; let members: Int; let alone: Double; let federated: Double; let pooled: Double }
+        struct Row: Encodable {
+            let promoter: String
+            let members: Int
+            let alone: Double
+            let federated: Double
+            let pooled: Double
+        }
         let rows = views.indices.map { index in
-            Row(promoter: views[index].train.name, members: views[index].train.memberCount, alone: alone[index].ndcg,
-                federated: federated[index].ndcg, pooled: pooled[index].ndcg)
+            Row(
+                promoter: views[index].train.name,
+                members: views[index].train.memberCount,
+                alone: alone[index].ndcg,
+                federated: federated[index].ndcg,
+                pooled: pooled[index].ndcg
+            )
         }
         try context.report(rows) {
-            (["promoter        members   alone  federated  pooled"] + rows.map {
-                String(format: "%-14@ %8d  %.4f     %.4f  %.4f", $0.promoter as NSString, $0.members, $0.alone, $0.federated, $0.pooled)
-            }).joined(separator: "\n")
+            (["promoter        members   alone  federated  pooled"]
+                + rows.map {
+                    String(format: "%-14@ %8d  %.4f     %.4f  %.4f", $0.promoter as NSString, $0.members, $0.alone, $0.federated, $0.pooled)
+                }).joined(separator: "\n")
         }
         return 0
     }

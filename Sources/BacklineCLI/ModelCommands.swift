@@ -25,7 +25,8 @@ struct ModelTrainCommand: Command {
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
-        let trainPath = try arguments.required("train"), outPath = try arguments.required("out")
+        let trainPath = try arguments.required("train")
+        let outPath = try arguments.required("out")
         var configuration = TrainingConfiguration()
         configuration.factors = try arguments.integer("factors", default: 128, in: 1...1024)
         configuration.regularization = Float(try arguments.double("regularization", default: 50, in: 1e-6...1e9))
@@ -55,13 +56,30 @@ struct ModelTrainCommand: Command {
         let result = try trainer.train(interactions: interactions, features: features) { progress in
             if !json { context.note(String(format: "sweep %d: %.2f s", progress.iteration, progress.seconds)) }
         }
-        let archive = try ModelArchive(model: result.model, artists: artists, artistFeatureVocabulary: vocabulary,
-                                       memberFeatureVocabulary: IdentifierIndex(),
-                                       extra: ["tag_maximum_per_row": String(maximumPerRow), "iterations": String(configuration.iterations)])
+        let archive = try ModelArchive(
+            model: result.model,
+            artists: artists,
+            artistFeatureVocabulary: vocabulary,
+            memberFeatureVocabulary: IdentifierIndex(),
+            extra: ["tag_maximum_per_row": String(maximumPerRow), "iterations": String(configuration.iterations)]
+        )
         try AtomicFileWriter.write(archive.encode(), to: outPath)
-        struct Summary: Encodable { let model: String; let members: Int; let artists: Int; let tags: Int; let factors: Int; let seconds: Double }
-        let summary = Summary(model: outPath, members: members.count, artists: artists.count, tags: vocabulary.count,
-                              factors: configuration.factors, seconds: Date().timeIntervalSince(started))
+        struct Summary: Encodable {
+            let model: String
+            let members: Int
+            let artists: Int
+            let tags: Int
+            let factors: Int
+            let seconds: Double
+        }
+        let summary = Summary(
+            model: outPath,
+            members: members.count,
+            artists: artists.count,
+            tags: vocabulary.count,
+            factors: configuration.factors,
+            seconds: Date().timeIntervalSince(started)
+        )
         try context.report(summary) {
             "trained on \(interactions.entryCount) interactions: \(members.count) members, \(artists.count) artists, \(vocabulary.count) tags, \(configuration.factors) factors -> \(outPath)"
         }
@@ -74,7 +92,8 @@ struct ModelEvaluateCommand: Command {
     let name = "evaluate"
     let abstract = "Evaluate a model: NDCG, Recall, Precision, HR, MAP @K and AUC on held-out interactions"
     var discussion: String {
-        "Members of --train are folded in (their factors solved from the model); each member with held-out\nitems ranks all artists with its train artists removed. Test pairs on artists unknown to the model\ncannot be ranked: they count as misses (reported as unrankable).\n" + VaultEvaluateQuery.discussion
+        "Members of --train are folded in (their factors solved from the model); each member with held-out\nitems ranks all artists with its train artists removed. Test pairs on artists unknown to the model\ncannot be ranked: they count as misses (reported as unrankable).\n"
+            + VaultEvaluateQuery.discussion
     }
     var options: [OptionSpec] {
         [
@@ -93,11 +112,18 @@ struct ModelEvaluateCommand: Command {
         let k = try arguments.integer("k", default: 10, in: 1...100_000)
         let threads = try arguments.integer("threads", default: 2, in: 1...256)
         let (archive, model) = try ModelCommandSupport.load(modelPath: arguments.required("model"), tagsPath: arguments.value("tags"))
-        let trainPath = try arguments.required("train"), testPath = try arguments.required("test")
-        let folded = try ModelCommandSupport.foldIn(ModelCommandSupport.table(trainPath), model: model, artists: archive.artists,
-                                                    threads: threads, source: trainPath)
+        let trainPath = try arguments.required("train")
+        let testPath = try arguments.required("test")
+        let folded = try ModelCommandSupport.foldIn(
+            ModelCommandSupport.table(trainPath),
+            model: model,
+            artists: archive.artists,
+            threads: threads,
+            source: trainPath
+        )
         let testTable = try ModelCommandSupport.table(testPath)
-        let unrankable = testTable.rows.filter { archive.artists.index(of: $0.artist) == nil && folded.members.index(of: $0.member) != nil }.count
+        let unrankable = testTable.rows.filter { archive.artists.index(of: $0.artist) == nil && folded.members.index(of: $0.member) != nil }
+            .count
         let test = try testTable.matrix(members: folded.members, artists: archive.artists, skipUnknown: true, source: testPath)
         var candidates: Set<Int>?
         if arguments.flag("cold-artists") {
@@ -105,12 +131,30 @@ struct ModelEvaluateCommand: Command {
             candidates = Set((0..<archive.artists.count).filter { !warm.contains($0) })
         }
         let metrics = try RankingEvaluator(k: k, includeAUC: true, threads: threads).evaluate(
-            members: folded.representations, artists: model.artistRepresentations(), train: folded.interactions, test: test,
-            candidates: candidates)
-        struct Report: Encodable { let metrics: RankingMetrics; let unrankableTestPairs: Int }
+            members: folded.representations,
+            artists: model.artistRepresentations(),
+            train: folded.interactions,
+            test: test,
+            candidates: candidates
+        )
+        struct Report: Encodable {
+            let metrics: RankingMetrics
+            let unrankableTestPairs: Int
+        }
         try context.report(Report(metrics: metrics, unrankableTestPairs: unrankable)) {
-            String(format: "members %d  NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  MAP %.4f  AUC %.4f  (unrankable test pairs: %d, not counted)",
-                   metrics.members, k, metrics.ndcg, metrics.recall, metrics.precision, metrics.hitRate, metrics.map, metrics.auc, unrankable)
+            String(
+                format:
+                    "members %d  NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  MAP %.4f  AUC %.4f  (unrankable test pairs: %d, not counted)",
+                metrics.members,
+                k,
+                metrics.ndcg,
+                metrics.recall,
+                metrics.precision,
+                metrics.hitRate,
+                metrics.map,
+                metrics.auc,
+                unrankable
+            )
         }
         return 0
     }
@@ -177,8 +221,10 @@ struct ModelRecommendCommand: Command {
             triples.append((0, artist, value))
         }
         let interactions = try SparseMatrix(rowCount: 1, columnCount: artists.count, triples: triples)
-        let folded = try model.foldInMembers(interactions: interactions,
-                                             memberFeatures: .empty(rowCount: members.count, columnCount: model.memberFeatureCount))
+        let folded = try model.foldInMembers(
+            interactions: interactions,
+            memberFeatures: .empty(rowCount: members.count, columnCount: model.memberFeatureCount)
+        )
         let owned = Set(interactions.columns.map(Int.init))
         let items = try Recommender(model: model).recommend(member: folded.representations.row(0), excluding: owned, top: top)
         try ModelCommandSupport.report(items, identifiers: artists, header: "recommendations for member \(memberID)", context: context)

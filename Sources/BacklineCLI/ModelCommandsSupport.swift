@@ -21,8 +21,13 @@ enum ModelCommandSupport {
         guard archive.artistFeatureVocabulary.count > 0 else { return .empty(rowCount: archive.artists.count, columnCount: 0) }
         guard let tagsPath else { throw UsageError("this model uses artist tags: pass the same --tags file it was trained with") }
         let maximum = Int(archive.extra["tag_maximum_per_row"] ?? "") ?? 50
-        let features = try TagFeatures(table: table(tagsPath), members: IdentifierIndex(), artists: archive.artists,
-                                       maximumPerRow: maximum, vocabulary: archive.artistFeatureVocabulary)
+        let features = try TagFeatures(
+            table: table(tagsPath),
+            members: IdentifierIndex(),
+            artists: archive.artists,
+            maximumPerRow: maximum,
+            vocabulary: archive.artistFeatureVocabulary
+        )
         return features.artists
     }
 
@@ -33,7 +38,13 @@ enum ModelCommandSupport {
     }
 
     /// Members of `table` folded into `model` (exact solves): their index and representations.
-    static func foldIn(_ table: InteractionTable, model: FactorModel, artists: IdentifierIndex, threads: Int, source: String) throws
+    static func foldIn(
+        _ table: InteractionTable,
+        model: FactorModel,
+        artists: IdentifierIndex,
+        threads: Int,
+        source: String
+    ) throws
         -> (members: IdentifierIndex, interactions: SparseMatrix, representations: DenseMatrix)
     {
         let members = try IdentifierIndex(ordered(table.memberIdentifiers))
@@ -52,8 +63,13 @@ enum ModelCommandSupport {
 
     /// Prints query results as a table or JSON.
     static func report(_ items: [ScoredItem], identifiers: IdentifierIndex, header: String, context: CommandContext) throws {
-        let results = items.enumerated().map { Result(rank: $0.offset + 1, id: identifiers.identifiers[$0.element.index], score: $0.element.score) }
-        struct Report: Encodable { let query: String; let results: [Result] }
+        let results = items.enumerated().map {
+            Result(rank: $0.offset + 1, id: identifiers.identifiers[$0.element.index], score: $0.element.score)
+        }
+        struct Report: Encodable {
+            let query: String
+            let results: [Result]
+        }
         try context.report(Report(query: header, results: results)) {
             ([header] + results.map { "\($0.rank)\t\($0.id)\t\(String(format: "%.4f", $0.score))" }).joined(separator: "\n")
         }

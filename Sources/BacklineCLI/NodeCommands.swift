@@ -28,9 +28,11 @@ struct NodeRunCommand: Command {
         """
     }
     var options: [OptionSpec] {
-        [.value("config", "FILE", "The node configuration (see `node init-config`)"),
-         .value("until-round", "N", "Stop once round N is over"),
-         .value("idle-timeout", "SECONDS", "Stop when nothing happens for this long (default 600)")]
+        [
+            .value("config", "FILE", "The node configuration (see `node init-config`)"),
+            .value("until-round", "N", "Stop once round N is over"),
+            .value("idle-timeout", "SECONDS", "Stop when nothing happens for this long (default 600)"),
+        ]
     }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
@@ -49,16 +51,26 @@ struct NodeRunCommand: Command {
             source.resume()
             return source
         }
-        defer { signals.forEach { $0.cancel() } }
+        defer { for source in signals { source.cancel() } }
         let (ending, progress): (NodeRunner.Ending, NodeProgress)
         do { (ending, progress) = try await task.value } catch is CancellationError {
             context.note("\(configuration.name): stopped")
             return 0
         }
-        struct Summary: Encodable { let ending: NodeRunner.Ending; let progress: NodeProgress }
+        struct Summary: Encodable {
+            let ending: NodeRunner.Ending
+            let progress: NodeProgress
+        }
         try context.report(Summary(ending: ending, progress: progress)) {
-            String(format: "%@: stopped (%@): %d rounds submitted, model version %@, ε spent %.3f of %.3f", configuration.name, ending.rawValue,
-                   progress.roundsSubmitted, progress.modelVersion.map(String.init) ?? "none", progress.epsilonSpent, progress.epsilonBudget)
+            String(
+                format: "%@: stopped (%@): %d rounds submitted, model version %@, ε spent %.3f of %.3f",
+                configuration.name,
+                ending.rawValue,
+                progress.roundsSubmitted,
+                progress.modelVersion.map(String.init) ?? "none",
+                progress.epsilonSpent,
+                progress.epsilonBudget
+            )
         }
         return 0
     }
@@ -94,9 +106,16 @@ struct NodeStatusCommand: Command {
             }
         }
         let status = Status(
-            node: session.configuration.name, modelVersion: journal.modelVersion, epsilonSpent: ledger.spent.epsilon,
-            epsilonBudget: ledger.budget.epsilon, delta: ledger.budget.delta, releases: ledger.entries.count,
-            roundsSubmitted: journal.receipts.count, preparedRound: journal.prepared?.round, rounds: journal.rounds.sorted { $0.round < $1.round })
+            node: session.configuration.name,
+            modelVersion: journal.modelVersion,
+            epsilonSpent: ledger.spent.epsilon,
+            epsilonBudget: ledger.budget.epsilon,
+            delta: ledger.budget.delta,
+            releases: ledger.entries.count,
+            roundsSubmitted: journal.receipts.count,
+            preparedRound: journal.prepared?.round,
+            rounds: journal.rounds.sorted { $0.round < $1.round }
+        )
         if context.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
@@ -104,15 +123,34 @@ struct NodeStatusCommand: Command {
             context.print(String(decoding: try encoder.encode(status), as: UTF8.self))
             return 0
         }
-        context.print("node \(status.node): model version \(status.modelVersion.map(String.init) ?? "none"), \(status.roundsSubmitted) rounds submitted")
-        context.print(String(format: "privacy: ε spent %.4f of %.4f (δ %g) over %d releases", status.epsilonSpent, status.epsilonBudget, status.delta, status.releases))
-        if let prepared = status.preparedRound { context.print("update for round \(prepared) prepared, not yet acknowledged (sent again on the next run)") }
+        context.print(
+            "node \(status.node): model version \(status.modelVersion.map(String.init) ?? "none"), \(status.roundsSubmitted) rounds submitted"
+        )
+        context.print(
+            String(
+                format: "privacy: ε spent %.4f of %.4f (δ %g) over %d releases",
+                status.epsilonSpent,
+                status.epsilonBudget,
+                status.delta,
+                status.releases
+            )
+        )
+        if let prepared = status.preparedRound {
+            context.print("update for round \(prepared) prepared, not yet acknowledged (sent again on the next run)")
+        }
         if !status.rounds.isEmpty {
             context.print("round  outcome    model  ε spent  NDCG@10")
             for line in status.rounds {
-                context.print(String(format: "%5lld  %-9@  %5@  %7.4f  %@", line.round, line.outcome as NSString,
-                                     (line.modelVersion.map(String.init) ?? "-") as NSString, line.epsilonSpent,
-                                     (line.validationNDCG.map { String(format: "%.4f", $0) } ?? "-") as NSString))
+                context.print(
+                    String(
+                        format: "%5lld  %-9@  %5@  %7.4f  %@",
+                        line.round,
+                        line.outcome as NSString,
+                        (line.modelVersion.map(String.init) ?? "-") as NSString,
+                        line.epsilonSpent,
+                        (line.validationNDCG.map { String(format: "%.4f", $0) } ?? "-") as NSString
+                    )
+                )
             }
         }
         return 0

@@ -26,14 +26,23 @@ struct NodeFederationView {
     init(name: String, view: TrainingView, archive: ModelArchive, holdout: HoldoutSplit) throws {
         let artistNames = view.artistIDs.map(String.init)
         let interactions = try NodeModelSupport.remap(view.interactions, names: artistNames, to: archive.artists)
-        let memberFeatures = try NodeModelSupport.remap(view.memberFeatures, names: view.memberFeatureNames, to: archive.memberFeatureVocabulary)
+        let memberFeatures = try NodeModelSupport.remap(
+            view.memberFeatures,
+            names: view.memberFeatureNames,
+            to: archive.memberFeatureVocabulary
+        )
         specification = try ModelSpecification(
-            artistFeatures: try Self.artistFeatures(view, archive: archive), memberFeatureCount: archive.memberFeatureVocabulary.count,
-            factors: archive.factors, regularization: archive.regularization,
+            artistFeatures: try Self.artistFeatures(view, archive: archive),
+            memberFeatureCount: archive.memberFeatureVocabulary.count,
+            factors: archive.factors,
+            regularization: archive.regularization,
             featureRegularization: archive.extra["feature_regularization"].flatMap(Float.init) ?? archive.regularization,
-            weighting: archive.weighting)
+            weighting: archive.weighting
+        )
         let federationArtistIDs = try archive.artists.identifiers.map { text -> Int64 in
-            guard let id = Int64(text) else { throw UsageError("the federation model names artist '\(text.prefix(40))', not an integer id") }
+            guard let id = Int64(text) else {
+                throw UsageError("the federation model names artist '\(text.prefix(40))', not an integer id")
+            }
             return id
         }
         let split = try holdout.split(interactions, memberIDs: view.memberIDs, artistIDs: federationArtistIDs)
@@ -64,8 +73,12 @@ struct NodeFederationView {
         extra["federation_model_version"] = String(version)
         extra["source"] = "federation"
         return try ModelArchive(
-            model: try specification.model(parameters), artists: archive.artists, artistFeatureVocabulary: archive.artistFeatureVocabulary,
-            memberFeatureVocabulary: archive.memberFeatureVocabulary, extra: extra)
+            model: try specification.model(parameters),
+            artists: archive.artists,
+            artistFeatureVocabulary: archive.artistFeatureVocabulary,
+            memberFeatureVocabulary: archive.memberFeatureVocabulary,
+            extra: extra
+        )
     }
 
     /// NDCG@10 (and the other ranking metrics) of global `parameters` on the held-out entries,
@@ -75,6 +88,10 @@ struct NodeFederationView {
         let model = try specification.model(parameters)
         let members = try model.foldInMembers(interactions: train.interactions, memberFeatures: train.memberFeatures, threads: threads)
         return try RankingEvaluator(k: 10, includeAUC: false, threads: threads).evaluate(
-            members: members.representations, artists: model.artistRepresentations(), train: train.interactions, test: test)
+            members: members.representations,
+            artists: model.artistRepresentations(),
+            train: train.interactions,
+            test: test
+        )
     }
 }

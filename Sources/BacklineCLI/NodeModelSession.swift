@@ -29,20 +29,35 @@ struct NodeModelSession {
         let vaultArtists = view.artistIDs.map(String.init)
         guard archive.artists.identifiers == vaultArtists else {
             throw ModelError.invalidShape(
-                "\(modelPath) covers \(archive.artists.count) artists, the vault \(vaultArtists.count) (or other ids): the model does not match this vault; run 'backline model train' on it")
+                "\(modelPath) covers \(archive.artists.count) artists, the vault \(vaultArtists.count) (or other ids): the model does not match this vault; run 'backline model train' on it"
+            )
         }
-        model = try archive.model(artistFeatures: NodeModelSupport.remap(view.artistFeatures, names: view.artistFeatureNames,
-                                                                        to: archive.artistFeatureVocabulary))
-        memberFeatures = try NodeModelSupport.remap(view.memberFeatures, names: view.memberFeatureNames, to: archive.memberFeatureVocabulary)
+        model = try archive.model(
+            artistFeatures: NodeModelSupport.remap(
+                view.artistFeatures,
+                names: view.artistFeatureNames,
+                to: archive.artistFeatureVocabulary
+            )
+        )
+        memberFeatures = try NodeModelSupport.remap(
+            view.memberFeatures,
+            names: view.memberFeatureNames,
+            to: archive.memberFeatureVocabulary
+        )
         guard let state = try MemberFactorState.load(from: factory) else {
-            throw ModelError.invalidShape("the vault holds no member factors; run 'backline model train --vault … --out \(modelPath)' first")
+            throw ModelError.invalidShape(
+                "the vault holds no member factors; run 'backline model train --vault … --out \(modelPath)' first"
+            )
         }
         guard state.modelTag == NodeModelSupport.modelTag(bytes) else {
-            throw ModelError.invalidShape("the member factors in the vault were solved for another model file than \(modelPath); run 'backline model train' again")
+            throw ModelError.invalidShape(
+                "the member factors in the vault were solved for another model file than \(modelPath); run 'backline model train' again"
+            )
         }
         guard state.factors == archive.factors, state.memberIDs == view.memberIDs else {
             throw ModelError.invalidShape(
-                "the vault's member factors are \(state.memberCount) x \(state.factors), the model and vault need \(view.memberIDs.count) x \(archive.factors); run 'backline model train' again")
+                "the vault's member factors are \(state.memberCount) x \(state.factors), the model and vault need \(view.memberIDs.count) x \(archive.factors); run 'backline model train' again"
+            )
         }
         let own = try DenseMatrix(rows: state.memberCount, columns: state.factors, storage: state.values)
         members = try NodeModelSupport.representations(own: own, features: memberFeatures, model: model)
@@ -69,6 +84,9 @@ struct NodeModelSession {
     /// Artist names by id of `data`'s catalogue.
     static func artistNames(_ data: VaultData) -> [Int64: String] {
         let artists = data[VaultSchema.artists]
-        return Dictionary(artists.integers("id").enumerated().map { ($1, artists.text("name", row: $0)) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(
+            artists.integers("id").enumerated().map { ($1, artists.text("name", row: $0)) },
+            uniquingKeysWith: { first, _ in first }
+        )
     }
 }

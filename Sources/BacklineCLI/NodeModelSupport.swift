@@ -8,8 +8,13 @@ import Foundation
 enum NodeModelSupport {
     /// A vault CSR matrix as the model's sparse matrix.
     static func sparse(_ matrix: CSRMatrix) throws -> SparseMatrix {
-        try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, rowOffsets: matrix.rowOffsets,
-                         columns: matrix.columns, values: matrix.values)
+        try SparseMatrix(
+            rowCount: matrix.rowCount,
+            columnCount: matrix.columnCount,
+            rowOffsets: matrix.rowOffsets,
+            columns: matrix.columns,
+            values: matrix.values
+        )
     }
 
     /// `matrix` (columns named by `names`) with its columns renumbered into `vocabulary`;
@@ -36,13 +41,16 @@ enum NodeModelSupport {
     static func representations(own: DenseMatrix, features: SparseMatrix, model: FactorModel) throws -> DenseMatrix {
         let k = model.factors
         guard own.columns == k, features.rowCount == own.rows, features.columnCount == model.memberFeatureCount else {
-            throw ModelError.invalidShape("member factors are \(own.rows) x \(own.columns), features \(features.rowCount) x \(features.columnCount); the model has \(k) factors and \(model.memberFeatureCount) member features")
+            throw ModelError.invalidShape(
+                "member factors are \(own.rows) x \(own.columns), features \(features.rowCount) x \(features.columnCount); the model has \(k) factors and \(model.memberFeatureCount) member features"
+            )
         }
         var values = own.storage
         let embeddings = model.memberEmbeddings.storage
         for row in 0..<own.rows {
             for position in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                let column = Int(features.columns[position]), weight = features.values[position]
+                let column = Int(features.columns[position])
+                let weight = features.values[position]
                 for factor in 0..<k { values[row * k + factor] += weight * embeddings[column * k + factor] }
             }
         }
@@ -55,7 +63,11 @@ enum NodeModelSupport {
     }
 
     /// Trains on `view` with its side features, reporting sweeps through `note` when given.
-    static func train(_ view: TrainingView, configuration: TrainingConfiguration, note: (@Sendable (String) -> Void)?) throws
+    static func train(
+        _ view: TrainingView,
+        configuration: TrainingConfiguration,
+        note: (@Sendable (String) -> Void)?
+    ) throws
         -> TrainingResult
     {
         let interactions = try sparse(view.interactions)

@@ -44,25 +44,49 @@ struct NodeModelTrainCommand: Command {
         let started = Date()
         let view = try VaultData.load(from: factory).trainingView()
         let note: (@Sendable (String) -> Void)? = context.json ? nil : context.note
-        note?("train: \(view.memberIDs.count) members, \(view.artistIDs.count) artists, \(view.interactions.nonZeroCount) interactions, \(view.memberFeatureNames.count) member and \(view.artistFeatureNames.count) artist features")
+        note?(
+            "train: \(view.memberIDs.count) members, \(view.artistIDs.count) artists, \(view.interactions.nonZeroCount) interactions, \(view.memberFeatureNames.count) member and \(view.artistFeatureNames.count) artist features"
+        )
         let result = try NodeModelSupport.train(view, configuration: configuration, note: note)
         let archive = try ModelArchive(
-            model: result.model, artists: IdentifierIndex(view.artistIDs.map(String.init)),
-            artistFeatureVocabulary: IdentifierIndex(view.artistFeatureNames), memberFeatureVocabulary: IdentifierIndex(view.memberFeatureNames),
-            extra: ["source": "vault", "iterations": String(configuration.iterations), "seed": String(configuration.seed),
-                    "feature_regularization": String(configuration.featureRegularization)])
+            model: result.model,
+            artists: IdentifierIndex(view.artistIDs.map(String.init)),
+            artistFeatureVocabulary: IdentifierIndex(view.artistFeatureNames),
+            memberFeatureVocabulary: IdentifierIndex(view.memberFeatureNames),
+            extra: [
+                "source": "vault", "iterations": String(configuration.iterations), "seed": String(configuration.seed),
+                "feature_regularization": String(configuration.featureRegularization),
+            ]
+        )
         let bytes = try archive.encode()
-        let state = try MemberFactorState(memberIDs: view.memberIDs, factors: configuration.factors, values: result.memberFactors.storage,
-                                          modelTag: NodeModelSupport.modelTag(bytes))
+        let state = try MemberFactorState(
+            memberIDs: view.memberIDs,
+            factors: configuration.factors,
+            values: result.memberFactors.storage,
+            modelTag: NodeModelSupport.modelTag(bytes)
+        )
         try AtomicFileWriter.write(bytes, to: outPath)
         try state.store(to: factory)
         struct Summary: Encodable {
-            let model: String; let members: Int; let artists: Int; let interactions: Int; let factors: Int
-            let memberFeatures: Int; let artistFeatures: Int; let seconds: Double
+            let model: String
+            let members: Int
+            let artists: Int
+            let interactions: Int
+            let factors: Int
+            let memberFeatures: Int
+            let artistFeatures: Int
+            let seconds: Double
         }
-        let summary = Summary(model: outPath, members: view.memberIDs.count, artists: view.artistIDs.count, interactions: view.interactions.nonZeroCount,
-                              factors: configuration.factors, memberFeatures: view.memberFeatureNames.count,
-                              artistFeatures: view.artistFeatureNames.count, seconds: Date().timeIntervalSince(started))
+        let summary = Summary(
+            model: outPath,
+            members: view.memberIDs.count,
+            artists: view.artistIDs.count,
+            interactions: view.interactions.nonZeroCount,
+            factors: configuration.factors,
+            memberFeatures: view.memberFeatureNames.count,
+            artistFeatures: view.artistFeatureNames.count,
+            seconds: Date().timeIntervalSince(started)
+        )
         try context.report(summary) {
             "trained \(configuration.factors) factors on \(summary.interactions) interactions (\(summary.members) members, \(summary.artists) artists) -> \(outPath); member factors stored encrypted in the vault"
         }

@@ -45,7 +45,11 @@ struct NodeRunner {
     let logger: Logger
 
     /// Why the loop ended.
-    enum Ending: String, Encodable { case untilRound = "until_round", budgetExhausted = "budget_exhausted", idle, cancelled }
+    enum Ending: String, Encodable {
+        case untilRound = "until_round"
+        case budgetExhausted = "budget_exhausted"
+        case idle, cancelled
+    }
 
     /// Runs until an ``Ending``; throws for failures a retry cannot fix (a refused aggregator
     /// identity, a policy denial, a round asking for weaker privacy than configured).
@@ -56,19 +60,42 @@ struct NodeRunner {
         let archive = try await retrying("download the federation's initial model") { try await session.federationModel(client: http) }
         let view = try VaultData.load(from: session.vault).trainingView()
         let federation = try NodeFederationView(
-            name: configuration.name, view: view, archive: archive, holdout: try HoldoutSplit(fraction: configuration.holdoutFraction, seed: Self.holdoutSeed))
-        note("\(federation.memberIDs.count) members, \(federation.train.interactions.entryCount) training and \(federation.test.entryCount) held-out interactions; \(archive.artists.count) artists, \(archive.factors) factors")
+            name: configuration.name,
+            view: view,
+            archive: archive,
+            holdout: try HoldoutSplit(fraction: configuration.holdoutFraction, seed: Self.holdoutSeed)
+        )
+        note(
+            "\(federation.memberIDs.count) members, \(federation.train.interactions.entryCount) training and \(federation.test.entryCount) held-out interactions; \(archive.artists.count) artists, \(archive.factors) factors"
+        )
         let ledger = try session.ledger()
-        let privacy = try PrivacySettings(clipNorm: configuration.privacy.clipNorm, noiseMultiplier: configuration.privacy.noiseMultiplier,
-                                          countNoiseMultiplier: configuration.privacy.countNoiseMultiplier)
+        let privacy = try PrivacySettings(
+            clipNorm: configuration.privacy.clipNorm,
+            noiseMultiplier: configuration.privacy.noiseMultiplier,
+            countNoiseMultiplier: configuration.privacy.countNoiseMultiplier
+        )
         let node = try NodeRound(
-            data: federation.train, specification: federation.specification, samplingRate: configuration.privacy.samplingRate,
-            samplingSeed: SecureRandom.secureBytes(PoissonSampler.seedCount), privacy: privacy, ledger: ledger, threads: configuration.threads)
+            data: federation.train,
+            specification: federation.specification,
+            samplingRate: configuration.privacy.samplingRate,
+            samplingSeed: SecureRandom.secureBytes(PoissonSampler.seedCount),
+            privacy: privacy,
+            ledger: ledger,
+            threads: configuration.threads
+        )
         let client = try RoundClient(client: http, node: node, noise: SecureNoiseSource(), journal: session.journal)
         var progress = NodeProgress(
-            node: configuration.name, state: "starting", round: nil, modelVersion: session.journal.snapshot.modelVersion,
-            roundsSubmitted: session.journal.snapshot.receipts.count, epsilonSpent: ledger.spent.epsilon, epsilonBudget: ledger.budget.epsilon,
-            delta: ledger.budget.delta, validationNDCG: session.journal.snapshot.rounds.last?.validationNDCG, updatedAt: Date())
+            node: configuration.name,
+            state: "starting",
+            round: nil,
+            modelVersion: session.journal.snapshot.modelVersion,
+            roundsSubmitted: session.journal.snapshot.receipts.count,
+            epsilonSpent: ledger.spent.epsilon,
+            epsilonBudget: ledger.budget.epsilon,
+            delta: ledger.budget.delta,
+            validationNDCG: session.journal.snapshot.rounds.last?.validationNDCG,
+            updatedAt: Date()
+        )
         try publish(&progress, state: "waiting")
         var lastActivity = Date()
         while !Task.isCancelled {
@@ -80,8 +107,15 @@ struct NodeRunner {
                 progress.roundsSubmitted = session.journal.snapshot.receipts.count
                 progress.epsilonSpent = await client.ledger?.spent.epsilon ?? progress.epsilonSpent
                 if case .submitted = outcome {
-                    note(String(format: "round %lld: update submitted (receipt %@), ε spent %.3f of %.3f", receipt.round,
-                                String(receipt.receiptID.prefix(16)), progress.epsilonSpent, progress.epsilonBudget))
+                    note(
+                        String(
+                            format: "round %lld: update submitted (receipt %@), ε spent %.3f of %.3f",
+                            receipt.round,
+                            String(receipt.receiptID.prefix(16)),
+                            progress.epsilonSpent,
+                            progress.epsilonBudget
+                        )
+                    )
                 }
                 try publish(&progress, state: "submitted")
                 try await takeInModel(after: receipt.round, client: client, federation: federation, progress: &progress)
@@ -93,8 +127,14 @@ struct NodeRunner {
                 if Date().timeIntervalSince(lastActivity) > idleTimeout { return (.idle, progress) }
                 try await pause(configuration.pollSeconds)
             case .budgetExhausted(let round):
-                note(String(format: "round %lld: privacy budget spent (ε %.3f of %.3f): this node no longer contributes", round,
-                            progress.epsilonSpent, progress.epsilonBudget))
+                note(
+                    String(
+                        format: "round %lld: privacy budget spent (ε %.3f of %.3f): this node no longer contributes",
+                        round,
+                        progress.epsilonSpent,
+                        progress.epsilonBudget
+                    )
+                )
                 try publish(&progress, state: "budget_exhausted")
                 return (.budgetExhausted, progress)
             }
@@ -109,8 +149,12 @@ struct NodeRunner {
 
     /// Waits until round `round` is over, then takes in the newest model: validation figures,
     /// a model file for the query commands and member factors (encrypted, in the vault).
-    private func takeInModel(after round: Int64, client: RoundClient<SecureNoiseSource>, federation: NodeFederationView,
-                             progress: inout NodeProgress) async throws {
+    private func takeInModel(
+        after round: Int64,
+        client: RoundClient<SecureNoiseSource>,
+        federation: NodeFederationView,
+        progress: inout NodeProgress
+    ) async throws {
         let started = Date()
         while !Task.isCancelled, !(try await roundFinished(round, client: client)) {
             if Date().timeIntervalSince(started) > idleTimeout { return }
@@ -120,8 +164,16 @@ struct NodeRunner {
         let known = session.journal.snapshot.modelVersion ?? 0
         guard latest.version > known else {
             note("round \(round): no new model was published (the round failed or was not aggregated)")
-            try session.journal.record(.init(round: round, outcome: "no_model", modelVersion: nil, epsilonSpent: progress.epsilonSpent,
-                                             validationNDCG: nil, at: Date()))
+            try session.journal.record(
+                .init(
+                    round: round,
+                    outcome: "no_model",
+                    modelVersion: nil,
+                    epsilonSpent: progress.epsilonSpent,
+                    validationNDCG: nil,
+                    at: Date()
+                )
+            )
             return
         }
         let threads = session.configuration.threads
@@ -129,17 +181,39 @@ struct NodeRunner {
         let archive = try federation.archive(of: latest.parameters, version: latest.version)
         let bytes = try archive.encode()
         let model = try federation.specification.model(latest.parameters)
-        let solved = try model.foldInMembers(interactions: federation.all.interactions, memberFeatures: federation.all.memberFeatures, threads: threads)
+        let solved = try model.foldInMembers(
+            interactions: federation.all.interactions,
+            memberFeatures: federation.all.memberFeatures,
+            threads: threads
+        )
         try AtomicFileWriter.write(bytes, to: session.latestModelPath)
-        try MemberFactorState(memberIDs: federation.memberIDs, factors: archive.factors, values: solved.own.storage,
-                              modelTag: NodeModelSupport.modelTag(bytes)).store(to: session.vault)
-        try session.journal.record(.init(round: round, outcome: "published", modelVersion: latest.version, epsilonSpent: progress.epsilonSpent,
-                                         validationNDCG: metrics?.ndcg, at: Date()))
+        try MemberFactorState(
+            memberIDs: federation.memberIDs,
+            factors: archive.factors,
+            values: solved.own.storage,
+            modelTag: NodeModelSupport.modelTag(bytes)
+        ).store(to: session.vault)
+        try session.journal.record(
+            .init(
+                round: round,
+                outcome: "published",
+                modelVersion: latest.version,
+                epsilonSpent: progress.epsilonSpent,
+                validationNDCG: metrics?.ndcg,
+                at: Date()
+            )
+        )
         progress.modelVersion = latest.version
         progress.validationNDCG = metrics?.ndcg
         try publish(&progress, state: "waiting")
-        note(String(format: "round %lld: model version %lld taken in%@", round, latest.version,
-                    metrics.map { String(format: ", validation NDCG@10 %.4f", $0.ndcg) } ?? ""))
+        note(
+            String(
+                format: "round %lld: model version %lld taken in%@",
+                round,
+                latest.version,
+                metrics.map { String(format: ", validation NDCG@10 %.4f", $0.ndcg) } ?? ""
+            )
+        )
     }
 
     /// Whether round `round` no longer takes updates (a newer round exists, or it is closed).

@@ -44,7 +44,8 @@ struct NodeSession {
         }
         return PrivacyLedger(
             promoter: configuration.name,
-            budget: try PrivacyBudget(epsilon: configuration.privacy.budgetEpsilon, delta: configuration.privacy.budgetDelta))
+            budget: try PrivacyBudget(epsilon: configuration.privacy.budgetEpsilon, delta: configuration.privacy.budgetDelta)
+        )
     }
 
     /// An mTLS client that talks only to the configured aggregator.
@@ -52,9 +53,12 @@ struct NodeSession {
         var http = HTTPClientConfiguration.make(host: configuration.aggregator.host, port: UInt16(configuration.aggregator.port))
         http.limits = HTTPLimits(maxBodyBytes: 512 * 1024 * 1024)
         let tls = TLSClientConfiguration.makeClient(
-            caCertificatePath: configuration.tls.ca, certificatePath: configuration.tls.certificate, keyPath: configuration.tls.key,
+            caCertificatePath: configuration.tls.ca,
+            certificatePath: configuration.tls.certificate,
+            keyPath: configuration.tls.key,
             crlPath: configuration.tls.crl,
-            expectedServer: try PeerIdentity(federation: configuration.federation, role: .aggregator, name: configuration.aggregator.name))
+            expectedServer: try PeerIdentity(federation: configuration.federation, role: .aggregator, name: configuration.aggregator.name)
+        )
         return try HTTPClient(configuration: http, tls: tls, logger: logger)
     }
 
@@ -64,7 +68,9 @@ struct NodeSession {
         let bytes = cached ? try FileAccess.readAll(federationModelPath) : try await ModelDownload.fetch(client: client, version: 0).bytes
         let archive: ModelArchive
         do { archive = try ModelArchive(bytes: bytes) } catch {
-            throw UsageError("the federation's initial model is not a model archive with vocabularies (make it with 'backline federation init'): \(error)")
+            throw UsageError(
+                "the federation's initial model is not a model archive with vocabularies (make it with 'backline federation init'): \(error)"
+            )
         }
         if !cached { try AtomicFileWriter.write(bytes, to: federationModelPath) }
         return archive

@@ -25,9 +25,13 @@ struct NodeShowCatalogue {
     /// Reads the shows and tickets of `data`; `artistIndex` maps an artist id to the model's
     /// index, `memberRow` a member id to its row.
     init(data: VaultData, artistIndex: (Int64) -> Int?, memberRow: (Int64) -> Int?) throws {
-        let table = data[VaultSchema.shows], tickets = data[VaultSchema.tickets]
-        let bill = table.list("artists"), starts = table.integers("start"), capacities = table.integers("capacity")
-        var buyers: [Int64: Set<Int>] = [:], sold: [Int64: Int] = [:]
+        let table = data[VaultSchema.shows]
+        let tickets = data[VaultSchema.tickets]
+        let bill = table.list("artists")
+        let starts = table.integers("start")
+        let capacities = table.integers("capacity")
+        var buyers: [Int64: Set<Int>] = [:]
+        var sold: [Int64: Int] = [:]
         for (row, (member, show)) in zip(tickets.integers("member"), tickets.integers("show")).enumerated() {
             if let memberRow = memberRow(member) { buyers[show, default: []].insert(memberRow) }
             sold[show, default: 0] += Int(tickets.integers("quantity")[row])
@@ -37,13 +41,24 @@ struct NodeShowCatalogue {
             let artistIDs = Array(bill.values[bill.offsets[row]..<bill.offsets[row + 1]])
             let lineup = try artistIDs.map { artist -> Int in
                 guard let index = artistIndex(artist) else {
-                    throw ModelError.invalidShape("show \(id) names artist \(artist), which the model does not have; train the model on this vault")
+                    throw ModelError.invalidShape(
+                        "show \(id) names artist \(artist), which the model does not have; train the model on this vault"
+                    )
                 }
                 return index
             }
             let capacity = capacities[row] == ColumnarTable.missingInteger ? 0 : Int(capacities[row])
-            shows.append(Show(id: id, artistIDs: artistIDs, lineup: lineup, start: starts[row], capacity: capacity,
-                              buyers: buyers[id] ?? [], tickets: sold[id] ?? 0))
+            shows.append(
+                Show(
+                    id: id,
+                    artistIDs: artistIDs,
+                    lineup: lineup,
+                    start: starts[row],
+                    capacity: capacity,
+                    buyers: buyers[id] ?? [],
+                    tickets: sold[id] ?? 0
+                )
+            )
         }
         self.shows = shows
         positions = Dictionary(shows.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })

@@ -1,6 +1,6 @@
-import Foundation
 internal import BacklineCore
 internal import BacklineTransport
+import Foundation
 
 /// `backline pki …`: the federation's certificate authority.
 struct PKICommand: Command {
@@ -52,8 +52,20 @@ struct PKIInitCommand: Command {
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let pki = PKIOptions.pki(arguments)
         let index = try pki.initialize(federation: try arguments.required("federation"), passphrase: try PKIOptions.passphrase(arguments))
-        struct Report: Encodable { let federation: String; let ca_certificate: String; let ca_serial: String; let encrypted: Bool }
-        try context.report(Report(federation: index.federation, ca_certificate: pki.caCertificatePath, ca_serial: index.caSerial, encrypted: index.caKeyEncrypted)) {
+        struct Report: Encodable {
+            let federation: String
+            let ca_certificate: String
+            let ca_serial: String
+            let encrypted: Bool
+        }
+        try context.report(
+            Report(
+                federation: index.federation,
+                ca_certificate: pki.caCertificatePath,
+                ca_serial: index.caSerial,
+                encrypted: index.caKeyEncrypted
+            )
+        ) {
             "created CA for federation \(index.federation): \(pki.caCertificatePath) (key \(index.caKeyEncrypted ? "encrypted" : "unencrypted, mode 0600"))"
         }
         return 0
@@ -68,7 +80,11 @@ struct PKIIssueCommand: Command {
         [
             .value("role", "ROLE", "promoter|aggregator|operator|auditor"), .value("name", "NAME", "Holder name"),
             .value("host", "NAME", "Extra DNS name or IPv4 address (aggregator only)", repeatable: true),
-            .value("days", "N", "Lifetime in days (default \(FederationPKI.defaultLeafLifetimeDays), at most \(FederationPKI.maximumLeafLifetimeDays))"),
+            .value(
+                "days",
+                "N",
+                "Lifetime in days (default \(FederationPKI.defaultLeafLifetimeDays), at most \(FederationPKI.maximumLeafLifetimeDays))"
+            ),
             PKIOptions.directory, PKIOptions.passphrase,
         ]
     }
@@ -76,13 +92,32 @@ struct PKIIssueCommand: Command {
         let pki = PKIOptions.pki(arguments)
         let role = try PKIOptions.role(arguments)
         let holder = try arguments.required("name")
-        let days = try arguments.integer("days", default: FederationPKI.defaultLeafLifetimeDays, in: 1...FederationPKI.maximumLeafLifetimeDays)
+        let days = try arguments.integer(
+            "days",
+            default: FederationPKI.defaultLeafLifetimeDays,
+            in: 1...FederationPKI.maximumLeafLifetimeDays
+        )
         let entry = try pki.issue(
-            role: role, name: holder, days: days, hosts: arguments.values("host"), passphrase: try PKIOptions.passphrase(arguments))
-        struct Report: Encodable { let serial: String; let spiffe_id: String; let certificate: String; let key: String; let not_after: String }
+            role: role,
+            name: holder,
+            days: days,
+            hosts: arguments.values("host"),
+            passphrase: try PKIOptions.passphrase(arguments)
+        )
+        struct Report: Encodable {
+            let serial: String
+            let spiffe_id: String
+            let certificate: String
+            let key: String
+            let not_after: String
+        }
         let report = Report(
-            serial: entry.serial, spiffe_id: entry.spiffeID, certificate: pki.certificatePath(role: role, name: holder),
-            key: pki.keyPath(role: role, name: holder), not_after: ISO8601DateFormatter().string(from: entry.notAfter))
+            serial: entry.serial,
+            spiffe_id: entry.spiffeID,
+            certificate: pki.certificatePath(role: role, name: holder),
+            key: pki.keyPath(role: role, name: holder),
+            not_after: ISO8601DateFormatter().string(from: entry.notAfter)
+        )
         try context.report(report) { "issued \(entry.spiffeID) serial \(entry.serial) until \(report.not_after): \(report.certificate)" }
         return 0
     }
@@ -94,7 +129,8 @@ struct PKIRevokeCommand: Command {
     let abstract = "Revoke certificates and rewrite the CRL (servers reload it on change or SIGHUP)"
     var options: [OptionSpec] {
         [
-            .value("serial", "HEX", "Serial to revoke", repeatable: true), .value("role", "ROLE", "Revoke every valid certificate of this role…"),
+            .value("serial", "HEX", "Serial to revoke", repeatable: true),
+            .value("role", "ROLE", "Revoke every valid certificate of this role…"),
             .value("name", "NAME", "…and this name"), PKIOptions.directory, PKIOptions.passphrase,
         ]
     }
@@ -106,9 +142,13 @@ struct PKIRevokeCommand: Command {
         }
         guard !serials.isEmpty else { throw UsageError("give --serial, or --role and --name of a valid certificate") }
         let revoked = try pki.revoke(serials: serials, passphrase: try PKIOptions.passphrase(arguments))
-        struct Report: Encodable { let revoked: [String]; let crl: String }
+        struct Report: Encodable {
+            let revoked: [String]
+            let crl: String
+        }
         try context.report(Report(revoked: revoked.map(\.serial), crl: pki.crlPath)) {
-            revoked.isEmpty ? "nothing new to revoke; CRL rewritten: \(pki.crlPath)"
+            revoked.isEmpty
+                ? "nothing new to revoke; CRL rewritten: \(pki.crlPath)"
                 : revoked.map { "revoked \($0.spiffeID) serial \($0.serial)" }.joined(separator: "\n") + "\nCRL: \(pki.crlPath)"
         }
         return 0
@@ -124,7 +164,11 @@ struct PKICRLCommand: Command {
         let pki = PKIOptions.pki(arguments)
         try pki.writeRevocationList(passphrase: try PKIOptions.passphrase(arguments))
         let index = try pki.readIndex()
-        struct Report: Encodable { let crl: String; let number: Int; let revoked: Int }
+        struct Report: Encodable {
+            let crl: String
+            let number: Int
+            let revoked: Int
+        }
         let revoked = index.entries.filter { $0.revokedAt != nil }.count
         try context.report(Report(crl: pki.crlPath, number: index.crlNumber, revoked: revoked)) {
             "wrote CRL #\(index.crlNumber) with \(revoked) revoked serial(s): \(pki.crlPath)"
@@ -140,14 +184,22 @@ struct PKIListCommand: Command {
     var options: [OptionSpec] { [PKIOptions.directory] }
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let index = try PKIOptions.pki(arguments).readIndex()
-        struct Row: Encodable { let serial: String; let spiffe_id: String; let status: String; let not_after: String }
+        struct Row: Encodable {
+            let serial: String
+            let spiffe_id: String
+            let status: String
+            let not_after: String
+        }
         let formatter = ISO8601DateFormatter()
         let rows = index.entries.map {
             Row(serial: $0.serial, spiffe_id: $0.spiffeID, status: $0.status(), not_after: formatter.string(from: $0.notAfter))
         }
         try context.report(rows) {
-            rows.isEmpty ? "no certificates issued in federation \(index.federation)"
-                : rows.map { "\($0.serial)  \($0.status.padding(toLength: 7, withPad: " ", startingAt: 0))  \($0.not_after)  \($0.spiffe_id)" }.joined(separator: "\n")
+            rows.isEmpty
+                ? "no certificates issued in federation \(index.federation)"
+                : rows.map {
+                    "\($0.serial)  \($0.status.padding(toLength: 7, withPad: " ", startingAt: 0))  \($0.not_after)  \($0.spiffe_id)"
+                }.joined(separator: "\n")
         }
         return 0
     }

@@ -26,8 +26,16 @@ struct PolicyCheckCommand: Command {
         struct Report: Encodable {
             let file: String, sha256: String, roles: [String], actions: [String], resource_types: [String], rules: Int
         }
-        try context.report(Report(file: path, sha256: policy.sha256, roles: policy.roles, actions: policy.actions,
-                                  resource_types: policy.resourceTypes, rules: policy.ruleIDs.count)) {
+        try context.report(
+            Report(
+                file: path,
+                sha256: policy.sha256,
+                roles: policy.roles,
+                actions: policy.actions,
+                resource_types: policy.resourceTypes,
+                rules: policy.ruleIDs.count
+            )
+        ) {
             "ok: \(path): \(policy.ruleIDs.count) rules, \(policy.roles.count) roles, \(policy.actions.count) actions, "
                 + "\(policy.resourceTypes.count) resource types; sha256 \(policy.sha256)"
         }
@@ -41,7 +49,9 @@ struct PolicyTestCommand: Command {
     let abstract = "Run decision tables (default: Policies/tests/*.table) against their policy"
     var options: [OptionSpec] { [.value("policy", "FILE", "Test this policy instead of the one each table names")] }
     var positionals: [String] { ["TABLE..."] }
-    var discussion: String { "Every cell of role x action x resource type x owner (self, other) x round (open, closed)\nmust match the table. Exit status 1 when any cell differs." }
+    var discussion: String {
+        "Every cell of role x action x resource type x owner (self, other) x round (open, closed)\nmust match the table. Exit status 1 when any cell differs."
+    }
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         var tables = arguments.positionals
@@ -58,7 +68,10 @@ struct PolicyTestCommand: Command {
             }
             results.append(try table.run(against: try CompiledPolicy(contentsOf: policyPath)))
         }
-        struct Report: Encodable { let passed: Bool; let tables: [DecisionTableResult] }
+        struct Report: Encodable {
+            let passed: Bool
+            let tables: [DecisionTableResult]
+        }
         let passed = results.allSatisfy(\.passed)
         try context.report(Report(passed: passed, tables: results)) {
             results.map { result in

@@ -58,14 +58,25 @@ struct PrivacyPlanCommand: Command {
         case (.some, .none): sigma = try arguments.double("sigma", in: Double.leastNonzeroMagnitude...1e6)
         case (.none, .some(let target)):
             sigma = try RDPAccountant.noiseMultiplier(
-                targetEpsilon: target, delta: delta, samplingRate: q, steps: rounds)
+                targetEpsilon: target,
+                delta: delta,
+                samplingRate: q,
+                steps: rounds
+            )
         }
         let parameters = MechanismParameters(noiseMultiplier: sigma, samplingRate: q, steps: rounds)
         let loss = try RDPAccountant.loss(of: parameters, delta: delta)
         let pld = try arguments.flag("pld") ? PLDAccountant.epsilon(of: parameters, delta: delta) : nil
         let plan = Plan(
-            q: q, sigma: sigma, rounds: rounds, delta: delta, epsilon: loss.epsilon, order: loss.order,
-            target_epsilon: target, epsilon_pld: pld)
+            q: q,
+            sigma: sigma,
+            rounds: rounds,
+            delta: delta,
+            epsilon: loss.epsilon,
+            order: loss.order,
+            target_epsilon: target,
+            epsilon_pld: pld
+        )
         try context.report(plan) {
             let order = loss.order.map { String(format: "%g", $0) } ?? "-"
             var summary = "q = \(q), \(rounds) rounds, δ = \(delta); best RDP order \(order)"

@@ -7,11 +7,12 @@ import Foundation
 /// interactions, for warm members and for cold-start members, against a popularity baseline.
 enum VaultEvaluateQuery {
     /// Options added to `backline evaluate` for vault mode.
-    static let options: [OptionSpec] = vaultOptions + [
-        .value("holdout", "FRACTION", "Vault mode: share of each warm member's artists held out (default 0.2)"),
-        .value("cold-members", "FRACTION", "Vault mode: share of members held out whole, for cold start (default 0.1)"),
-        .value("seed", "N", "Vault mode: split seed (default 7)"),
-    ]
+    static let options: [OptionSpec] =
+        vaultOptions + [
+            .value("holdout", "FRACTION", "Vault mode: share of each warm member's artists held out (default 0.2)"),
+            .value("cold-members", "FRACTION", "Vault mode: share of members held out whole, for cold start (default 0.1)"),
+            .value("seed", "N", "Vault mode: split seed (default 7)"),
+        ]
 
     static let discussion = """
         With --vault: the vault's member × artist interactions are split at random (each warm member
@@ -31,7 +32,9 @@ enum VaultEvaluateQuery {
 
     static func split(_ matrix: CSRMatrix, holdout: Double, coldShare: Double, seed: UInt64) throws -> Split {
         var generator = SeededGenerator(seed: seed)
-        var train: [(row: Int, column: Int, value: Float)] = [], warm = train, cold = train
+        var train: [(row: Int, column: Int, value: Float)] = []
+        var warm = train
+        var cold = train
         var coldMembers = Set<Int>()
         for row in 0..<matrix.rowCount {
             let entries = Array(matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1])
@@ -67,16 +70,24 @@ enum VaultEvaluateQuery {
         let parts = try split(view.interactions, holdout: holdout, coldShare: coldShare, seed: seed)
         let note: (@Sendable (String) -> Void)? = context.json ? nil : context.note
         let configuration = NodeModelSupport.configuration(of: archive, threads: threads)
-        note?("evaluate: training on \(parts.train.entryCount) interactions, \(parts.warmTest.entryCount) held out, \(parts.coldMembers.count) cold members")
-        let result = try ALSTrainer(configuration: configuration).train(interactions: parts.train, features: NodeModelSupport.features(view)) { progress in
+        note?(
+            "evaluate: training on \(parts.train.entryCount) interactions, \(parts.warmTest.entryCount) held out, \(parts.coldMembers.count) cold members"
+        )
+        let result = try ALSTrainer(configuration: configuration).train(
+            interactions: parts.train,
+            features: NodeModelSupport.features(view)
+        ) { progress in
             note?(String(format: "evaluate: sweep %d of %d: %.2f s", progress.iteration, configuration.iterations, progress.seconds))
         }
         let artists = result.model.artistRepresentations()
         let evaluator = try RankingEvaluator(k: k, includeAUC: true, threads: threads)
         let warm = try evaluator.evaluate(members: result.memberRepresentations, artists: artists, train: parts.train, test: parts.warmTest)
         let features = try NodeModelSupport.sparse(view.memberFeatures)
-        let featureOnly = try NodeModelSupport.representations(own: DenseMatrix(rows: view.memberIDs.count, columns: configuration.factors),
-                                                               features: features, model: result.model)
+        let featureOnly = try NodeModelSupport.representations(
+            own: DenseMatrix(rows: view.memberIDs.count, columns: configuration.factors),
+            features: features,
+            model: result.model
+        )
         let cold = try evaluator.evaluate(members: featureOnly, artists: artists, train: parts.train, test: parts.coldTest)
         // Popularity baseline: every member scores an artist by its training count.
         var counts = [Float](repeating: 0, count: view.artistIDs.count)
@@ -86,18 +97,42 @@ enum VaultEvaluateQuery {
         let warmPopular = try evaluator.evaluate(members: ones, artists: popularity, train: parts.train, test: parts.warmTest)
         let coldPopular = try evaluator.evaluate(members: ones, artists: popularity, train: parts.train, test: parts.coldTest)
         struct Report: Encodable {
-            let warm: RankingMetrics; let warmPopularity: RankingMetrics; let cold: RankingMetrics; let coldPopularity: RankingMetrics
-            let trainInteractions: Int; let heldOutInteractions: Int; let coldMembers: Int
+            let warm: RankingMetrics
+            let warmPopularity: RankingMetrics
+            let cold: RankingMetrics
+            let coldPopularity: RankingMetrics
+            let trainInteractions: Int
+            let heldOutInteractions: Int
+            let coldMembers: Int
         }
-        let report = Report(warm: warm, warmPopularity: warmPopular, cold: cold, coldPopularity: coldPopular, trainInteractions: parts.train.entryCount,
-                            heldOutInteractions: parts.warmTest.entryCount, coldMembers: parts.coldMembers.count)
+        let report = Report(
+            warm: warm,
+            warmPopularity: warmPopular,
+            cold: cold,
+            coldPopularity: coldPopular,
+            trainInteractions: parts.train.entryCount,
+            heldOutInteractions: parts.warmTest.entryCount,
+            coldMembers: parts.coldMembers.count
+        )
         try context.report(report) {
             func line(_ label: String, _ metrics: RankingMetrics) -> String {
-                String(format: "%@ members %d  NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  MAP %.4f  AUC %.4f",
-                       label, metrics.members, k, metrics.ndcg, metrics.recall, metrics.precision, metrics.hitRate, metrics.map, metrics.auc)
+                String(
+                    format: "%@ members %d  NDCG@%d %.4f  Recall %.4f  Precision %.4f  HR %.4f  MAP %.4f  AUC %.4f",
+                    label,
+                    metrics.members,
+                    k,
+                    metrics.ndcg,
+                    metrics.recall,
+                    metrics.precision,
+                    metrics.hitRate,
+                    metrics.map,
+                    metrics.auc
+                )
             }
-            return [line("warm model     ", warm), line("warm popularity", warmPopular), line("cold model     ", cold),
-                    line("cold popularity", coldPopular)].joined(separator: "\n")
+            return [
+                line("warm model     ", warm), line("warm popularity", warmPopular), line("cold model     ", cold),
+                line("cold popularity", coldPopular),
+            ].joined(separator: "\n")
         }
         return 0
     }

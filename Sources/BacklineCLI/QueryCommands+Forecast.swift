@@ -41,29 +41,63 @@ struct ForecastCommand: Command {
         let show = try catalogue.require(showText)
         let history = catalogue.past(before: min(show.start, now)).filter { $0.id != show.id }
         guard !history.isEmpty else { throw UsageError("no past show before show \(showText) to calibrate on (see --now)") }
-        let forecaster = try DemandForecaster(recommender: Recommender(model: session.model), members: session.members,
-                                              pastShows: history.map { PastShow(lineup: $0.lineup, buyers: $0.buyers) })
+        let forecaster = try DemandForecaster(
+            recommender: Recommender(model: session.model),
+            members: session.members,
+            pastShows: history.map { PastShow(lineup: $0.lineup, buyers: $0.buyers) }
+        )
         let capacity = show.capacity > 0 ? show.capacity : session.members.rows
         let buyers = try forecaster.forecast(lineup: show.lineup, capacity: capacity, z: z)
-        let pastBuyers = history.reduce(0) { $0 + $1.buyers.count }, pastTickets = history.reduce(0) { $0 + $1.tickets }
+        let pastBuyers = history.reduce(0) { $0 + $1.buyers.count }
+        let pastTickets = history.reduce(0) { $0 + $1.tickets }
         let perBuyer = pastBuyers > 0 ? Double(pastTickets) / Double(pastBuyers) : 1
         struct Report: Encodable {
-            let show: String; let start: String; let capacity: Int; let calibrationShows: Int
-            let expectedBuyers: Double; let buyersLower: Double; let buyersUpper: Double
-            let ticketsPerBuyer: Double; let expectedTickets: Double; let ticketsLower: Double; let ticketsUpper: Double
-            let actualBuyers: Int?; let actualTickets: Int?
+            let show: String
+            let start: String
+            let capacity: Int
+            let calibrationShows: Int
+            let expectedBuyers: Double
+            let buyersLower: Double
+            let buyersUpper: Double
+            let ticketsPerBuyer: Double
+            let expectedTickets: Double
+            let ticketsLower: Double
+            let ticketsUpper: Double
+            let actualBuyers: Int?
+            let actualTickets: Int?
         }
         let past = show.start < now
         let cap = Double(capacity)
-        let report = Report(show: showText, start: Date(timeIntervalSince1970: TimeInterval(show.start)).ISO8601Format(), capacity: capacity,
-                            calibrationShows: history.count, expectedBuyers: buyers.expected, buyersLower: buyers.lower, buyersUpper: buyers.upper,
-                            ticketsPerBuyer: perBuyer, expectedTickets: min(cap, buyers.expected * perBuyer),
-                            ticketsLower: min(cap, buyers.lower * perBuyer), ticketsUpper: min(cap, buyers.upper * perBuyer),
-                            actualBuyers: past ? show.buyers.count : nil, actualTickets: past ? show.tickets : nil)
+        let report = Report(
+            show: showText,
+            start: Date(timeIntervalSince1970: TimeInterval(show.start)).ISO8601Format(),
+            capacity: capacity,
+            calibrationShows: history.count,
+            expectedBuyers: buyers.expected,
+            buyersLower: buyers.lower,
+            buyersUpper: buyers.upper,
+            ticketsPerBuyer: perBuyer,
+            expectedTickets: min(cap, buyers.expected * perBuyer),
+            ticketsLower: min(cap, buyers.lower * perBuyer),
+            ticketsUpper: min(cap, buyers.upper * perBuyer),
+            actualBuyers: past ? show.buyers.count : nil,
+            actualTickets: past ? show.tickets : nil
+        )
         try context.report(report) {
-            var text = String(format: "show %@ (%@, capacity %d): expected tickets %.1f [%.1f, %.1f] (buyers %.1f [%.1f, %.1f]; calibrated on %d past shows)",
-                              showText, report.start, capacity, report.expectedTickets, report.ticketsLower, report.ticketsUpper,
-                              buyers.expected, buyers.lower, buyers.upper, history.count)
+            var text = String(
+                format:
+                    "show %@ (%@, capacity %d): expected tickets %.1f [%.1f, %.1f] (buyers %.1f [%.1f, %.1f]; calibrated on %d past shows)",
+                showText,
+                report.start,
+                capacity,
+                report.expectedTickets,
+                report.ticketsLower,
+                report.ticketsUpper,
+                buyers.expected,
+                buyers.lower,
+                buyers.upper,
+                history.count
+            )
             if past { text += "\nactual: \(show.tickets) tickets, \(show.buyers.count) buyers" }
             return text
         }
@@ -76,7 +110,9 @@ struct ForecastCommand: Command {
         let session = try NodeModelSession(arguments)
         let past = try session.shows().past(before: now)
         let warmUp = min(past.count - 1, max(2, Int((Double(past.count) * (1 - holdout)).rounded(.down))))
-        guard past.count >= 3, warmUp >= 1 else { throw UsageError("--evaluate needs at least 3 past shows, the vault has \(past.count) before --now") }
+        guard past.count >= 3, warmUp >= 1 else {
+            throw UsageError("--evaluate needs at least 3 past shows, the vault has \(past.count) before --now")
+        }
         let heldOut = Set(past[warmUp...].map(\.id))
         var data = session.data
         for schema in [VaultSchema.tickets, VaultSchema.attendance] {
@@ -87,19 +123,47 @@ struct ForecastCommand: Command {
         }
         let view = try data.trainingView()
         let note: (@Sendable (String) -> Void)? = context.json ? nil : context.note
-        let result = try NodeModelSupport.train(view, configuration: NodeModelSupport.configuration(of: session.archive, threads: threads), note: note)
-        let catalogue = try NodeShowCatalogue(data: session.data, artistIndex: { view.artistIndex(of: $0) }, memberRow: { view.memberIndex(of: $0) })
+        let result = try NodeModelSupport.train(
+            view,
+            configuration: NodeModelSupport.configuration(of: session.archive, threads: threads),
+            note: note
+        )
+        let catalogue = try NodeShowCatalogue(
+            data: session.data,
+            artistIndex: { view.artistIndex(of: $0) },
+            memberRow: { view.memberIndex(of: $0) }
+        )
         let replay = catalogue.past(before: now).map { PastShow(lineup: $0.lineup, buyers: $0.buyers) }
-        let evaluation = try DemandForecaster.evaluate(recommender: Recommender(model: result.model), members: result.memberRepresentations,
-                                                       shows: replay, warmUp: warmUp)
+        let evaluation = try DemandForecaster.evaluate(
+            recommender: Recommender(model: result.model),
+            members: result.memberRepresentations,
+            shows: replay,
+            warmUp: warmUp
+        )
         struct Report: Encodable {
-            let pastShows: Int; let trainingShows: Int; let heldOutShows: Int; let evaluatedShows: Int; let modelMAPE: Double; let naiveMAPE: Double
+            let pastShows: Int
+            let trainingShows: Int
+            let heldOutShows: Int
+            let evaluatedShows: Int
+            let modelMAPE: Double
+            let naiveMAPE: Double
         }
-        let report = Report(pastShows: past.count, trainingShows: warmUp, heldOutShows: heldOut.count, evaluatedShows: evaluation.shows,
-                            modelMAPE: evaluation.modelMAPE, naiveMAPE: evaluation.naiveMAPE)
+        let report = Report(
+            pastShows: past.count,
+            trainingShows: warmUp,
+            heldOutShows: heldOut.count,
+            evaluatedShows: evaluation.shows,
+            modelMAPE: evaluation.modelMAPE,
+            naiveMAPE: evaluation.naiveMAPE
+        )
         try context.report(report) {
-            String(format: "forecast on %d held-out past shows (trained on the %d before them): MAPE model %.1f %%, naive %.1f %%",
-                   evaluation.shows, warmUp, 100 * evaluation.modelMAPE, 100 * evaluation.naiveMAPE)
+            String(
+                format: "forecast on %d held-out past shows (trained on the %d before them): MAPE model %.1f %%, naive %.1f %%",
+                evaluation.shows,
+                warmUp,
+                100 * evaluation.modelMAPE,
+                100 * evaluation.naiveMAPE
+            )
         }
         return 0
     }

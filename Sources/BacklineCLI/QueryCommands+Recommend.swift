@@ -5,7 +5,10 @@ import Foundation
 /// `backline recommend --vault …`: artists and upcoming shows for a member of the vault.
 enum VaultRecommendQuery {
     /// Options added to `backline recommend` for vault mode.
-    static let options: [OptionSpec] = vaultOptions + [.value("now", "TIME", "What counts as upcoming: shows starting at or after TIME (Unix seconds or ISO 8601; default now)")]
+    static let options: [OptionSpec] =
+        vaultOptions + [
+            .value("now", "TIME", "What counts as upcoming: shows starting at or after TIME (Unix seconds or ISO 8601; default now)")
+        ]
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let top = try arguments.integer("top", default: 10, in: 1...1_000_000)
@@ -35,12 +38,19 @@ enum VaultRecommendQuery {
             }
         }
         struct Report: Encodable {
-            let member: String; let ownedArtists: Int; let artists: [QueryReport.Row]; let upcomingShows: Int; let shows: [QueryReport.Row]
+            let member: String
+            let ownedArtists: Int
+            let artists: [QueryReport.Row]
+            let upcomingShows: Int
+            let shows: [QueryReport.Row]
         }
         let report = Report(member: memberText, ownedArtists: owned.count, artists: artists, upcomingShows: upcoming.count, shows: shows)
         try context.report(report) {
             QueryReport.text("artists for member \(memberText) (\(owned.count) already known, left out)", artists) + "\n"
-                + QueryReport.text("upcoming shows for member \(memberText) (\(upcoming.count) upcoming, \(held.count) already booked)", shows)
+                + QueryReport.text(
+                    "upcoming shows for member \(memberText) (\(upcoming.count) upcoming, \(held.count) already booked)",
+                    shows
+                )
         }
         return 0
     }

@@ -16,10 +16,17 @@ enum VaultSimilarQuery {
         let data = try VaultData.load(from: openVaultStreams(arguments, create: false))
         let view = try data.trainingView()
         guard archive.artists.identifiers == view.artistIDs.map(String.init) else {
-            throw ModelError.invalidShape("\(modelPath) covers \(archive.artists.count) artists, the vault \(view.artistIDs.count) (or other ids): the model does not match this vault")
+            throw ModelError.invalidShape(
+                "\(modelPath) covers \(archive.artists.count) artists, the vault \(view.artistIDs.count) (or other ids): the model does not match this vault"
+            )
         }
-        let model = try archive.model(artistFeatures: NodeModelSupport.remap(view.artistFeatures, names: view.artistFeatureNames,
-                                                                            to: archive.artistFeatureVocabulary))
+        let model = try archive.model(
+            artistFeatures: NodeModelSupport.remap(
+                view.artistFeatures,
+                names: view.artistFeatureNames,
+                to: archive.artistFeatureVocabulary
+            )
+        )
         let names = NodeModelSession.artistNames(data)
         let artist = try resolve(artistText, artists: archive.artists, names: names)
         let items = try Recommender(model: model).similar(artist: artist, top: top)
@@ -28,7 +35,10 @@ enum VaultSimilarQuery {
             return (String(id), names[id], nil)
         }
         let header = "artists similar to \(artistText)" + (names[view.artistIDs[artist]].map { " (\($0))" } ?? "")
-        struct Report: Encodable { let query: String; let results: [QueryReport.Row] }
+        struct Report: Encodable {
+            let query: String
+            let results: [QueryReport.Row]
+        }
         try context.report(Report(query: header, results: rows)) { QueryReport.text(header, rows) }
         return 0
     }
@@ -39,7 +49,9 @@ enum VaultSimilarQuery {
         if let index = artists.index(of: text) { return index }
         let matches = names.filter { $0.value.caseInsensitiveCompare(text) == .orderedSame }.keys.sorted()
         guard matches.count <= 1 else {
-            throw ModelError.invalidArgument("\(matches.count) artists are named '\(text)' (ids \(matches.map(String.init).joined(separator: ", "))); give the id")
+            throw ModelError.invalidArgument(
+                "\(matches.count) artists are named '\(text)' (ids \(matches.map(String.init).joined(separator: ", "))); give the id"
+            )
         }
         guard let id = matches.first, let index = artists.index(of: String(id)) else { throw ModelError.unknownIdentifier("artist", text) }
         return index

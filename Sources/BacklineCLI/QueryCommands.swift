@@ -21,10 +21,13 @@ struct MatchCommand: Command {
 
     func run(_ arguments: ParsedArguments, _ context: CommandContext) async throws -> Int32 {
         let top = try arguments.integer("top", default: 10, in: 1...1_000_000_000)
-        let showText = arguments.value("show"), artistText = arguments.value("artist")
+        let showText = arguments.value("show")
+        let artistText = arguments.value("artist")
         guard (showText == nil) != (artistText == nil) else { throw UsageError("give exactly one of --show or --artist") }
         let session = try NodeModelSession(arguments)
-        let lineup: [Int], excluded: Set<Int>, header: String
+        let lineup: [Int]
+        let excluded: Set<Int>
+        let header: String
         if let showText {
             let show = try session.shows().require(showText)
             (lineup, excluded, header) = (show.lineup, show.buyers, "members to invite to show \(showText)")
@@ -33,7 +36,11 @@ struct MatchCommand: Command {
         }
         let items = try Recommender(model: session.model).match(lineup: lineup, members: session.members, excluding: excluded, top: top)
         let rows = QueryReport.rows(items) { (String(session.view.memberIDs[$0]), nil, nil) }
-        struct Report: Encodable { let query: String; let excludedTicketHolders: Int; let results: [QueryReport.Row] }
+        struct Report: Encodable {
+            let query: String
+            let excludedTicketHolders: Int
+            let results: [QueryReport.Row]
+        }
         try context.report(Report(query: header, excludedTicketHolders: excluded.count, results: rows)) { QueryReport.text(header, rows) }
         return 0
     }

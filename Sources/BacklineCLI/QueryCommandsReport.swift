@@ -23,11 +23,12 @@ enum QueryReport {
 
     /// Human lines of `rows` under `header`.
     static func text(_ header: String, _ rows: [Row]) -> String {
-        ([header] + rows.map { row in
-            var line = "\(row.rank)\t\(row.id)\t\(String(format: "%.4f", row.score))"
-            if let name = row.name { line += "\t\(name)" }
-            if let detail = row.detail { line += "\t\(detail)" }
-            return line
-        }).joined(separator: "\n")
+        ([header]
+            + rows.map { row in
+                var line = "\(row.rank)\t\(row.id)\t\(String(format: "%.4f", row.score))"
+                if let name = row.name { line += "\t\(name)" }
+                if let detail = row.detail { line += "\t\(detail)" }
+                return line
+            }).joined(separator: "\n")
     }
 }

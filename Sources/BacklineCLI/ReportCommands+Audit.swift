@@ -47,8 +47,17 @@ struct ReportAuditCommand: Command {
         } else if let store = (storage as? StoreAuditStorage)?.store {
             let formatter = ISO8601DateFormatter()
             ledger = try store.withTransaction { try $0.ledgerEntries(promoterID: nil) }.map {
-                LedgerLine(id: $0.id, promoter: $0.promoterID, round: $0.round, query: $0.query, mechanism: $0.mechanism,
-                           parameters: $0.parametersJSON, epsilon: $0.epsilon, delta: $0.delta, recordedAt: formatter.string(from: $0.recordedAt))
+                LedgerLine(
+                    id: $0.id,
+                    promoter: $0.promoterID,
+                    round: $0.round,
+                    query: $0.query,
+                    mechanism: $0.mechanism,
+                    parameters: $0.parametersJSON,
+                    epsilon: $0.epsilon,
+                    delta: $0.delta,
+                    recordedAt: formatter.string(from: $0.recordedAt)
+                )
             }
         } else {
             ledger = nil
@@ -56,13 +65,22 @@ struct ReportAuditCommand: Command {
         let spending = ledger.map(PromoterSpending.from)
         let source = arguments.value("log") ?? arguments.value("sqlite") ?? "PostgreSQL store"
         let report = AuditReport(
-            source: source, generatedAt: ISO8601DateFormatter().string(from: Date()), verification: VerificationStatus(verification), activity: activity,
-            spending: spending, budget: budget)
+            source: source,
+            generatedAt: ISO8601DateFormatter().string(from: Date()),
+            verification: VerificationStatus(verification),
+            activity: activity,
+            spending: spending,
+            budget: budget
+        )
         let written = try writeReport(
-            report.document, to: out,
-            details: ["entries": activity.total, "denied": activity.denied, "verified": verification.ok ? 1 : 0,
-                      "promoters": spending?.count ?? 0],
-            context)
+            report.document,
+            to: out,
+            details: [
+                "entries": activity.total, "denied": activity.denied, "verified": verification.ok ? 1 : 0,
+                "promoters": spending?.count ?? 0,
+            ],
+            context
+        )
         return verification.ok ? written : 1
     }
 }

@@ -22,12 +22,24 @@ struct ReportOutcome: Encodable {
 extension Command {
     /// Renders `document`, writes it atomically to `path` with `mode` (0644 by default: federation and
     /// audit reports hold aggregates only and are meant to be shared), and reports the path and counts.
-    func writeReport(_ document: HTMLDocument, to path: String, mode: UInt32 = 0o644, details: [String: Int], _ context: CommandContext) throws -> Int32 {
+    func writeReport(
+        _ document: HTMLDocument,
+        to path: String,
+        mode: UInt32 = 0o644,
+        details: [String: Int],
+        _ context: CommandContext
+    ) throws -> Int32 {
         let html = document.render()
         try AtomicFileWriter.write(Array(html.utf8), to: path, mode: mode)
         let counts = document.counts
         let outcome = ReportOutcome(
-            path: path, bytes: html.utf8.count, charts: counts.charts, marks: counts.marks, tables: counts.tables, details: details)
+            path: path,
+            bytes: html.utf8.count,
+            charts: counts.charts,
+            marks: counts.marks,
+            tables: counts.tables,
+            details: details
+        )
         try context.report(outcome) { path }
         return 0
     }

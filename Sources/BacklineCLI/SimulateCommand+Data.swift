@@ -15,20 +15,34 @@ struct FederationSetup {
         let train = try ModelCommandSupport.table(directory + "/split-seed42/train.tsv")
         let test = try ModelCommandSupport.table(directory + "/split-seed42/test.tsv")
         let assignment = try partitionRows(partition)
-        let artists = try IdentifierIndex(ModelCommandSupport.ordered(InteractionTable.unique(train.artistIdentifiers + test.artistIdentifiers)))
+        let artists = try IdentifierIndex(
+            ModelCommandSupport.ordered(InteractionTable.unique(train.artistIdentifiers + test.artistIdentifiers))
+        )
         var byPromoter: [String: [String]] = [:]
         for (user, promoter) in assignment { byPromoter[promoter, default: []].append(user) }
         guard !byPromoter.isEmpty else { throw UsageError("\(partition): no user → promoter rows") }
         let specification = try ModelSpecification(
-            artistFeatures: .empty(rowCount: artists.count, columnCount: 0), memberFeatureCount: 0, factors: factors,
-            regularization: regularization, featureRegularization: regularization, weighting: .log(alpha: 2))
-        var promoters: [PromoterData] = [], tests: [SparseMatrix] = []
+            artistFeatures: .empty(rowCount: artists.count, columnCount: 0),
+            memberFeatureCount: 0,
+            factors: factors,
+            regularization: regularization,
+            featureRegularization: regularization,
+            weighting: .log(alpha: 2)
+        )
+        var promoters: [PromoterData] = []
+        var tests: [SparseMatrix] = []
         for promoter in ModelCommandSupport.ordered(Array(byPromoter.keys)) {
             let members = try IdentifierIndex(ModelCommandSupport.ordered(byPromoter[promoter]!))
             let interactions = try train.matrix(members: members, artists: artists, skipUnknown: true, source: "train.tsv")
             tests.append(try test.matrix(members: members, artists: artists, skipUnknown: true, source: "test.tsv"))
-            promoters.append(try PromoterData(name: "promoter \(promoter)", interactions: interactions,
-                                              memberFeatures: .empty(rowCount: members.count, columnCount: 0), specification: specification))
+            promoters.append(
+                try PromoterData(
+                    name: "promoter \(promoter)",
+                    interactions: interactions,
+                    memberFeatures: .empty(rowCount: members.count, columnCount: 0),
+                    specification: specification
+                )
+            )
         }
         return Self(specification: specification, promoters: promoters, tests: tests)
     }

@@ -23,12 +23,26 @@ struct SimulationReport: Encodable {
     let alone: Double
     let pooled: Double
 
-    init(promoters data: [PromoterData], federated: [RankingMetrics], alone: [RankingMetrics], pooled: [RankingMetrics],
-         epsilonSpent: [Double], rounds: Int, epsilon: Double?, delta: Double?) {
+    init(
+        promoters data: [PromoterData],
+        federated: [RankingMetrics],
+        alone: [RankingMetrics],
+        pooled: [RankingMetrics],
+        epsilonSpent: [Double],
+        rounds: Int,
+        epsilon: Double?,
+        delta: Double?
+    ) {
         promoters = data.indices.map { index in
-            Row(promoter: data[index].name, members: data[index].memberCount, evaluated: federated[index].members,
-                federated: federated[index].ndcg, alone: alone[index].ndcg, pooled: pooled[index].ndcg,
-                epsilonSpent: index < epsilonSpent.count ? epsilonSpent[index] : nil)
+            Row(
+                promoter: data[index].name,
+                members: data[index].memberCount,
+                evaluated: federated[index].members,
+                federated: federated[index].ndcg,
+                alone: alone[index].ndcg,
+                pooled: pooled[index].ndcg,
+                epsilonSpent: index < epsilonSpent.count ? epsilonSpent[index] : nil
+            )
         }
         func mean(_ metrics: [RankingMetrics]) -> Double {
             let total = metrics.reduce(0) { $0 + $1.members }
@@ -45,13 +59,32 @@ struct SimulationReport: Encodable {
     /// The human-readable table.
     func table() -> String {
         let privacy = epsilon.map { String(format: "DP ε = %g, δ = %g per promoter", $0, delta ?? 0) } ?? "no DP"
-        var lines = ["\(rounds) rounds, \(privacy); NDCG@10 of each promoter's members on their own test items",
-                     "promoter\tmembers\tfederated\talone\tpooled\tε spent"]
+        var lines = [
+            "\(rounds) rounds, \(privacy); NDCG@10 of each promoter's members on their own test items",
+            "promoter\tmembers\tfederated\talone\tpooled\tε spent",
+        ]
         for row in promoters {
-            lines.append(String(format: "%@\t%d\t%.4f\t%.4f\t%.4f\t%@", row.promoter, row.members, row.federated, row.alone, row.pooled,
-                                row.epsilonSpent.map { String(format: "%.3f", $0) } ?? "-"))
+            lines.append(
+                String(
+                    format: "%@\t%d\t%.4f\t%.4f\t%.4f\t%@",
+                    row.promoter,
+                    row.members,
+                    row.federated,
+                    row.alone,
+                    row.pooled,
+                    row.epsilonSpent.map { String(format: "%.3f", $0) } ?? "-"
+                )
+            )
         }
-        lines.append(String(format: "all (member-weighted)\t%d\t%.4f\t%.4f\t%.4f\t", promoters.reduce(0) { $0 + $1.members }, federated, alone, pooled))
+        lines.append(
+            String(
+                format: "all (member-weighted)\t%d\t%.4f\t%.4f\t%.4f\t",
+                promoters.reduce(0) { $0 + $1.members },
+                federated,
+                alone,
+                pooled
+            )
+        )
         return lines.joined(separator: "\n")
     }
 }

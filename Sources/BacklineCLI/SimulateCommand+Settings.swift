@@ -39,12 +39,21 @@ struct SimulationSettings {
     /// The promoters' data, test tables and model specification.
     func loadSetup() throws -> FederationSetup {
         if let lastfm {
-            return try FederationSetup.lastfm(directory: lastfm, partition: partition ?? lastfm + "/promoters5.tsv", factors: factors,
-                                              regularization: lambda ?? 50)
+            return try FederationSetup.lastfm(
+                directory: lastfm,
+                partition: partition ?? lastfm + "/promoters5.tsv",
+                factors: factors,
+                regularization: lambda ?? 50
+            )
         }
         let federation = try SyntheticFederation(
-            shape: .init(members: Array(repeating: members, count: promoterCount), artists: artists), seed: seed)
-        return FederationSetup(specification: try federation.specification(factors: factors, regularization: lambda ?? 3, featureRegularization: lambda ?? 3),
-                               promoters: federation.promoters, tests: federation.tests)
+            shape: .init(members: Array(repeating: members, count: promoterCount), artists: artists),
+            seed: seed
+        )
+        return FederationSetup(
+            specification: try federation.specification(factors: factors, regularization: lambda ?? 3, featureRegularization: lambda ?? 3),
+            promoters: federation.promoters,
+            tests: federation.tests
+        )
     }
 }

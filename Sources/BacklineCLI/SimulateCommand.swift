@@ -53,35 +53,70 @@ struct SimulateCommand: Command {
         let delta = try arguments.double("delta", default: 1e-6, in: 1e-15...0.1)
         let clip = try arguments.double("clip", default: 1, in: 1e-9...1e9)
         let privacy = try epsilon.map {
-            try PrivacySettings.calibrated(targetEpsilon: $0, delta: delta, samplingRate: settings.samplingRate, rounds: settings.rounds, clipNorm: clip)
+            try PrivacySettings.calibrated(
+                targetEpsilon: $0,
+                delta: delta,
+                samplingRate: settings.samplingRate,
+                rounds: settings.rounds,
+                clipNorm: clip
+            )
         }
         let nodes = try setup.promoters.map { data in
-            try NodeRound(data: data, specification: setup.specification, samplingRate: settings.samplingRate,
-                          samplingSeed: SecureRandom.secureBytes(PoissonSampler.seedCount), privacy: privacy,
-                          ledger: epsilon.map { try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: $0, delta: delta)) },
-                          threads: settings.threads)
+            try NodeRound(
+                data: data,
+                specification: setup.specification,
+                samplingRate: settings.samplingRate,
+                samplingSeed: SecureRandom.secureBytes(PoissonSampler.seedCount),
+                privacy: privacy,
+                ledger: epsilon.map { try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: $0, delta: delta)) },
+                threads: settings.threads
+            )
         }
-        let trainer = try FederatedTrainer(specification: setup.specification,
-                                           initial: setup.specification.initialParameters(seed: settings.seed, scale: 0.1),
-                                           optimizer: .adam(learningRate: settings.learningRate), minimumContributions: 1)
+        let trainer = try FederatedTrainer(
+            specification: setup.specification,
+            initial: setup.specification.initialParameters(seed: settings.seed, scale: 0.1),
+            optimizer: .adam(learningRate: settings.learningRate),
+            minimumContributions: 1
+        )
         var simulation = try FederatedSimulation(nodes: nodes, trainer: trainer)
-        if let privacy { context.note(String(format: "noise multiplier z = %.3f, clip C = %g, q = %g", privacy.noiseMultiplier, clip, settings.samplingRate)) }
+        if let privacy {
+            context.note(
+                String(format: "noise multiplier z = %.3f, clip C = %g, q = %g", privacy.noiseMultiplier, clip, settings.samplingRate)
+            )
+        }
         var noise = SecureNoiseSource()
         var lastSpent: [Double] = []
         try simulation.run(rounds: settings.rounds, noise: &noise) { summary in
             lastSpent = summary.epsilonSpent
             let spent = summary.epsilonSpent.max().map { String(format: ", ε spent ≤ %.3f", $0) } ?? ""
-            context.note(String(format: "round %d/%d: %.2f s (slowest node %.2f s)%@", Int(summary.round), settings.rounds,
-                                summary.seconds, summary.slowestNodeSeconds, spent))
+            context.note(
+                String(
+                    format: "round %d/%d: %.2f s (slowest node %.2f s)%@",
+                    Int(summary.round),
+                    settings.rounds,
+                    summary.seconds,
+                    summary.slowestNodeSeconds,
+                    spent
+                )
+            )
         }
         context.note("evaluating: federated, then each promoter alone, then pooled")
-        let comparison = try FederationComparison(promoters: setup.promoters, tests: setup.tests, specification: setup.specification,
-                                                  threads: settings.threads)
+        let comparison = try FederationComparison(
+            promoters: setup.promoters,
+            tests: setup.tests,
+            specification: setup.specification,
+            threads: settings.threads
+        )
         let report = try SimulationReport(
-            promoters: setup.promoters, federated: comparison.federated(simulation.trainer.parameters),
+            promoters: setup.promoters,
+            federated: comparison.federated(simulation.trainer.parameters),
             alone: comparison.alone(iterations: settings.baselineIterations, seed: settings.seed),
             pooled: comparison.pooled(iterations: settings.baselineIterations, seed: settings.seed),
-            epsilonSpent: lastSpent, rounds: settings.rounds, epsilon: epsilon, delta: epsilon == nil ? nil : delta)
+            epsilonSpent: lastSpent,
+            rounds: settings.rounds,
+            epsilon: epsilon,
+            delta: epsilon == nil ? nil : delta
+        )
         try context.report(report) { report.table() }
         return 0
     }

@@ -38,7 +38,12 @@ final class VaultAnalyticsJournal: AnalyticsJournal {
 
     /// The journal of `vault` for the aggregator named `aggregator` in `federation`, loaded now.
     init(vault: EncryptedVault, federation: String, aggregator: String) throws {
-        stream = try VaultJournalStream(vault: vault, name: Self.streamName, maximumBytes: Self.maximumBytes, empty: AnalyticsJournalState())
+        stream = try VaultJournalStream(
+            vault: vault,
+            name: Self.streamName,
+            maximumBytes: Self.maximumBytes,
+            empty: AnalyticsJournalState()
+        )
         self.aggregator = "\(federation)/aggregator/\(aggregator)"
     }
 
@@ -64,7 +69,9 @@ final class VaultAnalyticsJournal: AnalyticsJournal {
     func recordReceipt(_ receipt: AnalyticsClient.Receipt) throws {
         let aggregator = aggregator
         try stream.change { journal in
-            guard let index = journal.answers.firstIndex(where: { $0.aggregator == aggregator && $0.queryID == receipt.queryID }) else { return }
+            guard let index = journal.answers.firstIndex(where: { $0.aggregator == aggregator && $0.queryID == receipt.queryID }) else {
+                return
+            }
             journal.answers[index].receipt = receipt
         }
     }

@@ -23,7 +23,8 @@ public enum AllocatorTuning {
         guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return false }
         typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
         let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
-        let mmapThreshold: Int32 = -3, trimThreshold: Int32 = -1  // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
+        let mmapThreshold: Int32 = -3
+        let trimThreshold: Int32 = -1  // M_MMAP_THRESHOLD, M_TRIM_THRESHOLD
         return mallopt(mmapThreshold, mmapThresholdBytes) == 1 && mallopt(trimThreshold, trimThresholdBytes) == 1
         #else
         return false

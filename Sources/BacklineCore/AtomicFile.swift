@@ -124,7 +124,8 @@ public enum FileAccess {
         guard loose == 0 else {
             throw CoreError(
                 code: .insecurePermissions,
-                reason: "\(path) has mode \(String(info.st_mode & 0o777, radix: 8)); key files must be 0600 (chmod 600 \(path))")
+                reason: "\(path) has mode \(String(info.st_mode & 0o777, radix: 8)); key files must be 0600 (chmod 600 \(path))"
+            )
         }
     }
 

@@ -41,8 +41,12 @@ public struct BacklineError<Domain: ErrorDomain>: Error, Hashable, CustomStringC
 
     /// Creates an error. Prefer the module's factories (`CryptoError.truncated(…)`).
     public init(
-        code: Code, reason: String, underlying: (any Error)? = nil, libraryCode: Int? = nil,
-        fileID: String = #fileID, line: UInt = #line
+        code: Code,
+        reason: String,
+        underlying: (any Error)? = nil,
+        libraryCode: Int? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) {
         self.code = code
         self.reason = reason

@@ -40,7 +40,8 @@ public enum ConfigurationFile {
         }
         switch error {
         case .keyNotFound(let key, let context): return Failure(field: path(context.codingPath + [key]), problem: "is missing")
-        case .typeMismatch(_, let context): return Failure(field: path(context.codingPath), problem: "has the wrong type: \(context.debugDescription)")
+        case .typeMismatch(_, let context):
+            return Failure(field: path(context.codingPath), problem: "has the wrong type: \(context.debugDescription)")
         case .valueNotFound(_, let context): return Failure(field: path(context.codingPath), problem: "is null")
         case .dataCorrupted(let context): return Failure(field: path(context.codingPath), problem: context.debugDescription)
         @unknown default: return Failure(field: "file", problem: "cannot be decoded")

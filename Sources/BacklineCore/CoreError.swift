@@ -13,6 +13,12 @@ extension BacklineError<CoreErrorDomain>.Code {
 extension BacklineError where Domain == CoreErrorDomain {
     /// A failed system call `call` on `path`, with its errno.
     public static func systemCall(_ call: String, path: String, errno code: Int32, fileID: String = #fileID, line: UInt = #line) -> Self {
-        Self(code: .systemCall, reason: "\(call) failed for \(path): \(SystemCall.errorString(code))", libraryCode: Int(code), fileID: fileID, line: line)
+        Self(
+            code: .systemCall,
+            reason: "\(call) failed for \(path): \(SystemCall.errorString(code))",
+            libraryCode: Int(code),
+            fileID: fileID,
+            line: line
+        )
     }
 }

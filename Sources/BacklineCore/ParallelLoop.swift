@@ -8,7 +8,8 @@ internal import Synchronization
 public enum ParallelLoop {
     /// Chunk `index` of `chunks` over `0..<count` (sizes differ by at most one).
     public static func chunk(_ index: Int, of chunks: Int, count: Int) -> Range<Int> {
-        let base = count / chunks, extra = count % chunks
+        let base = count / chunks
+        let extra = count % chunks
         let start = index * base + min(index, extra)
         return start..<(start + base + (index < extra ? 1 : 0))
     }

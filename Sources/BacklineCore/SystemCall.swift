@@ -9,7 +9,11 @@ public enum SystemCall {
     /// Runs `body` until it does not fail with `EINTR`; throws on any other `-1` result.
     @discardableResult
     public static func retrying<T: FixedWidthInteger>(
-        _ name: String, path: String = "-", _ body: () -> T, fileID: String = #fileID, line: UInt = #line
+        _ name: String,
+        path: String = "-",
+        _ body: () -> T,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) throws -> T {
         while true {
             let result = body()

@@ -17,7 +17,10 @@ public enum Argon2id {
     /// - Throws: ``CryptoError`` `invalidParameter` for parameters outside the policy,
     ///   `invalidLength` for a wrong salt, `libraryFailure` if libsodium cannot allocate.
     public static func deriveKey(
-        from passphrase: SecureBytes, salt: [UInt8], parameters: PasswordHashParameters, policy: PasswordHashPolicy = .standard
+        from passphrase: SecureBytes,
+        salt: [UInt8],
+        parameters: PasswordHashParameters,
+        policy: PasswordHashPolicy = .standard
     ) throws -> SymmetricKey {
         SodiumRuntime.ensureInitialized()
         try policy.check(parameters)
@@ -31,9 +34,15 @@ public enum Argon2id {
             SecureBytes(unsafeUninitializedCapacity: SymmetricKey.byteCount) { output in
                 status = password.withMemoryRebound(to: CChar.self) { passwordChars in
                     crypto_pwhash(
-                        output.baseAddress!.assumingMemoryBound(to: UInt8.self), UInt64(output.count),
-                        passwordChars.baseAddress!, UInt64(passwordChars.count), salt,
-                        parameters.opsLimit, memLimit, crypto_pwhash_ALG_ARGON2ID13)
+                        output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        UInt64(output.count),
+                        passwordChars.baseAddress!,
+                        UInt64(passwordChars.count),
+                        salt,
+                        parameters.opsLimit,
+                        memLimit,
+                        crypto_pwhash_ALG_ARGON2ID13
+                    )
                 }
             }
         }
@@ -43,7 +52,10 @@ public enum Argon2id {
 
     /// The same derivation on a ``BlockingExecutor`` thread, so tasks are not blocked.
     public static func deriveKey(
-        from passphrase: SecureBytes, salt: [UInt8], parameters: PasswordHashParameters, policy: PasswordHashPolicy = .standard,
+        from passphrase: SecureBytes,
+        salt: [UInt8],
+        parameters: PasswordHashParameters,
+        policy: PasswordHashPolicy = .standard,
         executor: BlockingExecutor = .shared
     ) async throws -> SymmetricKey {
         try await executor.run { try deriveKey(from: passphrase, salt: salt, parameters: parameters, policy: policy) }

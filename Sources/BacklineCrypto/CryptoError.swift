@@ -29,7 +29,12 @@ extension BacklineError where Domain == CryptoErrorDomain {
     }
     /// Authentication of `what` failed.
     public static func authenticationFailed(_ what: String, fileID: String = #fileID, line: UInt = #line) -> Self {
-        Self(code: .authenticationFailed, reason: "authentication of \(what) failed (wrong key or altered data)", fileID: fileID, line: line)
+        Self(
+            code: .authenticationFailed,
+            reason: "authentication of \(what) failed (wrong key or altered data)",
+            fileID: fileID,
+            line: line
+        )
     }
     /// The libsodium function `function` returned `status`.
     public static func libraryFailure(_ function: String, status: Int32, fileID: String = #fileID, line: UInt = #line) -> Self {

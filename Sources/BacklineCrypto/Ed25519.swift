@@ -30,8 +30,10 @@ public enum Ed25519 {
             let secret = SecureBytes(unsafeUninitializedCapacity: Int(crypto_sign_secretkeybytes())) { secretBuffer in
                 seed.withUnsafeBytes { seedBuffer in
                     _ = crypto_sign_seed_keypair(
-                        &publicBytes, secretBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                        seedBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                        &publicBytes,
+                        secretBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        seedBuffer.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    )
                 }
             }
             self.seed = seed
@@ -45,8 +47,12 @@ public enum Ed25519 {
             message.withUnsafeBytes { messageBuffer in
                 secretKey.withUnsafeBytes { secret in
                     _ = crypto_sign_detached(
-                        &signature, nil, messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
-                        UInt64(messageBuffer.count), secret.baseAddress!.assumingMemoryBound(to: UInt8.self))
+                        &signature,
+                        nil,
+                        messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                        UInt64(messageBuffer.count),
+                        secret.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                    )
                 }
             }
             return signature
@@ -73,7 +79,11 @@ public enum Ed25519 {
         /// A key from its 32 raw bytes.
         public init(rawRepresentation: [UInt8]) throws {
             guard rawRepresentation.count == Int(crypto_sign_publickeybytes()) else {
-                throw CryptoError.invalidLength("Ed25519 public key", expected: Int(crypto_sign_publickeybytes()), actual: rawRepresentation.count)
+                throw CryptoError.invalidLength(
+                    "Ed25519 public key",
+                    expected: Int(crypto_sign_publickeybytes()),
+                    actual: rawRepresentation.count
+                )
             }
             self.rawRepresentation = rawRepresentation
         }
@@ -84,8 +94,11 @@ public enum Ed25519 {
             guard signature.count == Int(crypto_sign_bytes()) else { return false }
             return message.withUnsafeBytes { messageBuffer in
                 crypto_sign_verify_detached(
-                    signature, messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(messageBuffer.count),
-                    rawRepresentation) == 0
+                    signature,
+                    messageBuffer.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    UInt64(messageBuffer.count),
+                    rawRepresentation
+                ) == 0
             }
         }
     }

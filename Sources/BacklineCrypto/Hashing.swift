@@ -23,8 +23,13 @@ public enum SHA256 {
         let empty: UInt8 = 0
         let status = withUnsafePointer(to: empty) { emptyPointer in
             EVP_Digest(
-                bytes.baseAddress ?? UnsafeRawPointer(emptyPointer), bytes.count,
-                digest.baseAddress!.assumingMemoryBound(to: UInt8.self), &length, EVP_sha256(), nil)
+                bytes.baseAddress ?? UnsafeRawPointer(emptyPointer),
+                bytes.count,
+                digest.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                &length,
+                EVP_sha256(),
+                nil
+            )
         }
         // EVP_Digest with the built-in SHA-256 cannot fail short of memory corruption.
         precondition(status == 1 && length == UInt32(digestCount), "EVP_Digest(SHA-256) failed")
@@ -76,8 +81,13 @@ public enum BLAKE2b {
         let status: Int32 = bytes.withUnsafeBytes { input in
             func run(_ keyPointer: UnsafeRawBufferPointer?) -> Int32 {
                 crypto_generichash(
-                    &digest, outputCount, input.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(input.count),
-                    keyPointer?.baseAddress?.assumingMemoryBound(to: UInt8.self), keyPointer?.count ?? 0)
+                    &digest,
+                    outputCount,
+                    input.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    UInt64(input.count),
+                    keyPointer?.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    keyPointer?.count ?? 0
+                )
             }
             if let key { return key.withUnsafeBytes { run($0) } }
             return run(nil)

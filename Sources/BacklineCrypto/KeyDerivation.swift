@@ -20,7 +20,10 @@ public enum KeyDerivation {
         public init(_ text: String) throws {
             let utf8 = Array(text.utf8)
             guard utf8.count == Int(crypto_kdf_contextbytes()), utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7f }) else {
-                throw CryptoError.invalidParameter("KDF context", "must be exactly \(crypto_kdf_contextbytes()) printable ASCII characters, got \(utf8.count) bytes")
+                throw CryptoError.invalidParameter(
+                    "KDF context",
+                    "must be exactly \(crypto_kdf_contextbytes()) printable ASCII characters, got \(utf8.count) bytes"
+                )
             }
             bytes = utf8
         }
@@ -31,10 +34,18 @@ public enum KeyDerivation {
 
     /// The subkey number `id` of `master` for `context`, `count` bytes long (16…64).
     /// - Throws: ``CryptoError`` `invalidParameter` for a length outside 16…64.
-    public static func deriveSubkey(from master: SymmetricKey, id: UInt64, context: Context, count: Int = SymmetricKey.byteCount) throws -> SecureBytes {
+    public static func deriveSubkey(
+        from master: SymmetricKey,
+        id: UInt64,
+        context: Context,
+        count: Int = SymmetricKey.byteCount
+    ) throws -> SecureBytes {
         SodiumRuntime.ensureInitialized()
         guard count >= minimumSubkeyCount, count <= maximumSubkeyCount else {
-            throw CryptoError.invalidParameter("KDF subkey length", "must be \(minimumSubkeyCount)…\(maximumSubkeyCount) bytes, got \(count)")
+            throw CryptoError.invalidParameter(
+                "KDF subkey length",
+                "must be \(minimumSubkeyCount)…\(maximumSubkeyCount) bytes, got \(count)"
+            )
         }
         var status: Int32 = 0
         let subkey = SecureBytes(unsafeUninitializedCapacity: count) { output in
@@ -42,7 +53,12 @@ public enum KeyDerivation {
                 contextBuffer.withMemoryRebound(to: CChar.self) { contextChars in
                     master.withKeyPointer { masterPointer in
                         crypto_kdf_derive_from_key(
-                            output.baseAddress!.assumingMemoryBound(to: UInt8.self), count, id, contextChars.baseAddress!, masterPointer)
+                            output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                            count,
+                            id,
+                            contextChars.baseAddress!,
+                            masterPointer
+                        )
                     }
                 }
             }

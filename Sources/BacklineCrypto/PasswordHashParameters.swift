@@ -16,13 +16,19 @@ public struct PasswordHashParameters: Sendable, Hashable, Codable, CustomStringC
 
     /// libsodium's INTERACTIVE preset (2 passes, 64 MiB): the floor, and what tests use.
     public static let interactive = PasswordHashParameters(
-        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_interactive()), memLimit: UInt64(crypto_pwhash_argon2id_memlimit_interactive()))
+        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_interactive()),
+        memLimit: UInt64(crypto_pwhash_argon2id_memlimit_interactive())
+    )
     /// libsodium's MODERATE preset (3 passes, 256 MiB): the default for new passphrase keys.
     public static let moderate = PasswordHashParameters(
-        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_moderate()), memLimit: UInt64(crypto_pwhash_argon2id_memlimit_moderate()))
+        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_moderate()),
+        memLimit: UInt64(crypto_pwhash_argon2id_memlimit_moderate())
+    )
     /// libsodium's SENSITIVE preset (4 passes, 1 GiB).
     public static let sensitive = PasswordHashParameters(
-        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_sensitive()), memLimit: UInt64(crypto_pwhash_argon2id_memlimit_sensitive()))
+        opsLimit: UInt64(crypto_pwhash_argon2id_opslimit_sensitive()),
+        memLimit: UInt64(crypto_pwhash_argon2id_memlimit_sensitive())
+    )
 
     /// Whether either cost is below the matching cost of `other`.
     public func isWeaker(than other: PasswordHashParameters) -> Bool {

@@ -17,9 +17,16 @@ public struct PasswordHashPolicy: Sendable, Hashable {
 
     /// A policy; `floor ≤ target ≤ ceiling` is checked.
     /// - Throws: ``CryptoError`` `invalidParameter` when the bounds are out of order.
-    public init(floor: PasswordHashParameters, target: PasswordHashParameters, ceiling: PasswordHashParameters = .init(opsLimit: 16, memLimit: 4 << 30)) throws {
+    public init(
+        floor: PasswordHashParameters,
+        target: PasswordHashParameters,
+        ceiling: PasswordHashParameters = .init(opsLimit: 16, memLimit: 4 << 30)
+    ) throws {
         guard !target.isWeaker(than: floor), !ceiling.isWeaker(than: target) else {
-            throw CryptoError.invalidParameter("Argon2id policy", "needs floor ≤ target ≤ ceiling (floor \(floor), target \(target), ceiling \(ceiling))")
+            throw CryptoError.invalidParameter(
+                "Argon2id policy",
+                "needs floor ≤ target ≤ ceiling (floor \(floor), target \(target), ceiling \(ceiling))"
+            )
         }
         self.floor = floor
         self.target = target
@@ -35,7 +42,10 @@ public struct PasswordHashPolicy: Sendable, Hashable {
     /// - Throws: ``CryptoError`` `invalidParameter` naming the bound that was crossed.
     public func check(_ stored: PasswordHashParameters) throws {
         if stored.isWeaker(than: floor) {
-            throw CryptoError.invalidParameter("stored Argon2id parameters", "\(stored) is below the policy floor \(floor); refusing a weakened key derivation")
+            throw CryptoError.invalidParameter(
+                "stored Argon2id parameters",
+                "\(stored) is below the policy floor \(floor); refusing a weakened key derivation"
+            )
         }
         if ceiling.isWeaker(than: stored) {
             throw CryptoError.invalidParameter("stored Argon2id parameters", "\(stored) is above the policy ceiling \(ceiling)")

@@ -34,7 +34,8 @@ public final class SecretStreamPuller {
     ///   cut or spliced chunk; `streamFinished` after the final chunk; `invalidLength` for a chunk
     ///   shorter than 17 bytes or an output buffer too small.
     public func pull(
-        _ chunk: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        _ chunk: UnsafeRawBufferPointer,
+        additionalData: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
         into output: UnsafeMutableRawBufferPointer
     ) throws -> (count: Int, tag: SecretStreamTag) {
         guard !finished else { throw CryptoError.streamFinished("secretstream pull") }
@@ -52,8 +53,15 @@ public final class SecretStreamPuller {
         let status = withUnsafeMutablePointer(to: &scratch) { scratchPointer in
             let out = output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? scratchPointer
             return crypto_secretstream_xchacha20poly1305_pull(
-                state.pointer, out, &written, &tag, chunk.bytePointer, UInt64(chunk.count),
-                additionalData.bytePointer, UInt64(additionalData.count))
+                state.pointer,
+                out,
+                &written,
+                &tag,
+                chunk.bytePointer,
+                UInt64(chunk.count),
+                additionalData.bytePointer,
+                UInt64(additionalData.count)
+            )
         }
         guard status == 0 else { throw CryptoError.authenticationFailed("secretstream chunk") }
         let result = SecretStreamTag(rawValue: tag)
@@ -62,7 +70,10 @@ public final class SecretStreamPuller {
     }
 
     /// Decrypts one chunk and returns its plaintext and tag.
-    public func pull(_ chunk: some ContiguousBytes, additionalData: some ContiguousBytes = [UInt8]()) throws -> (plaintext: [UInt8], tag: SecretStreamTag) {
+    public func pull(
+        _ chunk: some ContiguousBytes,
+        additionalData: some ContiguousBytes = [UInt8]()
+    ) throws -> (plaintext: [UInt8], tag: SecretStreamTag) {
         try chunk.withUnsafeBytes { chunkBuffer in
             try additionalData.withUnsafeBytes { adBuffer in
                 var output = [UInt8](repeating: 0, count: max(0, chunkBuffer.count - SecretStream.overheadCount))

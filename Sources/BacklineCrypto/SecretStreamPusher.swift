@@ -31,8 +31,10 @@ public final class SecretStreamPusher {
     /// - Throws: ``CryptoError`` `streamFinished` after a final chunk, `invalidLength` if `output`
     ///   is too small or the message too large.
     public func push(
-        _ message: UnsafeRawBufferPointer, additionalData: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
-        tag: SecretStreamTag = .message, into output: UnsafeMutableRawBufferPointer
+        _ message: UnsafeRawBufferPointer,
+        additionalData: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0),
+        tag: SecretStreamTag = .message,
+        into output: UnsafeMutableRawBufferPointer
     ) throws -> Int {
         guard !finished else { throw CryptoError.streamFinished("secretstream push") }
         guard message.count <= SecretStream.maximumMessageCount else {
@@ -44,15 +46,26 @@ public final class SecretStreamPusher {
         }
         var written: UInt64 = 0
         let status = crypto_secretstream_xchacha20poly1305_push(
-            state.pointer, out.assumingMemoryBound(to: UInt8.self), &written, message.bytePointer, UInt64(message.count),
-            additionalData.bytePointer, UInt64(additionalData.count), tag.rawValue)
+            state.pointer,
+            out.assumingMemoryBound(to: UInt8.self),
+            &written,
+            message.bytePointer,
+            UInt64(message.count),
+            additionalData.bytePointer,
+            UInt64(additionalData.count),
+            tag.rawValue
+        )
         guard status == 0 else { throw CryptoError.libraryFailure("crypto_secretstream_xchacha20poly1305_push", status: status) }
         if tag == .final { finished = true }
         return Int(written)
     }
 
     /// Encrypts `message` and returns the chunk (`message.count + 17` bytes).
-    public func push(_ message: some ContiguousBytes, additionalData: some ContiguousBytes = [UInt8](), tag: SecretStreamTag = .message) throws -> [UInt8] {
+    public func push(
+        _ message: some ContiguousBytes,
+        additionalData: some ContiguousBytes = [UInt8](),
+        tag: SecretStreamTag = .message
+    ) throws -> [UInt8] {
         try message.withUnsafeBytes { messageBuffer in
             try additionalData.withUnsafeBytes { adBuffer in
                 var output = [UInt8](repeating: 0, count: messageBuffer.count + SecretStream.overheadCount)

@@ -38,7 +38,10 @@ public enum X25519 {
             let secret = scalar.withUnsafeBytes { scalarBuffer in
                 SecureBytes(unsafeUninitializedCapacity: X25519.byteCount) { output in
                     status = crypto_scalarmult(
-                        output.baseAddress!.assumingMemoryBound(to: UInt8.self), scalarBuffer.bytePointer!, peer.rawRepresentation)
+                        output.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                        scalarBuffer.bytePointer!,
+                        peer.rawRepresentation
+                    )
                 }
             }
             guard status == 0 else {

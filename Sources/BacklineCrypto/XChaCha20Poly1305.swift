@@ -24,7 +24,11 @@ public enum XChaCha20Poly1305 {
                 throw CryptoError.invalidLength("XChaCha20-Poly1305 nonce", expected: XChaCha20Poly1305.nonceCount, actual: nonce.count)
             }
             guard ciphertext.count >= XChaCha20Poly1305.tagCount else {
-                throw CryptoError.invalidLength("XChaCha20-Poly1305 ciphertext", expected: XChaCha20Poly1305.tagCount, actual: ciphertext.count)
+                throw CryptoError.invalidLength(
+                    "XChaCha20-Poly1305 ciphertext",
+                    expected: XChaCha20Poly1305.tagCount,
+                    actual: ciphertext.count
+                )
             }
             self.nonce = nonce
             self.ciphertext = ciphertext
@@ -32,23 +36,43 @@ public enum XChaCha20Poly1305 {
     }
 
     /// Encrypts `plaintext` under `key` with a fresh random nonce, authenticating `additionalData`.
-    public static func seal(_ plaintext: some ContiguousBytes, key: SymmetricKey, additionalData: some ContiguousBytes = [UInt8]()) throws -> SealedBox {
+    public static func seal(
+        _ plaintext: some ContiguousBytes,
+        key: SymmetricKey,
+        additionalData: some ContiguousBytes = [UInt8]()
+    ) throws -> SealedBox {
         try seal(plaintext, key: key, nonce: SecureRandom.bytes(nonceCount), additionalData: additionalData)
     }
 
     /// Encrypts with a caller-chosen nonce. Package-only: reusing a nonce under one key breaks
     /// confidentiality, so production code always takes the random-nonce form; tests use this for
     /// published vectors.
-    package static func seal(_ plaintext: some ContiguousBytes, key: SymmetricKey, nonce: [UInt8], additionalData: some ContiguousBytes) throws -> SealedBox {
+    package static func seal(
+        _ plaintext: some ContiguousBytes,
+        key: SymmetricKey,
+        nonce: [UInt8],
+        additionalData: some ContiguousBytes
+    ) throws -> SealedBox {
         SodiumRuntime.ensureInitialized()
-        guard nonce.count == nonceCount else { throw CryptoError.invalidLength("XChaCha20-Poly1305 nonce", expected: nonceCount, actual: nonce.count) }
+        guard nonce.count == nonceCount else {
+            throw CryptoError.invalidLength("XChaCha20-Poly1305 nonce", expected: nonceCount, actual: nonce.count)
+        }
         let ciphertext: [UInt8] = try plaintext.withUnsafeBytes { message in
             try additionalData.withUnsafeBytes { ad in
                 var output = [UInt8](repeating: 0, count: message.count + tagCount)
                 var written: UInt64 = 0
                 let status = key.withKeyPointer { keyPointer in
                     crypto_aead_xchacha20poly1305_ietf_encrypt(
-                        &output, &written, message.bytePointer, UInt64(message.count), ad.bytePointer, UInt64(ad.count), nil, nonce, keyPointer)
+                        &output,
+                        &written,
+                        message.bytePointer,
+                        UInt64(message.count),
+                        ad.bytePointer,
+                        UInt64(ad.count),
+                        nil,
+                        nonce,
+                        keyPointer
+                    )
                 }
                 guard status == 0 else { throw CryptoError.libraryFailure("crypto_aead_xchacha20poly1305_ietf_encrypt", status: status) }
                 return output
@@ -70,8 +94,16 @@ public enum XChaCha20Poly1305 {
                 status = withUnsafeMutablePointer(to: &scratch) { scratchPointer in
                     key.withKeyPointer { keyPointer in
                         crypto_aead_xchacha20poly1305_ietf_decrypt(
-                            output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? scratchPointer, nil, nil,
-                            box.ciphertext, UInt64(box.ciphertext.count), ad.bytePointer, UInt64(ad.count), box.nonce, keyPointer)
+                            output.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? scratchPointer,
+                            nil,
+                            nil,
+                            box.ciphertext,
+                            UInt64(box.ciphertext.count),
+                            ad.bytePointer,
+                            UInt64(ad.count),
+                            box.nonce,
+                            keyPointer
+                        )
                     }
                 }
                 if status != 0, let base = output.baseAddress { sodium_memzero(base, output.count) }

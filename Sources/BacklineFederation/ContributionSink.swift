@@ -72,7 +72,10 @@ struct ContributionSink {
             let release = accumulator!.release(using: &source)
             return (release.values, release.count)
         }
-        defer { plain = [Double](repeating: 0, count: plain.count); plainCount = 0 }
+        defer {
+            plain = [Double](repeating: 0, count: plain.count)
+            plainCount = 0
+        }
         return (plain.map { Float($0) }, Double(plainCount))
     }
 }

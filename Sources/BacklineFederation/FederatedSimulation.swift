@@ -33,13 +33,21 @@ public struct FederatedSimulation: Sendable {
         try trainer.apply(round: round, releases: releases)
         roundsRun = round
         let spent = nodes.compactMap { $0.ledger?.spent.epsilon }
-        return RoundSummary(round: round, seconds: Self.now() - start, slowestNodeSeconds: slowest, epsilonSpent: spent,
-                            counts: releases.map(\.count))
+        return RoundSummary(
+            round: round,
+            seconds: Self.now() - start,
+            slowestNodeSeconds: slowest,
+            epsilonSpent: spent,
+            counts: releases.map(\.count)
+        )
     }
 
     /// Runs `rounds` rounds, calling `progress` after each.
-    public mutating func run(rounds: Int, noise: inout some NoiseRandomSource,
-                             progress: (RoundSummary) -> Void = { _ in }) throws {
+    public mutating func run(
+        rounds: Int,
+        noise: inout some NoiseRandomSource,
+        progress: (RoundSummary) -> Void = { _ in }
+    ) throws {
         for _ in 0..<rounds { progress(try runRound(noise: &noise)) }
     }
 

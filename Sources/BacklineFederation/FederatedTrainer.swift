@@ -35,8 +35,12 @@ public struct FederatedTrainer: Sendable {
     /// A trainer from `initial` parameters with `optimizer`, publishing only rounds with at least
     /// `minimumContributions` nodes.
     /// - Throws: `shape_mismatch` when `initial` does not fit the specification; the strategy's errors.
-    public init(specification: ModelSpecification, initial: ParameterSet, optimizer: ServerOptimizer,
-                minimumContributions: Int = FederatedStrategy.defaultMinimumContributions) throws {
+    public init(
+        specification: ModelSpecification,
+        initial: ParameterSet,
+        optimizer: ServerOptimizer,
+        minimumContributions: Int = FederatedStrategy.defaultMinimumContributions
+    ) throws {
         do { _ = try specification.model(initial) } catch {
             throw FederationError.shapeMismatch("initial parameters", "\(error)")
         }
@@ -44,7 +48,10 @@ public struct FederatedTrainer: Sendable {
         self.parameters = initial
         self.strategy = try FederatedStrategy(rule: .weightedMean, optimizer: optimizer, minimumContributions: minimumContributions)
         conversion = GradientSumConversion(
-            parameters: initial, regularization: specification.regularization, featureRegularization: specification.featureRegularization)
+            parameters: initial,
+            regularization: specification.regularization,
+            featureRegularization: specification.featureRegularization
+        )
     }
 
     /// Applies round `round`'s releases.
@@ -53,7 +60,10 @@ public struct FederatedTrainer: Sendable {
     public mutating func apply(round: UInt64, releases: [NodeRelease]) throws {
         let global = parameters.flattened()
         if let wrong = releases.first(where: { $0.gradientSum.count != global.count }) {
-            throw FederationError.shapeMismatch("release of '\(wrong.node)'", "\(wrong.gradientSum.count) values, the model \(global.count)")
+            throw FederationError.shapeMismatch(
+                "release of '\(wrong.node)'",
+                "\(wrong.gradientSum.count) values, the model \(global.count)"
+            )
         }
         let counts = releases.map { max($0.count, 1) }
         let total = counts.reduce(0, +)

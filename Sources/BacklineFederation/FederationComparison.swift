@@ -1,6 +1,6 @@
+internal import BacklineCore
 public import BacklineModel
 public import BacklinePrivacy
-internal import BacklineCore
 
 /// The quality comparison the simulation prints: NDCG@k of each promoter's members on their own
 /// test items under the federated model, a model trained by the promoter alone, and a model
@@ -18,12 +18,18 @@ public struct FederationComparison: Sendable {
     public let threads: Int
 
     /// A comparison; throws `shape_mismatch` when a test table does not match its promoter's table.
-    public init(promoters: [PromoterData], tests: [SparseMatrix], specification: ModelSpecification, cutoff: Int = 10,
-                threads: Int = 1) throws {
+    public init(
+        promoters: [PromoterData],
+        tests: [SparseMatrix],
+        specification: ModelSpecification,
+        cutoff: Int = 10,
+        threads: Int = 1
+    ) throws {
         guard promoters.count == tests.count, !promoters.isEmpty else {
             throw FederationError.shapeMismatch("comparison", "\(promoters.count) promoters but \(tests.count) test tables")
         }
-        for (data, test) in zip(promoters, tests) where test.rowCount != data.memberCount || test.columnCount != data.interactions.columnCount {
+        for (data, test) in zip(promoters, tests)
+        where test.rowCount != data.memberCount || test.columnCount != data.interactions.columnCount {
             throw FederationError.shapeMismatch("test table of '\(data.name)'", "\(test.rowCount) x \(test.columnCount)")
         }
         self.promoters = promoters
@@ -49,14 +55,26 @@ public struct FederationComparison: Sendable {
     /// only for its own members' rankings). `progress` gets each round's parameters, so a caller
     /// can score several fine-tuning lengths in one run.
     /// - Throws: `invalid_parameter` for negative rounds; the node's and trainer's errors.
-    public func fineTuned(promoter index: Int, global: ParameterSet, rounds: Int, optimizer: ServerOptimizer,
-                          progress: (Int, ParameterSet) throws -> Void = { _, _ in }) throws -> ParameterSet {
+    public func fineTuned(
+        promoter index: Int,
+        global: ParameterSet,
+        rounds: Int,
+        optimizer: ServerOptimizer,
+        progress: (Int, ParameterSet) throws -> Void = { _, _ in }
+    ) throws -> ParameterSet {
         guard rounds >= 0 else { throw FederationError.invalidParameter("fine-tuning rounds", rounds, expected: "≥ 0") }
         guard promoters.indices.contains(index) else {
             throw FederationError.invalidParameter("promoter index", index, expected: "0..<\(promoters.count)")
         }
-        let node = try NodeRound(data: promoters[index], specification: specification, samplingRate: 1,
-                                 samplingSeed: SecureBytes(zeroedCount: PoissonSampler.seedCount), privacy: nil, ledger: nil, threads: threads)
+        let node = try NodeRound(
+            data: promoters[index],
+            specification: specification,
+            samplingRate: 1,
+            samplingSeed: SecureBytes(zeroedCount: PoissonSampler.seedCount),
+            privacy: nil,
+            ledger: nil,
+            threads: threads
+        )
         let trainer = try FederatedTrainer(specification: specification, initial: global, optimizer: optimizer, minimumContributions: 1)
         var simulation = try FederatedSimulation(nodes: [node], trainer: trainer)
         var unused = SecureNoiseSource()
@@ -70,28 +88,40 @@ public struct FederationComparison: Sendable {
     /// Metrics of promoter `index` under global parameters `global` (members folded in locally).
     public func federated(promoter index: Int, _ global: ParameterSet) throws -> RankingMetrics {
         let model = try specification.model(global)
-        let members = try model.foldInMembers(interactions: promoters[index].interactions,
-                                              memberFeatures: promoters[index].memberFeatures, threads: threads).representations
+        let members = try model.foldInMembers(
+            interactions: promoters[index].interactions,
+            memberFeatures: promoters[index].memberFeatures,
+            threads: threads
+        ).representations
         return try metrics(promoter: index, members: members, artists: model.artistRepresentations())
     }
 
     /// Per-promoter metrics of ALS trained by each promoter on its own data (`iterations` sweeps).
     public func alone(iterations: Int, seed: UInt64) throws -> [RankingMetrics] {
-        let trainer = try ALSTrainer(configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed))
+        let trainer = try ALSTrainer(
+            configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed)
+        )
         return try promoters.indices.map { index in
             let data = promoters[index]
-            let result = try trainer.train(interactions: data.interactions,
-                                           features: SideFeatures(members: data.memberFeatures, artists: specification.artistFeatures))
+            let result = try trainer.train(
+                interactions: data.interactions,
+                features: SideFeatures(members: data.memberFeatures, artists: specification.artistFeatures)
+            )
             return try metrics(promoter: index, members: result.memberRepresentations, artists: result.model.artistRepresentations())
         }
     }
 
     /// Per-promoter metrics of ALS trained centrally on all promoters' data pooled.
     public func pooled(iterations: Int, seed: UInt64) throws -> [RankingMetrics] {
-        let trainer = try ALSTrainer(configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed))
+        let trainer = try ALSTrainer(
+            configuration: specification.trainingConfiguration(iterations: iterations, threads: threads, seed: seed)
+        )
         let interactions = try SparseStacking.stacked(promoters.map(\.interactions))
         let features = try SparseStacking.stacked(promoters.map(\.memberFeatures))
-        let result = try trainer.train(interactions: interactions, features: SideFeatures(members: features, artists: specification.artistFeatures))
+        let result = try trainer.train(
+            interactions: interactions,
+            features: SideFeatures(members: features, artists: specification.artistFeatures)
+        )
         let artists = result.model.artistRepresentations()
         var start = 0
         return try promoters.indices.map { index in

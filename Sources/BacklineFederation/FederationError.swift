@@ -16,8 +16,13 @@ extension BacklineError<FederationErrorDomain>.Code {
 
 extension BacklineError where Domain == FederationErrorDomain {
     /// `what` is `value`, but must be `expected`.
-    public static func invalidParameter(_ what: String, _ value: some CustomStringConvertible, expected: String,
-                                        fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func invalidParameter(
+        _ what: String,
+        _ value: some CustomStringConvertible,
+        expected: String,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .invalidParameter, reason: "\(what) is \(value), expected \(expected)", fileID: fileID, line: line)
     }
     /// `what` does not fit: `detail` names both sizes.

@@ -1,5 +1,5 @@
-public import BacklineModel
 import BacklineCore
+public import BacklineModel
 
 /// Turns a node's release (the noised sum S_p of its members' clipped gradients and the noised
 /// count N_p) into the update a server strategy averages: Δ_p = −(S_p/N_p + r∘g/N), with g the
@@ -36,7 +36,8 @@ public struct GradientSumConversion: Sendable {
     /// another; the coordinates are split over `threads` threads.
     public func convertToDescentDirection(_ values: inout [Float], count: Double, totalCount: Double, global: [Float], threads: Int = 1) {
         precondition(values.count == global.count && regularizationScale.count == global.count, "lengths differ")
-        let inverse = Float(1 / max(count, 1)), inverseTotal = Float(1 / max(totalCount, 1))
+        let inverse = Float(1 / max(count, 1))
+        let inverseTotal = Float(1 / max(totalCount, 1))
         values.withUnsafeMutableBufferPointer { sums in
             regularizationScale.withUnsafeBufferPointer { scale in
                 global.withUnsafeBufferPointer { parameters in

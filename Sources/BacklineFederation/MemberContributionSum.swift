@@ -48,9 +48,14 @@ struct MemberContributionSum {
                     gradient.withUnsafeMutableBufferPointer { out in
                         scratch.withUnsafeMutableBufferPointer { work in
                             _ = kernel.lossAndGradient(
-                                row: member, confidence: confidence, features: features,
+                                row: member,
+                                confidence: confidence,
+                                features: features,
                                 u: UnsafeBufferPointer(rebasing: reps[member * k..<(member + 1) * k]),
-                                own: UnsafeBufferPointer(rebasing: ownFactors[member * k..<(member + 1) * k]), into: out, scratch: work)
+                                own: UnsafeBufferPointer(rebasing: ownFactors[member * k..<(member + 1) * k]),
+                                into: out,
+                                scratch: work
+                            )
                         }
                     }
                     try part.add(gradient)

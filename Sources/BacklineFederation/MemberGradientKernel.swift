@@ -32,8 +32,14 @@ struct MemberGradientKernel: Sendable {
     /// Writes the gradient of member `row` of `confidence`/`features` into `gradient` (length
     /// ``parameterCount``, overwritten) and returns the member's loss. `u` is the member's
     /// representation (own factor plus feature embeddings), `own` its own factor.
-    func lossAndGradient(row: Int, confidence: SparseMatrix, features: SparseMatrix, u: UnsafeBufferPointer<Float>,
-                         own: UnsafeBufferPointer<Float>, into gradient: UnsafeMutableBufferPointer<Float>) -> Double {
+    func lossAndGradient(
+        row: Int,
+        confidence: SparseMatrix,
+        features: SparseMatrix,
+        u: UnsafeBufferPointer<Float>,
+        own: UnsafeBufferPointer<Float>,
+        into gradient: UnsafeMutableBufferPointer<Float>
+    ) -> Double {
         var scratch = [Float](repeating: 0, count: scratchCount)
         return scratch.withUnsafeMutableBufferPointer { scratch in
             lossAndGradient(row: row, confidence: confidence, features: features, u: u, own: own, into: gradient, scratch: scratch)
@@ -42,12 +48,19 @@ struct MemberGradientKernel: Sendable {
 
     /// As ``lossAndGradient(row:confidence:features:u:own:into:)``, with caller-owned working memory
     /// `scratch` (length ``scratchCount``, overwritten) so a loop over members allocates nothing.
-    func lossAndGradient(row: Int, confidence: SparseMatrix, features: SparseMatrix, u: UnsafeBufferPointer<Float>,
-                         own: UnsafeBufferPointer<Float>, into gradient: UnsafeMutableBufferPointer<Float>,
-                         scratch: UnsafeMutableBufferPointer<Float>) -> Double {
+    func lossAndGradient(
+        row: Int,
+        confidence: SparseMatrix,
+        features: SparseMatrix,
+        u: UnsafeBufferPointer<Float>,
+        own: UnsafeBufferPointer<Float>,
+        into gradient: UnsafeMutableBufferPointer<Float>,
+        scratch: UnsafeMutableBufferPointer<Float>
+    ) -> Double {
         precondition(scratch.count >= scratchCount && gradient.count == parameterCount, "kernel buffers too short")
         let k = self.k
-        let tOffset = artistCount * k, eOffset = tOffset + artistFeatureRows * k
+        let tOffset = artistCount * k
+        let eOffset = tOffset + artistFeatureRows * k
         var loss = 0.0
         let coefficients = UnsafeMutableBufferPointer(rebasing: scratch[0..<artistCount])
         let weightedSum = UnsafeMutableBufferPointer(rebasing: scratch[artistCount..<(artistCount + k)])
@@ -61,25 +74,33 @@ struct MemberGradientKernel: Sendable {
             }
             for index in confidence.rowOffsets[row]..<confidence.rowOffsets[row + 1] {
                 let a = Int(confidence.columns[index])
-                let s = Double(coefficients[a] / 2), c = 1 + Double(confidence.values[index])
+                let s = Double(coefficients[a] / 2)
+                let c = 1 + Double(confidence.values[index])
                 loss += c * (1 - s) * (1 - s) - s * s
                 coefficients[a] = Float(2 * c * (s - 1))
             }
             for a in 0..<artistCount {
-                Self.scaleAndAccumulate(coefficients[a], u: u, v: UnsafeBufferPointer(rebasing: v[a * k..<(a + 1) * k]),
-                                        into: UnsafeMutableBufferPointer(rebasing: gradient[a * k..<(a + 1) * k]), sum: weightedSum)
+                Self.scaleAndAccumulate(
+                    coefficients[a],
+                    u: u,
+                    v: UnsafeBufferPointer(rebasing: v[a * k..<(a + 1) * k]),
+                    into: UnsafeMutableBufferPointer(rebasing: gradient[a * k..<(a + 1) * k]),
+                    sum: weightedSum
+                )
             }
         }
         loss += Double(regularization) * (0..<k).reduce(0.0) { $0 + Double(own[$1]) * Double(own[$1]) }
         for index in tOffset..<gradient.count { gradient[index] = 0 }
         for a in 0..<artistFeatures.rowCount {
             for index in artistFeatures.rowOffsets[a]..<artistFeatures.rowOffsets[a + 1] {
-                let feature = Int(artistFeatures.columns[index]), weight = artistFeatures.values[index]
+                let feature = Int(artistFeatures.columns[index])
+                let weight = artistFeatures.values[index]
                 for i in 0..<k { gradient[tOffset + feature * k + i] += weight * gradient[a * k + i] }
             }
         }
         for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-            let feature = Int(features.columns[index]), weight = features.values[index]
+            let feature = Int(features.columns[index])
+            let weight = features.values[index]
             for i in 0..<k { gradient[eOffset + feature * k + i] += weight * weightedSum[i] }
         }
         return loss
@@ -88,13 +109,16 @@ struct MemberGradientKernel: Sendable {
     /// Σ x_i·y_i over equal-length buffers, four lanes at a time (fixed order: deterministic).
     @inline(__always)
     private static func dot(_ x: UnsafeBufferPointer<Float>, _ y: UnsafeBufferPointer<Float>) -> Float {
-        let count = min(x.count, y.count), whole = count & ~3
+        let count = min(x.count, y.count)
+        let whole = count & ~3
         guard let xp = x.baseAddress, let yp = y.baseAddress else { return 0 }
         var lanes = SIMD4<Float>()
         var i = 0
         while i < whole {
             // `x * y` then `+=`, not addProduct: without the FMA target feature that is a libm call per lane.
-            lanes += UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD4<Float>.self) * UnsafeRawPointer(yp + i).loadUnaligned(as: SIMD4<Float>.self)
+            lanes +=
+                UnsafeRawPointer(xp + i).loadUnaligned(as: SIMD4<Float>.self)
+                * UnsafeRawPointer(yp + i).loadUnaligned(as: SIMD4<Float>.self)
             i += 4
         }
         var total = lanes.sum()
@@ -107,9 +131,15 @@ struct MemberGradientKernel: Sendable {
 
     /// out = c·u and sum += c·v, over equal-length buffers, four lanes at a time.
     @inline(__always)
-    private static func scaleAndAccumulate(_ c: Float, u: UnsafeBufferPointer<Float>, v: UnsafeBufferPointer<Float>,
-                                           into out: UnsafeMutableBufferPointer<Float>, sum: UnsafeMutableBufferPointer<Float>) {
-        let count = min(u.count, v.count, out.count, sum.count), whole = count & ~3
+    private static func scaleAndAccumulate(
+        _ c: Float,
+        u: UnsafeBufferPointer<Float>,
+        v: UnsafeBufferPointer<Float>,
+        into out: UnsafeMutableBufferPointer<Float>,
+        sum: UnsafeMutableBufferPointer<Float>
+    ) {
+        let count = min(u.count, v.count, out.count, sum.count)
+        let whole = count & ~3
         guard let up = u.baseAddress, let vp = v.baseAddress, let op = out.baseAddress, let sp = sum.baseAddress else { return }
         let scale = SIMD4<Float>(repeating: c)
         var i = 0

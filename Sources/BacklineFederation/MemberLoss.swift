@@ -17,9 +17,14 @@ extension ModelSpecification {
             solved.representations.storage.withUnsafeBufferPointer { reps in
                 solved.own.storage.withUnsafeBufferPointer { own in
                     gradient.withUnsafeMutableBufferPointer { out in
-                        kernel.lossAndGradient(row: member, confidence: confidence, features: data.memberFeatures,
-                                               u: UnsafeBufferPointer(rebasing: reps[member * k..<(member + 1) * k]),
-                                               own: UnsafeBufferPointer(rebasing: own[member * k..<(member + 1) * k]), into: out)
+                        kernel.lossAndGradient(
+                            row: member,
+                            confidence: confidence,
+                            features: data.memberFeatures,
+                            u: UnsafeBufferPointer(rebasing: reps[member * k..<(member + 1) * k]),
+                            own: UnsafeBufferPointer(rebasing: own[member * k..<(member + 1) * k]),
+                            into: out
+                        )
                     }
                 }
             }

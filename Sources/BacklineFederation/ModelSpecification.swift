@@ -1,5 +1,5 @@
-public import BacklineModel
 internal import BacklineCore
+public import BacklineModel
 
 /// What every party of a federation agrees on before training: the public artist catalogue with
 /// its feature table, the number of member features, the factor width and the hyper-parameters.
@@ -19,8 +19,14 @@ public struct ModelSpecification: Sendable, Equatable {
     public let weighting: ConfidenceWeighting
 
     /// A specification; throws `invalid_parameter` for k < 1 or a non-positive or non-finite λ.
-    public init(artistFeatures: SparseMatrix, memberFeatureCount: Int, factors: Int, regularization: Float,
-                featureRegularization: Float, weighting: ConfidenceWeighting) throws {
+    public init(
+        artistFeatures: SparseMatrix,
+        memberFeatureCount: Int,
+        factors: Int,
+        regularization: Float,
+        featureRegularization: Float,
+        weighting: ConfidenceWeighting
+    ) throws {
         guard factors >= 1, factors <= 1024 else { throw FederationError.invalidParameter("factors k", factors, expected: "1...1024") }
         guard memberFeatureCount >= 0 else {
             throw FederationError.invalidParameter("member feature count", memberFeatureCount, expected: "≥ 0")
@@ -46,8 +52,11 @@ public struct ModelSpecification: Sendable, Equatable {
     public func initialParameters(seed: UInt64, scale: Float = 0.01) throws -> ParameterSet {
         var generator = SeededGenerator(seed: seed)
         let q = DenseMatrix.random(rows: artistCount, columns: factors, scale: scale, generator: &generator)
-        return try model(q: q, t: DenseMatrix(rows: artistFeatures.columnCount, columns: factors),
-                         e: DenseMatrix(rows: memberFeatureCount, columns: factors)).parameters
+        return try model(
+            q: q,
+            t: DenseMatrix(rows: artistFeatures.columnCount, columns: factors),
+            e: DenseMatrix(rows: memberFeatureCount, columns: factors)
+        ).parameters
     }
 
     /// The factor model with global parameters `parameters`.
@@ -57,8 +66,14 @@ public struct ModelSpecification: Sendable, Equatable {
     }
 
     private func model(q: DenseMatrix, t: DenseMatrix, e: DenseMatrix) throws -> FactorModel {
-        try FactorModel(artistFactors: q, artistEmbeddings: t, memberEmbeddings: e, artistFeatures: artistFeatures,
-                        regularization: regularization, weighting: weighting)
+        try FactorModel(
+            artistFactors: q,
+            artistEmbeddings: t,
+            memberEmbeddings: e,
+            artistFeatures: artistFeatures,
+            regularization: regularization,
+            weighting: weighting
+        )
     }
 
     /// The ALS configuration with the same hyper-parameters (for the pooled and alone baselines).

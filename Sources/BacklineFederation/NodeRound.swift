@@ -49,8 +49,15 @@ public struct NodeRound: Sendable {
     ///     and sum (mergeable per-thread partial sums; noise is added once after the merge). With DP
     ///     the release does not depend on it; without DP it is deterministic for a given value.
     /// - Throws: `invalid_parameter` for a missing ledger or a bad rate or seed.
-    public init(data: PromoterData, specification: ModelSpecification, samplingRate: Double, samplingSeed: SecureBytes,
-                privacy: PrivacySettings?, ledger: PrivacyLedger?, threads: Int = NodeRound.availableThreads) throws {
+    public init(
+        data: PromoterData,
+        specification: ModelSpecification,
+        samplingRate: Double,
+        samplingSeed: SecureBytes,
+        privacy: PrivacySettings?,
+        ledger: PrivacyLedger?,
+        threads: Int = NodeRound.availableThreads
+    ) throws {
         if privacy != nil, ledger == nil {
             throw FederationError.invalidParameter("ledger of '\(data.name)'", "none", expected: "a ledger when privacy is on")
         }
@@ -73,8 +80,12 @@ public struct NodeRound: Sendable {
     public var accountedParameters: MechanismParameters? {
         guard let privacy else { return nil }
         return MechanismParameters(
-            noiseMultiplier: CountRelease.noised(multiplier: privacy.countNoiseMultiplier).combinedMultiplier(withSum: privacy.noiseMultiplier),
-            samplingRate: samplingRate, sensitivity: privacy.clipNorm)
+            noiseMultiplier: CountRelease.noised(multiplier: privacy.countNoiseMultiplier).combinedMultiplier(
+                withSum: privacy.noiseMultiplier
+            ),
+            samplingRate: samplingRate,
+            sensitivity: privacy.clipNorm
+        )
     }
 
     /// Runs round `round` on `global` (see the type's steps) and returns the release.
@@ -97,17 +108,30 @@ public struct NodeRound: Sendable {
         if sampled.count == data.memberCount {
             let solved = try model.foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures, threads: threads)
             memberFactors = solved.own
-            contributions = MemberContributionSum(kernel: kernel, confidence: confidence, features: data.memberFeatures,
-                                                  representations: solved.representations, own: solved.own)
+            contributions = MemberContributionSum(
+                kernel: kernel,
+                confidence: confidence,
+                features: data.memberFeatures,
+                representations: solved.representations,
+                own: solved.own
+            )
         } else {
             // q < 1: only the sampled members are solved (their closed-form factors do not depend
             // on anyone else's), on tables of just their rows.
             let features = try SparseStacking.rows(sampled, of: data.memberFeatures)
-            let solved = try model.foldInMembers(interactions: SparseStacking.rows(sampled, of: data.interactions), memberFeatures: features,
-                                                 threads: threads)
+            let solved = try model.foldInMembers(
+                interactions: SparseStacking.rows(sampled, of: data.interactions),
+                memberFeatures: features,
+                threads: threads
+            )
             memberFactors = try Self.replacingRows(sampled, of: memberFactors, with: solved.own)
-            contributions = MemberContributionSum(kernel: kernel, confidence: try SparseStacking.rows(sampled, of: confidence), features: features,
-                                                  representations: solved.representations, own: solved.own)
+            contributions = MemberContributionSum(
+                kernel: kernel,
+                confidence: try SparseStacking.rows(sampled, of: confidence),
+                features: features,
+                representations: solved.representations,
+                own: solved.own
+            )
         }
         try contributions.add(Array(0..<sampled.count), into: &sink, threads: threads)
         let (values, count) = sink.release(using: &noise)
@@ -127,7 +151,10 @@ public struct NodeRound: Sendable {
     /// The promoter's members' representations under `global` (own factor solved locally plus
     /// feature embeddings), for local evaluation and queries.
     public func memberRepresentations(global: ParameterSet) throws -> DenseMatrix {
-        try specification.model(global).foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures,
-                                                      threads: threads).representations
+        try specification.model(global).foldInMembers(
+            interactions: data.interactions,
+            memberFeatures: data.memberFeatures,
+            threads: threads
+        ).representations
     }
 }

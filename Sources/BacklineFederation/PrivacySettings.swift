@@ -13,7 +13,9 @@ public struct PrivacySettings: Sendable, Hashable {
 
     /// Settings; throws `invalid_parameter` for a non-positive or non-finite value.
     public init(clipNorm: Double, noiseMultiplier: Double, countNoiseMultiplier: Double) throws {
-        for (name, value) in [("clip norm C", clipNorm), ("noise multiplier z", noiseMultiplier), ("count noise multiplier", countNoiseMultiplier)]
+        for (name, value) in [
+            ("clip norm C", clipNorm), ("noise multiplier z", noiseMultiplier), ("count noise multiplier", countNoiseMultiplier),
+        ]
         where !(value.isFinite && value > 0) {
             throw FederationError.invalidParameter(name, value, expected: "a finite number > 0")
         }
@@ -29,11 +31,21 @@ public struct PrivacySettings: Sendable, Hashable {
     /// rate `samplingRate` (RDP accountant): the combined multiplier is the smallest σ* that fits,
     /// the count takes z_c = 10σ* and the sum z = σ*/√(1 − 1/100).
     /// - Throws: `invalid_parameter` or the accountant's errors for an unreachable target.
-    public static func calibrated(targetEpsilon: Double, delta: Double, samplingRate: Double, rounds: Int,
-                                  clipNorm: Double) throws -> Self {
+    public static func calibrated(
+        targetEpsilon: Double,
+        delta: Double,
+        samplingRate: Double,
+        rounds: Int,
+        clipNorm: Double
+    ) throws -> Self {
         guard rounds >= 1 else { throw FederationError.invalidParameter("rounds", rounds, expected: "≥ 1") }
-        let combined = try RDPAccountant.noiseMultiplier(targetEpsilon: targetEpsilon, delta: delta, samplingRate: samplingRate,
-                                                         steps: rounds, maximum: 1e5)
+        let combined = try RDPAccountant.noiseMultiplier(
+            targetEpsilon: targetEpsilon,
+            delta: delta,
+            samplingRate: samplingRate,
+            steps: rounds,
+            maximum: 1e5
+        )
         let countMultiplier = combined * countShareFactor
         let share = 1 / (countShareFactor * countShareFactor)
         let sumMultiplier = combined / (1 - share).squareRoot() * (1 + 1e-9)
@@ -43,7 +55,11 @@ public struct PrivacySettings: Sendable, Hashable {
     /// The mechanism for vectors of `count` values.
     /// - Throws: the mechanism's `invalid_parameter` (e.g. z·√d above the lattice limit).
     public func mechanism(parameterCount count: Int) throws -> GaussianSumMechanism {
-        try GaussianSumMechanism(shape: ParameterShape.flat(count), clipNorm: clipNorm, noiseMultiplier: noiseMultiplier,
-                                 count: .noised(multiplier: countNoiseMultiplier))
+        try GaussianSumMechanism(
+            shape: ParameterShape.flat(count),
+            clipNorm: clipNorm,
+            noiseMultiplier: noiseMultiplier,
+            count: .noised(multiplier: countNoiseMultiplier)
+        )
     }
 }

@@ -15,15 +15,22 @@ public struct PromoterData: Sendable {
     public init(name: String, interactions: SparseMatrix, memberFeatures: SparseMatrix, specification: ModelSpecification) throws {
         guard memberFeatures.rowCount == interactions.rowCount else {
             throw FederationError.shapeMismatch(
-                "promoter '\(name)'", "\(interactions.rowCount) interaction rows but \(memberFeatures.rowCount) feature rows")
+                "promoter '\(name)'",
+                "\(interactions.rowCount) interaction rows but \(memberFeatures.rowCount) feature rows"
+            )
         }
         guard interactions.columnCount == specification.artistCount, memberFeatures.columnCount == specification.memberFeatureCount else {
             throw FederationError.shapeMismatch(
                 "promoter '\(name)'",
-                "tables have \(interactions.columnCount) artists and \(memberFeatures.columnCount) features, the model \(specification.artistCount) and \(specification.memberFeatureCount)")
+                "tables have \(interactions.columnCount) artists and \(memberFeatures.columnCount) features, the model \(specification.artistCount) and \(specification.memberFeatureCount)"
+            )
         }
         guard interactions.values.allSatisfy({ $0.isFinite && $0 >= 0 }), memberFeatures.values.allSatisfy(\.isFinite) else {
-            throw FederationError.invalidParameter("promoter '\(name)' table value", "NaN, Inf or negative", expected: "finite, strengths ≥ 0")
+            throw FederationError.invalidParameter(
+                "promoter '\(name)' table value",
+                "NaN, Inf or negative",
+                expected: "finite, strengths ≥ 0"
+            )
         }
         self.name = name
         self.interactions = interactions

@@ -1,6 +1,6 @@
 internal import BacklineCore
-internal import Foundation
 public import BacklineModel
+internal import Foundation
 
 /// A seeded synthetic federation for tests, benchmarks and `backline simulate --synthetic`: a
 /// public catalogue of artists in genres (artist feature = genre), and promoters whose members
@@ -52,12 +52,17 @@ public struct SyntheticFederation: Sendable {
             !shape.members.isEmpty, shape.members.allSatisfy({ $0 >= 1 }), shape.itemsPerMember.lowerBound >= 1,
             (0...1).contains(shape.homeShare)
         else {
-            throw FederationError.invalidParameter("synthetic shape", "\(shape)", expected: "artists ≥ items per member ≥ 1, genres ≤ artists, members ≥ 1")
+            throw FederationError.invalidParameter(
+                "synthetic shape",
+                "\(shape)",
+                expected: "artists ≥ items per member ≥ 1, genres ≤ artists, members ≥ 1"
+            )
         }
         var generator = SeededGenerator(seed: seed)
         let width = Self.latentWidth
         let genreVectors = (0..<shape.genres).map { _ in (0..<width).map { _ in Float(generator.nextGaussian()) } }
-        var artistVectors = [Float](), popularity = [Float]()
+        var artistVectors = [Float]()
+        var popularity = [Float]()
         for artist in 0..<shape.artists {
             let genre = genreVectors[artist % shape.genres]
             artistVectors += genre.map { $0 + 0.5 * Float(generator.nextGaussian()) }
@@ -66,24 +71,32 @@ public struct SyntheticFederation: Sendable {
         artistFeatures = try Self.artistFeatures(shape: shape)
         memberFeatureCount = shape.genres + Self.ageBands
         let specificationLike = (artists: shape.artists, features: memberFeatureCount)
-        var promoters: [PromoterData] = [], tests: [SparseMatrix] = []
+        var promoters: [PromoterData] = []
+        var tests: [SparseMatrix] = []
         for (index, memberCount) in shape.members.enumerated() {
-            var train: [(row: Int, column: Int, value: Float)] = [], test: [(row: Int, column: Int, value: Float)] = []
+            var train: [(row: Int, column: Int, value: Float)] = []
+            var test: [(row: Int, column: Int, value: Float)] = []
             var features: [(row: Int, column: Int, value: Float)] = []
             let home = [(2 * index) % shape.genres, (2 * index + 1) % shape.genres]
             for member in 0..<memberCount {
-                let genre = generator.nextUnitDouble() < shape.homeShare
+                let genre =
+                    generator.nextUnitDouble() < shape.homeShare
                     ? home[Int(generator.next() % 2)] : Int(generator.next() % UInt64(shape.genres))
                 let taste = genreVectors[genre].map { $0 + 0.7 * Float(generator.nextGaussian()) }
                 features.append((member, genre, 1))
                 features.append((member, shape.genres + Int(generator.next() % UInt64(Self.ageBands)), 1))
-                let count = shape.itemsPerMember.lowerBound
+                let count =
+                    shape.itemsPerMember.lowerBound
                     + Int(generator.next() % UInt64(shape.itemsPerMember.count))
                 let chosen = Self.gumbelTop(count, taste: taste, artists: artistVectors, popularity: popularity, generator: &generator)
                 let held = count >= 5 ? max(1, Int((Double(count) / 5).rounded())) : 0
                 for (position, artist) in chosen.enumerated() {
                     let strength = Float(1 + generator.next() % 50) * Float(count - position)
-                    if position % 5 == 4, position / 5 < held { test.append((member, artist, strength)) } else { train.append((member, artist, strength)) }
+                    if position % 5 == 4, position / 5 < held {
+                        test.append((member, artist, strength))
+                    } else {
+                        train.append((member, artist, strength))
+                    }
                 }
             }
             let featureTable = try SparseMatrix(rowCount: memberCount, columnCount: specificationLike.features, triples: features)
@@ -97,20 +110,38 @@ public struct SyntheticFederation: Sendable {
 
     /// The one-hot artist → genre table of `shape`.
     public static func artistFeatures(shape: Shape) throws -> SparseMatrix {
-        try SparseMatrix(rowCount: shape.artists, columnCount: shape.genres,
-                         triples: (0..<shape.artists).map { ($0, $0 % shape.genres, Float(1)) })
+        try SparseMatrix(
+            rowCount: shape.artists,
+            columnCount: shape.genres,
+            triples: (0..<shape.artists).map { ($0, $0 % shape.genres, Float(1)) }
+        )
     }
 
     /// The specification for this federation's tables with factor width `factors` and the given λs.
-    public func specification(factors: Int, regularization: Float = 1, featureRegularization: Float = 1,
-                              weighting: ConfidenceWeighting = .log(alpha: 2)) throws -> ModelSpecification {
-        try ModelSpecification(artistFeatures: artistFeatures, memberFeatureCount: memberFeatureCount, factors: factors,
-                               regularization: regularization, featureRegularization: featureRegularization, weighting: weighting)
+    public func specification(
+        factors: Int,
+        regularization: Float = 1,
+        featureRegularization: Float = 1,
+        weighting: ConfidenceWeighting = .log(alpha: 2)
+    ) throws -> ModelSpecification {
+        try ModelSpecification(
+            artistFeatures: artistFeatures,
+            memberFeatureCount: memberFeatureCount,
+            factors: factors,
+            regularization: regularization,
+            featureRegularization: featureRegularization,
+            weighting: weighting
+        )
     }
 
     /// `count` distinct artists, the highest of 2·taste·v_a + popularity_a + Gumbel noise.
-    private static func gumbelTop(_ count: Int, taste: [Float], artists: [Float], popularity: [Float],
-                                  generator: inout SeededGenerator) -> [Int] {
+    private static func gumbelTop(
+        _ count: Int,
+        taste: [Float],
+        artists: [Float],
+        popularity: [Float],
+        generator: inout SeededGenerator
+    ) -> [Int] {
         let width = taste.count
         var scored: [(score: Float, artist: Int)] = []
         scored.reserveCapacity(popularity.count)

@@ -1,6 +1,6 @@
+internal import BacklineCore
 public import BacklineModel
 public import BacklinePrivacy
-internal import BacklineCore
 
 /// The body of `POST /v1/rounds/{r}/updates`: one safetensors file holding the update tensors
 /// (same names and shapes as the global model) and, in its `__metadata__`, the authenticated
@@ -30,7 +30,12 @@ public struct UpdateEnvelope: Sendable {
 
     /// An envelope from its parts.
     public init(
-        round: Int64, node: String, sampleCount: Double, clipNorm: Double, noiseMultiplier: Double, parameters: ParameterSet,
+        round: Int64,
+        node: String,
+        sampleCount: Double,
+        clipNorm: Double,
+        noiseMultiplier: Double,
+        parameters: ParameterSet,
         modelSHA256: String? = nil
     ) {
         self.modelSHA256 = modelSHA256
@@ -58,7 +63,10 @@ public struct UpdateEnvelope: Sendable {
         let decoded: (parameters: ParameterSet, metadata: [String: String])
         do { decoded = try SafeTensors.decode(bytes) } catch let error as ModelError {
             if error.code == .nonFinite { throw UpdateDecodingFailure(code: "non_finite", message: "update holds NaN or infinite values") }
-            throw UpdateDecodingFailure(code: "malformed_update", message: "update is not a valid F32 safetensors file: \(error.reason.prefix(200))")
+            throw UpdateDecodingFailure(
+                code: "malformed_update",
+                message: "update is not a valid F32 safetensors file: \(error.reason.prefix(200))"
+            )
         } catch {
             throw UpdateDecodingFailure(code: "malformed_update", message: "update is not a valid safetensors file")
         }
@@ -84,16 +92,26 @@ public struct UpdateEnvelope: Sendable {
             throw UpdateDecodingFailure(code: "invalid_metadata", message: "metadata field 'model_sha256' must be 64 lowercase hex digits")
         }
         self.init(
-            round: round, node: try field("node"), sampleCount: try number("sample_count"), clipNorm: try number("clip_norm"),
-            noiseMultiplier: try number("noise_multiplier"), parameters: decoded.parameters, modelSHA256: model)
+            round: round,
+            node: try field("node"),
+            sampleCount: try number("sample_count"),
+            clipNorm: try number("clip_norm"),
+            noiseMultiplier: try number("noise_multiplier"),
+            parameters: decoded.parameters,
+            modelSHA256: model
+        )
     }
 
     /// The update as the privacy module's validator sees it.
     /// - Throws: the privacy module's `shape` error for an empty or oversized layout.
     public func modelUpdate() throws -> ModelUpdate {
         ModelUpdate(
-            node: node, round: UInt64(round), shape: try TensorLayout.shape(of: parameters), values: parameters.flattened(),
+            node: node,
+            round: UInt64(round),
+            shape: try TensorLayout.shape(of: parameters),
+            values: parameters.flattened(),
             sampleCount: sampleCount,
-            privacy: MechanismParameters(noiseMultiplier: noiseMultiplier, sensitivity: clipNorm))
+            privacy: MechanismParameters(noiseMultiplier: noiseMultiplier, sensitivity: clipNorm)
+        )
     }
 }

@@ -42,12 +42,16 @@ public struct ALSTrainer: Sendable {
 
     /// Trains on `interactions` (members × artists, raw strengths) and `features`.
     /// - Throws: `invalidShape` when the feature tables do not match the interaction matrix.
-    public func train(interactions: SparseMatrix, features: SideFeatures, recordObjective: Bool = false,
-                      progress: (@Sendable (Progress) -> Void)? = nil) throws -> TrainingResult
-    {
+    public func train(
+        interactions: SparseMatrix,
+        features: SideFeatures,
+        recordObjective: Bool = false,
+        progress: (@Sendable (Progress) -> Void)? = nil
+    ) throws -> TrainingResult {
         guard features.members.rowCount == interactions.rowCount, features.artists.rowCount == interactions.columnCount else {
             throw ModelError.invalidShape(
-                "feature tables cover \(features.members.rowCount) members and \(features.artists.rowCount) artists, interactions \(interactions.rowCount) x \(interactions.columnCount)")
+                "feature tables cover \(features.members.rowCount) members and \(features.artists.rowCount) artists, interactions \(interactions.rowCount) x \(interactions.columnCount)"
+            )
         }
         let config = configuration
         let k = config.factors
@@ -62,18 +66,36 @@ public struct ALSTrainer: Sendable {
         var memberRepresentations = p
         for iteration in 0..<config.iterations {
             let start = DispatchClock.seconds()
-            let artistReps = SideSystem(confidence: .empty(rowCount: q.rows, columnCount: 0), other: DenseMatrix(rows: 0, columns: k),
-                                        lambda: config.regularization, features: features.artists, embeddings: t, threads: config.threads)
-                .representations(own: q)
-            var memberSystem = SideSystem(confidence: memberConfidence, other: artistReps, lambda: config.regularization,
-                                          features: features.members, embeddings: e, threads: config.threads)
+            let artistReps = SideSystem(
+                confidence: .empty(rowCount: q.rows, columnCount: 0),
+                other: DenseMatrix(rows: 0, columns: k),
+                lambda: config.regularization,
+                features: features.artists,
+                embeddings: t,
+                threads: config.threads
+            )
+            .representations(own: q)
+            var memberSystem = SideSystem(
+                confidence: memberConfidence,
+                other: artistReps,
+                lambda: config.regularization,
+                features: features.members,
+                embeddings: e,
+                threads: config.threads
+            )
             memberSystem.solveOwn(&p, steps: config.conjugateGradientSteps)
             memberSystem.solveEmbeddings(&e, own: p, featureLambda: config.featureRegularization, steps: config.featureGradientSteps)
             memberSystem = memberSystem.replacingEmbeddings(e)
             memberRepresentations = memberSystem.representations(own: p)
 
-            var artistSystem = SideSystem(confidence: artistConfidence, other: memberRepresentations, lambda: config.regularization,
-                                          features: features.artists, embeddings: t, threads: config.threads)
+            var artistSystem = SideSystem(
+                confidence: artistConfidence,
+                other: memberRepresentations,
+                lambda: config.regularization,
+                features: features.artists,
+                embeddings: t,
+                threads: config.threads
+            )
             artistSystem.solveOwn(&q, steps: config.conjugateGradientSteps)
             artistSystem.solveEmbeddings(&t, own: q, featureLambda: config.featureRegularization, steps: config.featureGradientSteps)
             artistSystem = artistSystem.replacingEmbeddings(t)
@@ -87,8 +109,14 @@ public struct ALSTrainer: Sendable {
             }
             progress?(Progress(iteration: iteration + 1, seconds: DispatchClock.seconds() - start, objective: value))
         }
-        let model = try FactorModel(artistFactors: q, artistEmbeddings: t, memberEmbeddings: e, artistFeatures: features.artists,
-                                    regularization: config.regularization, weighting: config.weighting)
+        let model = try FactorModel(
+            artistFactors: q,
+            artistEmbeddings: t,
+            memberEmbeddings: e,
+            artistFeatures: features.artists,
+            regularization: config.regularization,
+            weighting: config.weighting
+        )
         return TrainingResult(model: model, memberFactors: p, memberRepresentations: memberRepresentations, objective: objective)
     }
 

@@ -21,7 +21,9 @@ public struct ConfidenceWeighting: Sendable, Equatable, CustomStringConvertible 
     public static func log(alpha: Float, epsilon: Float = 1) -> Self { Self(kind: .log, alpha: alpha, epsilon: epsilon, k1: 0, b: 0) }
     /// BM25-style: `extra = α · idf(artist) · v(K1+1) / (v + K1(1 − B + B·len/avgLen))`, where
     /// `len` is the member's total strength and idf = log(members / (1 + artist's members)), floored at 0.
-    public static func bm25(alpha: Float, k1: Float = 100, b: Float = 0.8) -> Self { Self(kind: .bm25, alpha: alpha, epsilon: 1, k1: k1, b: b) }
+    public static func bm25(alpha: Float, k1: Float = 100, b: Float = 0.8) -> Self {
+        Self(kind: .bm25, alpha: alpha, epsilon: 1, k1: k1, b: b)
+    }
 
     /// Parses `linear:ALPHA`, `log:ALPHA[:EPSILON]` or `bm25:ALPHA[:K1[:B]]`.
     public init(parsing text: String) throws {
@@ -93,7 +95,12 @@ public struct ConfidenceWeighting: Sendable, Equatable, CustomStringConvertible 
                 }
             }
         }
-        return SparseMatrix(unchecked: interactions.rowCount, columnCount: interactions.columnCount,
-                            rowOffsets: interactions.rowOffsets, columns: interactions.columns, values: values)
+        return SparseMatrix(
+            unchecked: interactions.rowCount,
+            columnCount: interactions.columnCount,
+            rowOffsets: interactions.rowOffsets,
+            columns: interactions.columns,
+            values: values
+        )
     }
 }

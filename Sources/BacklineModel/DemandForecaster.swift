@@ -51,7 +51,8 @@ public struct DemandForecaster: Sendable {
     ///   `unknownIdentifier` for an artist or member index out of range.
     public init(recommender: Recommender, members: DenseMatrix, pastShows: [PastShow]) throws {
         guard !pastShows.isEmpty else { throw ModelError.invalidArgument("calibration needs at least one past show") }
-        var scores: [Float] = [], labels: [Bool] = []
+        var scores: [Float] = []
+        var labels: [Bool] = []
         for show in pastShows {
             try Self.checkBuyers(show, memberCount: members.rows)
             let showScores = try recommender.showScores(lineup: show.lineup, members: members)
@@ -75,25 +76,38 @@ public struct DemandForecaster: Sendable {
         guard capacity > 0 else { throw ModelError.invalidArgument("capacity must be > 0, got \(capacity)") }
         guard z.isFinite, z >= 0 else { throw ModelError.invalidArgument("z must be finite and ≥ 0") }
         let scores = try recommender.showScores(lineup: lineup, members: members)
-        var mean = 0.0, variance = 0.0
+        var mean = 0.0
+        var variance = 0.0
         for score in scores {
             let p = calibration.probability(score)
             mean += p
             variance += p * (1 - p)
         }
-        let cap = Double(capacity), spread = z * variance.squareRoot()
-        return DemandForecast(expected: min(mean, cap), lower: min(max(0, mean - spread), cap), upper: min(mean + spread, cap),
-                              capacity: capacity)
+        let cap = Double(capacity)
+        let spread = z * variance.squareRoot()
+        return DemandForecast(
+            expected: min(mean, cap),
+            lower: min(max(0, mean - spread), cap),
+            upper: min(mean + spread, cap),
+            capacity: capacity
+        )
     }
 
     /// Replays `shows` in order: show i (from `warmUp` on) is forecast with a calibration fitted on
     /// shows before it, and compared with the naive forecast; shows with no buyers are skipped
     /// (their percentage error is undefined). Capacity is taken as unbounded (the member count).
-    public static func evaluate(recommender: Recommender, members: DenseMatrix, shows: [PastShow], warmUp: Int = 2) throws -> ForecastEvaluation {
+    public static func evaluate(
+        recommender: Recommender,
+        members: DenseMatrix,
+        shows: [PastShow],
+        warmUp: Int = 2
+    ) throws -> ForecastEvaluation {
         guard warmUp >= 1, shows.count > warmUp else {
             throw ModelError.invalidArgument("evaluation needs more than \(max(warmUp, 1)) shows, got \(shows.count)")
         }
-        var modelError = 0.0, naiveError = 0.0, count = 0
+        var modelError = 0.0
+        var naiveError = 0.0
+        var count = 0
         for index in warmUp..<shows.count {
             let show = shows[index]
             let actual = Double(show.buyers.count)
@@ -102,7 +116,8 @@ public struct DemandForecaster: Sendable {
             let forecaster = try DemandForecaster(recommender: recommender, members: members, pastShows: history)
             let predicted = try forecaster.forecast(lineup: show.lineup, capacity: members.rows).expected
             let previous = history.last { !Set($0.lineup).isDisjoint(with: show.lineup) }
-            let naive = previous.map { Double($0.buyers.count) } ?? history.reduce(0.0) { $0 + Double($1.buyers.count) } / Double(history.count)
+            let naive =
+                previous.map { Double($0.buyers.count) } ?? history.reduce(0.0) { $0 + Double($1.buyers.count) } / Double(history.count)
             modelError += abs(predicted - actual) / actual
             naiveError += abs(naive - actual) / actual
             count += 1

@@ -45,4 +45,3 @@ public struct DenseMatrix: Sendable, Equatable {
         try self.init(rows: tensor.shape[0], columns: tensor.shape[1], storage: tensor.values)
     }
 }
-

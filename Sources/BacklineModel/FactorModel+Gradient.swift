@@ -31,14 +31,20 @@ public struct MemberRow: Sendable, Equatable {
     public init(row: Int, extraConfidence: SparseMatrix, memberFeatures: SparseMatrix) throws {
         let range = extraConfidence.rowOffsets[row]..<extraConfidence.rowOffsets[row + 1]
         let featureRange = memberFeatures.rowOffsets[row]..<memberFeatures.rowOffsets[row + 1]
-        try self.init(artists: Array(extraConfidence.columns[range]), extraConfidence: Array(extraConfidence.values[range]),
-                      features: Array(memberFeatures.columns[featureRange]), featureWeights: Array(memberFeatures.values[featureRange]))
+        try self.init(
+            artists: Array(extraConfidence.columns[range]),
+            extraConfidence: Array(extraConfidence.values[range]),
+            features: Array(memberFeatures.columns[featureRange]),
+            featureWeights: Array(memberFeatures.values[featureRange])
+        )
     }
 }
 
 extension FactorModel {
     private func checkRow(_ row: MemberRow, ownFactor: [Float]) throws {
-        guard ownFactor.count == factors else { throw ModelError.invalidShape("own factor has \(ownFactor.count) values, expected \(factors)") }
+        guard ownFactor.count == factors else {
+            throw ModelError.invalidShape("own factor has \(ownFactor.count) values, expected \(factors)")
+        }
         guard ownFactor.allSatisfy(\.isFinite) else { throw ModelError.nonFinite("own factor") }
         if let last = row.artists.last, Int(last) >= artistCount || row.artists.first! < 0 {
             throw ModelError.outOfRange("member row artist index outside 0..<\(artistCount)")
@@ -62,12 +68,28 @@ extension FactorModel {
     /// locally each federated round): exact Cholesky solve of (VᵀV + Σ c' v vᵀ + λI)x = Σ(1+c')v + λs, p = x − s.
     public func solveOwnFactor(_ row: MemberRow) throws -> [Float] {
         try checkRow(row, ownFactor: [Float](repeating: 0, count: factors))
-        let confidence = try SparseMatrix(rowCount: 1, columnCount: artistCount, rowOffsets: [0, row.artists.count],
-                                          columns: row.artists, values: row.extraConfidence)
-        let features = try SparseMatrix(rowCount: 1, columnCount: memberFeatureCount, rowOffsets: [0, row.features.count],
-                                        columns: row.features, values: row.featureWeights)
-        let system = SideSystem(confidence: confidence, other: artistRepresentations(), lambda: regularization,
-                                features: features, embeddings: memberEmbeddings, threads: 1)
+        let confidence = try SparseMatrix(
+            rowCount: 1,
+            columnCount: artistCount,
+            rowOffsets: [0, row.artists.count],
+            columns: row.artists,
+            values: row.extraConfidence
+        )
+        let features = try SparseMatrix(
+            rowCount: 1,
+            columnCount: memberFeatureCount,
+            rowOffsets: [0, row.features.count],
+            columns: row.features,
+            values: row.featureWeights
+        )
+        let system = SideSystem(
+            confidence: confidence,
+            other: artistRepresentations(),
+            lambda: regularization,
+            features: features,
+            embeddings: memberEmbeddings,
+            threads: 1
+        )
         var own = DenseMatrix(rows: 1, columns: factors)
         system.solveExactly(&own)
         return own.storage
@@ -88,7 +110,9 @@ extension FactorModel {
         // coefficient_a = c_a (s_a − y_a): s_a for unobserved artists.
         var coefficients = scores
         for (artist, extra) in zip(row.artists, row.extraConfidence) {
-            let a = Int(artist), s = Double(scores[a]), c = 1 + Double(extra)
+            let a = Int(artist)
+            let s = Double(scores[a])
+            let c = 1 + Double(extra)
             loss += c * (1 - s) * (1 - s) - s * s
             coefficients[a] = Float(c * (s - 1))
         }
@@ -106,7 +130,8 @@ extension FactorModel {
         var gradientT = [Float](repeating: 0, count: artistEmbeddings.rows * k)
         for a in 0..<artistFeatures.rowCount {
             for index in artistFeatures.rowOffsets[a]..<artistFeatures.rowOffsets[a + 1] {
-                let feature = Int(artistFeatures.columns[index]), weight = artistFeatures.values[index]
+                let feature = Int(artistFeatures.columns[index])
+                let weight = artistFeatures.values[index]
                 for i in 0..<k { gradientT[feature * k + i] += weight * gradientV[a * k + i] }
             }
         }
@@ -136,7 +161,9 @@ extension FactorModel {
     }
 
     private static func featureOnly(_ features: [Int32], _ weights: [Float], embeddings: DenseMatrix, kind: String) throws -> [Float] {
-        guard features.count == weights.count else { throw ModelError.invalidShape("\(features.count) \(kind) features but \(weights.count) weights") }
+        guard features.count == weights.count else {
+            throw ModelError.invalidShape("\(features.count) \(kind) features but \(weights.count) weights")
+        }
         guard weights.allSatisfy(\.isFinite) else { throw ModelError.nonFinite("\(kind) feature weight") }
         let k = embeddings.columns
         var result = [Float](repeating: 0, count: k)

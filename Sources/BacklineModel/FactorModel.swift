@@ -26,18 +26,27 @@ public struct FactorModel: Sendable, Equatable {
     public let weighting: ConfidenceWeighting
 
     /// A model from its parts; throws `invalidShape` or `nonFinite` when they do not fit.
-    public init(artistFactors: DenseMatrix, artistEmbeddings: DenseMatrix, memberEmbeddings: DenseMatrix,
-                artistFeatures: SparseMatrix, regularization: Float, weighting: ConfidenceWeighting) throws {
+    public init(
+        artistFactors: DenseMatrix,
+        artistEmbeddings: DenseMatrix,
+        memberEmbeddings: DenseMatrix,
+        artistFeatures: SparseMatrix,
+        regularization: Float,
+        weighting: ConfidenceWeighting
+    ) throws {
         let k = artistFactors.columns
         guard k > 0, artistEmbeddings.columns == k, memberEmbeddings.columns == k else {
             throw ModelError.invalidShape("factor widths differ: \(k), \(artistEmbeddings.columns), \(memberEmbeddings.columns)")
         }
         guard artistFeatures.rowCount == artistFactors.rows, artistFeatures.columnCount == artistEmbeddings.rows else {
             throw ModelError.invalidShape(
-                "artist features are \(artistFeatures.rowCount) x \(artistFeatures.columnCount), expected \(artistFactors.rows) x \(artistEmbeddings.rows)")
+                "artist features are \(artistFeatures.rowCount) x \(artistFeatures.columnCount), expected \(artistFactors.rows) x \(artistEmbeddings.rows)"
+            )
         }
         guard regularization.isFinite, regularization > 0 else { throw ModelError.invalidArgument("regularization must be > 0") }
-        for (name, matrix) in [("artist factors", artistFactors), ("artist embeddings", artistEmbeddings), ("member embeddings", memberEmbeddings)]
+        for (name, matrix) in [
+            ("artist factors", artistFactors), ("artist embeddings", artistEmbeddings), ("member embeddings", memberEmbeddings),
+        ]
         where !matrix.storage.allSatisfy(\.isFinite) {
             throw ModelError.nonFinite(name)
         }
@@ -59,8 +68,14 @@ public struct FactorModel: Sendable, Equatable {
         guard let e = parameters[Self.memberEmbeddingsName], e.shape.count == 2, e.shape[1] == k else {
             throw ModelError.invalidShape("tensor '\(Self.memberEmbeddingsName)' is missing or not [features, \(k)]")
         }
-        try self.init(artistFactors: DenseMatrix(q), artistEmbeddings: DenseMatrix(t), memberEmbeddings: DenseMatrix(e),
-                      artistFeatures: artistFeatures, regularization: regularization, weighting: weighting)
+        try self.init(
+            artistFactors: DenseMatrix(q),
+            artistEmbeddings: DenseMatrix(t),
+            memberEmbeddings: DenseMatrix(e),
+            artistFeatures: artistFeatures,
+            regularization: regularization,
+            weighting: weighting
+        )
     }
 
     /// Number of artists.
@@ -95,8 +110,14 @@ public struct FactorModel: Sendable, Equatable {
     }
 
     private func artistSystemSkeleton() -> SideSystem {
-        SideSystem(confidence: .empty(rowCount: artistCount, columnCount: 0), other: DenseMatrix(rows: 0, columns: factors),
-                   lambda: regularization, features: artistFeatures, embeddings: artistEmbeddings, threads: 1)
+        SideSystem(
+            confidence: .empty(rowCount: artistCount, columnCount: 0),
+            other: DenseMatrix(rows: 0, columns: factors),
+            lambda: regularization,
+            features: artistFeatures,
+            embeddings: artistEmbeddings,
+            threads: 1
+        )
     }
 
     /// Checks that a member table fits this model.
@@ -106,7 +127,8 @@ public struct FactorModel: Sendable, Equatable {
         }
         guard memberFeatures.rowCount == interactions.rowCount, memberFeatures.columnCount == memberFeatureCount else {
             throw ModelError.invalidShape(
-                "member features are \(memberFeatures.rowCount) x \(memberFeatures.columnCount), expected \(interactions.rowCount) x \(memberFeatureCount)")
+                "member features are \(memberFeatures.rowCount) x \(memberFeatures.columnCount), expected \(interactions.rowCount) x \(memberFeatureCount)"
+            )
         }
     }
 
@@ -114,12 +136,22 @@ public struct FactorModel: Sendable, Equatable {
     /// computes locally) given the global parameters, and returns own factors and
     /// representations (own + Σ feature embeddings). A member without interactions gets the
     /// representation of its features alone, shrunk by λ.
-    public func foldInMembers(interactions: SparseMatrix, memberFeatures: SparseMatrix, threads: Int = 1) throws
+    public func foldInMembers(
+        interactions: SparseMatrix,
+        memberFeatures: SparseMatrix,
+        threads: Int = 1
+    ) throws
         -> (own: DenseMatrix, representations: DenseMatrix)
     {
         try checkMembers(interactions, memberFeatures)
-        let system = SideSystem(confidence: weighting.extraConfidence(for: interactions), other: artistRepresentations(),
-                                lambda: regularization, features: memberFeatures, embeddings: memberEmbeddings, threads: threads)
+        let system = SideSystem(
+            confidence: weighting.extraConfidence(for: interactions),
+            other: artistRepresentations(),
+            lambda: regularization,
+            features: memberFeatures,
+            embeddings: memberEmbeddings,
+            threads: threads
+        )
         var own = DenseMatrix(rows: interactions.rowCount, columns: factors)
         system.solveExactly(&own)
         return (own, system.representations(own: own))

@@ -50,7 +50,9 @@ public struct InteractionTable: Sendable {
                 let kind = members.index(of: row.member) == nil ? "member" : "artist"
                 throw ModelError.unknownIdentifier(kind, kind == "member" ? row.member : row.artist)
             }
-            guard let value = Float(row.third) else { throw ModelError.malformed("\(source) row \(number + 1): weight '\(row.third)' is not a number") }
+            guard let value = Float(row.third) else {
+                throw ModelError.malformed("\(source) row \(number + 1): weight '\(row.third)' is not a number")
+            }
             guard value.isFinite else { throw ModelError.nonFinite("\(source) row \(number + 1) weight") }
             guard value >= 0 else { throw ModelError.malformed("\(source) row \(number + 1): weight \(value) is negative") }
             triples.append((member, artist, value))

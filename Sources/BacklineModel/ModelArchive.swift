@@ -21,20 +21,39 @@ public struct ModelArchive: Sendable {
     /// Further metadata (free-form, strings).
     public let extra: [String: String]
 
-    private static let reservedKeys: Set<String> = ["format", "factors", "regularization", "weighting", "artist_ids",
-                                                     "artist_feature_ids", "member_feature_ids"]
+    private static let reservedKeys: Set<String> = [
+        "format", "factors", "regularization", "weighting", "artist_ids",
+        "artist_feature_ids", "member_feature_ids",
+    ]
 
     /// An archive of `model` with its identifiers; throws `invalidShape` when counts differ.
-    public init(model: FactorModel, artists: IdentifierIndex, artistFeatureVocabulary: IdentifierIndex,
-                memberFeatureVocabulary: IdentifierIndex, extra: [String: String] = [:]) throws {
-        try self.init(parameters: model.parameters, artists: artists, artistFeatureVocabulary: artistFeatureVocabulary,
-                      memberFeatureVocabulary: memberFeatureVocabulary, regularization: model.regularization,
-                      weighting: model.weighting, extra: extra)
+    public init(
+        model: FactorModel,
+        artists: IdentifierIndex,
+        artistFeatureVocabulary: IdentifierIndex,
+        memberFeatureVocabulary: IdentifierIndex,
+        extra: [String: String] = [:]
+    ) throws {
+        try self.init(
+            parameters: model.parameters,
+            artists: artists,
+            artistFeatureVocabulary: artistFeatureVocabulary,
+            memberFeatureVocabulary: memberFeatureVocabulary,
+            regularization: model.regularization,
+            weighting: model.weighting,
+            extra: extra
+        )
     }
 
-    private init(parameters: ParameterSet, artists: IdentifierIndex, artistFeatureVocabulary: IdentifierIndex,
-                 memberFeatureVocabulary: IdentifierIndex, regularization: Float, weighting: ConfidenceWeighting,
-                 extra: [String: String]) throws {
+    private init(
+        parameters: ParameterSet,
+        artists: IdentifierIndex,
+        artistFeatureVocabulary: IdentifierIndex,
+        memberFeatureVocabulary: IdentifierIndex,
+        regularization: Float,
+        weighting: ConfidenceWeighting,
+        extra: [String: String]
+    ) throws {
         guard let q = parameters[FactorModel.artistFactorsName], q.shape.count == 2, q.shape[1] > 0 else {
             throw ModelError.invalidShape("tensor '\(FactorModel.artistFactorsName)' is missing or not [artists, factors]")
         }
@@ -46,7 +65,9 @@ public struct ModelArchive: Sendable {
             throw ModelError.invalidShape("unexpected tensors: \(parameters.names.sorted())")
         }
         try parameters.requireFinite()
-        guard Set(extra.keys).isDisjoint(with: Self.reservedKeys) else { throw ModelError.invalidArgument("extra metadata uses a reserved key") }
+        guard Set(extra.keys).isDisjoint(with: Self.reservedKeys) else {
+            throw ModelError.invalidArgument("extra metadata uses a reserved key")
+        }
         self.parameters = parameters
         self.artists = artists
         self.artistFeatureVocabulary = artistFeatureVocabulary
@@ -88,11 +109,15 @@ public struct ModelArchive: Sendable {
             throw ModelError.malformed("metadata 'regularization' is not a positive number")
         }
         guard let factors = Int(try required("factors")), factors > 0 else { throw ModelError.malformed("metadata 'factors' is invalid") }
-        try self.init(parameters: parameters, artists: IdentifierIndex(joined: required("artist_ids")),
-                      artistFeatureVocabulary: IdentifierIndex(joined: required("artist_feature_ids")),
-                      memberFeatureVocabulary: IdentifierIndex(joined: required("member_feature_ids")),
-                      regularization: regularization, weighting: ConfidenceWeighting(parsing: required("weighting")),
-                      extra: metadata.filter { !Self.reservedKeys.contains($0.key) })
+        try self.init(
+            parameters: parameters,
+            artists: IdentifierIndex(joined: required("artist_ids")),
+            artistFeatureVocabulary: IdentifierIndex(joined: required("artist_feature_ids")),
+            memberFeatureVocabulary: IdentifierIndex(joined: required("member_feature_ids")),
+            regularization: regularization,
+            weighting: ConfidenceWeighting(parsing: required("weighting")),
+            extra: metadata.filter { !Self.reservedKeys.contains($0.key) }
+        )
         guard self.factors == factors else {
             throw ModelError.invalidShape("metadata says \(factors) factors, tensors have \(self.factors)")
         }

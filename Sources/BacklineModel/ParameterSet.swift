@@ -126,7 +126,8 @@ public struct ParameterSet: Sendable, Equatable {
         }
         var copy = self
         for name in names {
-            let left = tensors[name]!.values, right = other.tensors[name]!.values
+            let left = tensors[name]!.values
+            let right = other.tensors[name]!.values
             copy.tensors[name]!.values = (0..<left.count).map { operation(left[$0], right[$0]) }
         }
         return copy

@@ -26,14 +26,21 @@ public struct PlattCalibration: Sendable, Equatable, Codable {
     public static func fit(scores: [Float], labels: [Bool]) throws -> PlattCalibration {
         guard scores.count == labels.count else { throw ModelError.invalidShape("\(scores.count) scores but \(labels.count) labels") }
         guard scores.allSatisfy(\.isFinite) else { throw ModelError.nonFinite("calibration score") }
-        let positives = Double(labels.filter { $0 }.count), negatives = Double(labels.count) - positives
+        let positives = Double(labels.filter { $0 }.count)
+        let negatives = Double(labels.count) - positives
         guard positives > 0, negatives > 0 else {
             throw ModelError.invalidArgument("calibration needs both buyers and non-buyers, got \(Int(positives)) and \(Int(negatives))")
         }
-        let high = (positives + 1) / (positives + 2), low = 1 / (negatives + 2)
-        var a = 0.0, b = log((positives + 1) / (negatives + 1))
+        let high = (positives + 1) / (positives + 2)
+        let low = 1 / (negatives + 2)
+        var a = 0.0
+        var b = log((positives + 1) / (negatives + 1))
         for _ in 0..<100 {
-            var g0 = 0.0, g1 = 0.0, h00 = 1e-12, h01 = 0.0, h11 = 1e-12
+            var g0 = 0.0
+            var g1 = 0.0
+            var h00 = 1e-12
+            var h01 = 0.0
+            var h11 = 1e-12
             for (score, label) in zip(scores, labels) {
                 let s = Double(score)
                 let p = PlattCalibration(slope: a, intercept: b).probability(score)
@@ -47,7 +54,8 @@ public struct PlattCalibration: Sendable, Equatable, Codable {
             }
             let determinant = h00 * h11 - h01 * h01
             guard determinant > 0 else { break }
-            let da = (h11 * g0 - h01 * g1) / determinant, db = (h00 * g1 - h01 * g0) / determinant
+            let da = (h11 * g0 - h01 * g1) / determinant
+            let db = (h00 * g1 - h01 * g0) / determinant
             a -= da
             b -= db
             if abs(da) < 1e-10 && abs(db) < 1e-10 { break }

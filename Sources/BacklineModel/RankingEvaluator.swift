@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 /// Per-member holdout evaluation: for every member with held-out items, rank all candidate
 /// artists with the member's train artists removed, and average ``RankingMetrics``.
 public struct RankingEvaluator: Sendable {
@@ -24,13 +25,19 @@ public struct RankingEvaluator: Sendable {
     ///   - train: interactions to exclude from ranking (members × artists).
     ///   - test: held-out interactions (same shape).
     ///   - candidates: if given, only these artists are ranked and relevant (cold-start evaluation).
-    public func evaluate(members: DenseMatrix, artists: DenseMatrix, train: SparseMatrix, test: SparseMatrix,
-                         candidates: Set<Int>? = nil) throws -> RankingMetrics {
+    public func evaluate(
+        members: DenseMatrix,
+        artists: DenseMatrix,
+        train: SparseMatrix,
+        test: SparseMatrix,
+        candidates: Set<Int>? = nil
+    ) throws -> RankingMetrics {
         guard train.rowCount == test.rowCount, train.columnCount == test.columnCount,
             members.rows == train.rowCount, artists.rows == train.columnCount, members.columns == artists.columns
         else {
             throw ModelError.invalidShape(
-                "evaluation shapes differ: train \(train.rowCount)x\(train.columnCount), test \(test.rowCount)x\(test.columnCount), members \(members.rows), artists \(artists.rows)")
+                "evaluation shapes differ: train \(train.rowCount)x\(train.columnCount), test \(test.rowCount)x\(test.columnCount), members \(members.rows), artists \(artists.rows)"
+            )
         }
         let candidateMask = candidates.map { set in (0..<artists.rows).map { set.contains($0) } }
         var perMember = [RankingMetrics?](repeating: nil, count: train.rowCount)

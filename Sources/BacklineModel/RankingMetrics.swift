@@ -23,7 +23,9 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
     /// Metrics of a single ranked list: `ranked` (best first, at most K items) against `relevant`;
     /// `aucValue` is the member's AUC (computed separately).
     public static func single(ranked: [Int], relevant: Set<Int>, k: Int, aucValue: Double) -> RankingMetrics {
-        var dcg = 0.0, hits = 0, averagePrecision = 0.0
+        var dcg = 0.0
+        var hits = 0
+        var averagePrecision = 0.0
         for (rank, item) in ranked.prefix(k).enumerated() where relevant.contains(item) {
             hits += 1
             dcg += 1 / log2(Double(rank + 2))
@@ -32,24 +34,39 @@ public struct RankingMetrics: Sendable, Equatable, Codable {
         let ideal = (0..<min(k, relevant.count)).reduce(0.0) { $0 + 1 / log2(Double($1 + 2)) }
         let denominator = Double(min(k, relevant.count))
         return RankingMetrics(
-            k: k, members: 1, ndcg: ideal > 0 ? dcg / ideal : 0, recall: relevant.isEmpty ? 0 : Double(hits) / Double(relevant.count),
-            precision: Double(hits) / Double(k), hitRate: hits > 0 ? 1 : 0, map: denominator > 0 ? averagePrecision / denominator : 0,
-            auc: aucValue)
+            k: k,
+            members: 1,
+            ndcg: ideal > 0 ? dcg / ideal : 0,
+            recall: relevant.isEmpty ? 0 : Double(hits) / Double(relevant.count),
+            precision: Double(hits) / Double(k),
+            hitRate: hits > 0 ? 1 : 0,
+            map: denominator > 0 ? averagePrecision / denominator : 0,
+            auc: aucValue
+        )
     }
 
     /// The mean of per-member metrics.
     public static func mean(_ parts: [RankingMetrics], k: Int) -> RankingMetrics {
         let n = Double(max(parts.count, 1))
         func average(_ key: KeyPath<RankingMetrics, Double>) -> Double { parts.reduce(0) { $0 + $1[keyPath: key] } / n }
-        return RankingMetrics(k: k, members: parts.count, ndcg: average(\.ndcg), recall: average(\.recall), precision: average(\.precision),
-                              hitRate: average(\.hitRate), map: average(\.map), auc: average(\.auc))
+        return RankingMetrics(
+            k: k,
+            members: parts.count,
+            ndcg: average(\.ndcg),
+            recall: average(\.recall),
+            precision: average(\.precision),
+            hitRate: average(\.hitRate),
+            map: average(\.map),
+            auc: average(\.auc)
+        )
     }
 
     /// AUC of `scores` over `candidates`: the probability that a relevant candidate outscores an
     /// irrelevant one (ties count one half). Returns 0.5 without positives or negatives.
     public static func auc(scores: [Float], candidates: [Int], relevant: Set<Int>) -> Double {
         let order = candidates.sorted { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        var rankSum = 0.0, positives = 0
+        var rankSum = 0.0
+        var positives = 0
         var position = 0
         while position < order.count {
             var end = position

@@ -67,7 +67,10 @@ public struct Recommender: Sendable {
         let artistScores = try scores(member: member)
         let showScores = try shows.map { lineup -> Float in
             guard !lineup.isEmpty else { throw ModelError.invalidArgument("a show needs at least one artist") }
-            return try lineup.reduce(Float(0)) { sum, artist in try requireArtist(artist); return sum + artistScores[artist] } / Float(lineup.count)
+            return try lineup.reduce(Float(0)) { sum, artist in
+                try requireArtist(artist)
+                return sum + artistScores[artist]
+            } / Float(lineup.count)
         }
         return Self.best(showScores, top: top) { !excluding.contains($0) }
     }

@@ -18,7 +18,9 @@ public struct SideFeatures: Sendable, Equatable {
 
     /// No side features for `memberCount` members and `artistCount` artists.
     public static func none(memberCount: Int, artistCount: Int) -> SideFeatures {
-        SideFeatures(members: .empty(rowCount: memberCount, columnCount: 0),
-                     artists: .empty(rowCount: artistCount, columnCount: 0))
+        SideFeatures(
+            members: .empty(rowCount: memberCount, columnCount: 0),
+            artists: .empty(rowCount: artistCount, columnCount: 0)
+        )
     }
 }

@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 extension SideSystem {
     /// Minimises the loss over this side's feature embeddings (own factors fixed) by `steps`
     /// warm-started conjugate-gradient steps on the whole table; the loss never increases.
@@ -52,7 +53,9 @@ extension SideSystem {
                                 let accumulator = target.base + chunk * featureCount * k
                                 var scratch = [Float](repeating: 0, count: 3 * k)
                                 scratch.withUnsafeMutableBufferPointer { s in
-                                    let v = s.baseAddress!, av = v + k, b = v + 2 * k
+                                    let v = s.baseAddress!
+                                    let av = v + k
+                                    let b = v + 2 * k
                                     for row in range where features.count(ofRow: row) > 0 {
                                         featureSum(row, d.baseAddress!, v)
                                         if own != nil { VectorKernels.axpy(1, o.baseAddress! + row * k, v, k) }
@@ -62,8 +65,12 @@ extension SideSystem {
                                             VectorKernels.axpy(-1, b, av, k)
                                         }
                                         for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                                            VectorKernels.axpy(2 * features.values[index], av,
-                                                               accumulator + Int(features.columns[index]) * k, k)
+                                            VectorKernels.axpy(
+                                                2 * features.values[index],
+                                                av,
+                                                accumulator + Int(features.columns[index]) * k,
+                                                k
+                                            )
                                         }
                                     }
                                 }

@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 extension SideSystem {
     /// Solves every row's own factor exactly by a dense Cholesky factorisation of A_r + λI.
     func solveExactly(_ own: inout DenseMatrix) {
@@ -10,7 +11,8 @@ extension SideSystem {
                     ParallelLoop.runBalanced(count: confidence.rowCount, threads: threads) { range in
                         var s = [Float](repeating: 0, count: 2 * k)
                         s.withUnsafeMutableBufferPointer { scratch in
-                            let sum = scratch.baseAddress!, b = sum + k
+                            let sum = scratch.baseAddress!
+                            let b = sum + k
                             for row in range {
                                 var matrix = gram.map(Double.init)
                                 for i in 0..<k { matrix[i * k + i] += Double(lambda) }

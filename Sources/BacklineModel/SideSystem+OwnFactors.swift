@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 extension SideSystem {
     /// Rows with at most this many interactions are solved exactly by the Woodbury identity: the
     /// largest n whose exact solve (≈ n²k/2 + n³/6 + 3nk) costs no more than the
@@ -52,13 +53,26 @@ extension SideSystem {
                                 for row in range {
                                     let ownRow = target.base + row * k
                                     if let woodbury, confidence.count(ofRow: row) <= limit,
-                                        woodbury.solve(row: row, system: self, own: ownRow, embeddings: eBuffer.baseAddress!, scratch: base,
-                                                       workspace: &workspace)
+                                        woodbury.solve(
+                                            row: row,
+                                            system: self,
+                                            own: ownRow,
+                                            embeddings: eBuffer.baseAddress!,
+                                            scratch: base,
+                                            workspace: &workspace
+                                        )
                                     {
                                         continue
                                     }
-                                    conjugateGradient(row: row, own: ownRow, y: yBuffer.baseAddress!, gram: gBuffer.baseAddress!,
-                                                      embeddings: eBuffer.baseAddress!, steps: steps, scratch: base)
+                                    conjugateGradient(
+                                        row: row,
+                                        own: ownRow,
+                                        y: yBuffer.baseAddress!,
+                                        gram: gBuffer.baseAddress!,
+                                        embeddings: eBuffer.baseAddress!,
+                                        steps: steps,
+                                        scratch: base
+                                    )
                                 }
                             }
                         }
@@ -75,15 +89,24 @@ extension SideSystem {
     /// Warm-started CG on (A_r + λI) x = b_r + λ s_r with x = own + s; writes own = x − s.
     /// `scratch` holds 6k floats plus room for ``gatherLimit`` gathered rows and their weights.
     @inline(__always)
-    private func conjugateGradient(row: Int, own: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gram: UnsafePointer<Float>,
-                                   embeddings: UnsafePointer<Float>, steps: Int, scratch: UnsafeMutablePointer<Float>) {
+    private func conjugateGradient(
+        row: Int,
+        own: UnsafeMutablePointer<Float>,
+        y: UnsafePointer<Float>,
+        gram: UnsafePointer<Float>,
+        embeddings: UnsafePointer<Float>,
+        steps: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
         let k = factors
-        let start = confidence.rowOffsets[row], count = confidence.rowOffsets[row + 1] - start
+        let start = confidence.rowOffsets[row]
+        let count = confidence.rowOffsets[row + 1] - start
         guard count <= Self.gatherLimit else {
             conjugateGradientScattered(row: row, own: own, y: y, gram: gram, embeddings: embeddings, steps: steps, scratch: scratch)
             return
         }
-        let gathered = scratch + 6 * k, extras = gathered + Self.gatherLimit * k
+        let gathered = scratch + 6 * k
+        let extras = gathered + Self.gatherLimit * k
         confidence.columns.withUnsafeBufferPointer { columns in
             confidence.values.withUnsafeBufferPointer { values in
                 for t in 0..<count {
@@ -101,33 +124,65 @@ extension SideSystem {
                 VectorKernels.axpy(extras[t] * VectorKernels.dot(yt, v, k), yt, out, k)
             }
         }
-        iterate(own: own, row: row, embeddings: embeddings, steps: steps, scratch: scratch,
-                rightHandSide: { r in for t in 0..<count { VectorKernels.axpy(1 + extras[t], gathered + t * k, r, k) } },
-                apply: apply)
+        iterate(
+            own: own,
+            row: row,
+            embeddings: embeddings,
+            steps: steps,
+            scratch: scratch,
+            rightHandSide: { r in for t in 0..<count { VectorKernels.axpy(1 + extras[t], gathered + t * k, r, k) } },
+            apply: apply
+        )
     }
 
     /// The same CG for rows too long to gather: reads the other side's vectors in place.
-    private func conjugateGradientScattered(row: Int, own: UnsafeMutablePointer<Float>, y: UnsafePointer<Float>, gram: UnsafePointer<Float>,
-                                            embeddings: UnsafePointer<Float>, steps: Int, scratch: UnsafeMutablePointer<Float>) {
-        iterate(own: own, row: row, embeddings: embeddings, steps: steps, scratch: scratch,
-                rightHandSide: { r in rightHandSide(row, y, r) },
-                apply: { v, out in applyA(row, y, gram, v, out, withLambda: true) })
+    private func conjugateGradientScattered(
+        row: Int,
+        own: UnsafeMutablePointer<Float>,
+        y: UnsafePointer<Float>,
+        gram: UnsafePointer<Float>,
+        embeddings: UnsafePointer<Float>,
+        steps: Int,
+        scratch: UnsafeMutablePointer<Float>
+    ) {
+        iterate(
+            own: own,
+            row: row,
+            embeddings: embeddings,
+            steps: steps,
+            scratch: scratch,
+            rightHandSide: { r in rightHandSide(row, y, r) },
+            apply: { v, out in applyA(row, y, gram, v, out, withLambda: true) }
+        )
     }
 
     /// The CG iterations themselves, given how to add b_r to a zeroed vector and how to apply A_r + λI.
     @inline(__always)
-    private func iterate(own: UnsafeMutablePointer<Float>, row: Int, embeddings: UnsafePointer<Float>, steps: Int,
-                         scratch: UnsafeMutablePointer<Float>, rightHandSide: (UnsafeMutablePointer<Float>) -> Void,
-                         apply: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void) {
+    private func iterate(
+        own: UnsafeMutablePointer<Float>,
+        row: Int,
+        embeddings: UnsafePointer<Float>,
+        steps: Int,
+        scratch: UnsafeMutablePointer<Float>,
+        rightHandSide: (UnsafeMutablePointer<Float>) -> Void,
+        apply: (UnsafePointer<Float>, UnsafeMutablePointer<Float>) -> Void
+    ) {
         let k = factors
-        let s = scratch, x = scratch + k, r = scratch + 2 * k, p = scratch + 3 * k, ap = scratch + 4 * k
+        let s = scratch
+        let x = scratch + k
+        let r = scratch + 2 * k
+        let p = scratch + 3 * k
+        let ap = scratch + 4 * k
         featureSum(row, embeddings, s)
         for i in 0..<k { x[i] = own[i] + s[i] }
         r.update(repeating: 0, count: k)
         rightHandSide(r)
         VectorKernels.axpy(lambda, s, r, k)
         apply(x, ap)
-        for i in 0..<k { r[i] -= ap[i]; p[i] = r[i] }
+        for i in 0..<k {
+            r[i] -= ap[i]
+            p[i] = r[i]
+        }
         var residual = VectorKernels.dot(r, r, k)
         for _ in 0..<steps {
             guard residual > 1e-20 else { break }
@@ -184,24 +239,39 @@ struct WoodburyTables: @unchecked Sendable {
     }
 
     /// Solves row `row` exactly; returns false (own untouched) if the small system is singular.
-    func solve(row: Int, system: SideSystem, own: UnsafeMutablePointer<Float>, embeddings: UnsafePointer<Float>,
-               scratch: UnsafeMutablePointer<Float>, workspace: inout WoodburyWorkspace) -> Bool {
+    func solve(
+        row: Int,
+        system: SideSystem,
+        own: UnsafeMutablePointer<Float>,
+        embeddings: UnsafePointer<Float>,
+        scratch: UnsafeMutablePointer<Float>,
+        workspace: inout WoodburyWorkspace
+    ) -> Bool {
         let k = system.factors
-        let confidence = system.confidence, features = system.features
-        let start = confidence.rowOffsets[row], end = confidence.rowOffsets[row + 1]
-        let z = scratch, s = scratch + k
+        let confidence = system.confidence
+        let features = system.features
+        let start = confidence.rowOffsets[row]
+        let end = confidence.rowOffsets[row + 1]
+        let z = scratch
+        let s = scratch + k
         z.update(repeating: 0, count: k)
         return w.withUnsafeBufferPointer { wb in
             tau.withUnsafeBufferPointer { tb in
                 system.other.storage.withUnsafeBufferPointer { yb in
                     confidence.columns.withUnsafeBufferPointer { columns in
                         confidence.values.withUnsafeBufferPointer { values in
-                            let wBase = wb.baseAddress!, yBase = yb.baseAddress!
+                            let wBase = wb.baseAddress!
+                            let yBase = yb.baseAddress!
                             for index in start..<end {
                                 VectorKernels.axpy(1 + values[index], wBase + Int(columns[index]) * k, z, k)
                             }
                             for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                                VectorKernels.axpy(system.lambda * features.values[index], tb.baseAddress! + Int(features.columns[index]) * k, z, k)
+                                VectorKernels.axpy(
+                                    system.lambda * features.values[index],
+                                    tb.baseAddress! + Int(features.columns[index]) * k,
+                                    z,
+                                    k
+                                )
                             }
                             var n = 0
                             for index in start..<end where values[index] > 0 {
@@ -211,7 +281,8 @@ struct WoodburyTables: @unchecked Sendable {
                             if n > 0 {
                                 let solved = workspace.matrix.withUnsafeMutableBufferPointer { mb in
                                     workspace.rhs.withUnsafeMutableBufferPointer { rb in
-                                        let matrix = mb.baseAddress!, rhs = rb.baseAddress!
+                                        let matrix = mb.baseAddress!
+                                        let rhs = rb.baseAddress!
                                         for a in 0..<n {
                                             let ya = yBase + Int(columns[workspace.active[a]]) * k
                                             rhs[a] = Double(VectorKernels.dot(ya, z, k))

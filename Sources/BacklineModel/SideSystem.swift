@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 /// One side's least-squares problem with the other side held fixed: for every row r (a member,
 /// or an artist) with representation x_r = own_r + Σ_f F_rf·E_f, the data loss is
 /// `x_rᵀ A_r x_r − 2 b_rᵀ x_r + const` with `A_r = YᵀY + Σ_{i∈I_r} c'_ri y_i y_iᵀ` and
@@ -42,8 +43,12 @@ struct SideSystem: @unchecked Sendable {
                 let target = SharedMutablePointer(base: out.baseAddress!)
                 ParallelLoop.run(count: matrix.rows, threads: chunks) { chunk, range in
                     guard !range.isEmpty else { return }
-                    VectorKernels.accumulateGram(rows.baseAddress! + range.lowerBound * k, rowCount: range.count, size: k,
-                                                 into: target.base + chunk * k * k)
+                    VectorKernels.accumulateGram(
+                        rows.baseAddress! + range.lowerBound * k,
+                        rowCount: range.count,
+                        size: k,
+                        into: target.base + chunk * k * k
+                    )
                 }
             }
         }
@@ -66,8 +71,14 @@ struct SideSystem: @unchecked Sendable {
 
     /// out = A_r v (+ λ v when `withLambda`).
     @inline(__always)
-    func applyA(_ row: Int, _ y: UnsafePointer<Float>, _ gram: UnsafePointer<Float>, _ v: UnsafePointer<Float>,
-                _ out: UnsafeMutablePointer<Float>, withLambda: Bool) {
+    func applyA(
+        _ row: Int,
+        _ y: UnsafePointer<Float>,
+        _ gram: UnsafePointer<Float>,
+        _ v: UnsafePointer<Float>,
+        _ out: UnsafeMutablePointer<Float>,
+        withLambda: Bool
+    ) {
         let k = factors
         VectorKernels.matrixVector(gram, v, out, k)
         if withLambda { VectorKernels.axpy(lambda, v, out, k) }
@@ -97,8 +108,12 @@ struct SideSystem: @unchecked Sendable {
             embeddings.storage.withUnsafeBufferPointer { e in
                 for row in 0..<features.rowCount {
                     for index in features.rowOffsets[row]..<features.rowOffsets[row + 1] {
-                        VectorKernels.axpy(features.values[index], e.baseAddress! + Int(features.columns[index]) * k,
-                                           out.baseAddress! + row * k, k)
+                        VectorKernels.axpy(
+                            features.values[index],
+                            e.baseAddress! + Int(features.columns[index]) * k,
+                            out.baseAddress! + row * k,
+                            k
+                        )
                     }
                 }
             }

@@ -40,7 +40,8 @@ public struct SparseMatrix: Sendable, Equatable {
             throw ModelError.invalidShape("rowOffsets decrease at row \(row)")
         }
         for row in 0..<rowCount {
-            let start = rowOffsets[row], end = rowOffsets[row + 1]
+            let start = rowOffsets[row]
+            let end = rowOffsets[row + 1]
             var previous: Int32 = -1
             for index in start..<end {
                 let column = columns[index]
@@ -81,7 +82,9 @@ public struct SparseMatrix: Sendable, Equatable {
             order[next[triple.row]] = index
             next[triple.row] += 1
         }
-        var offsets = [0], columns: [Int32] = [], values: [Float] = []
+        var offsets = [0]
+        var columns: [Int32] = []
+        var values: [Float] = []
         columns.reserveCapacity(triples.count)
         values.reserveCapacity(triples.count)
         for row in 0..<rowCount {
@@ -114,8 +117,13 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// An empty `rowCount` × `columnCount` matrix.
     public static func empty(rowCount: Int, columnCount: Int) -> SparseMatrix {
-        SparseMatrix(unchecked: rowCount, columnCount: columnCount,
-                     rowOffsets: [Int](repeating: 0, count: rowCount + 1), columns: [], values: [])
+        SparseMatrix(
+            unchecked: rowCount,
+            columnCount: columnCount,
+            rowOffsets: [Int](repeating: 0, count: rowCount + 1),
+            columns: [],
+            values: []
+        )
     }
 
     /// Number of entries in `row`.
@@ -126,7 +134,8 @@ public struct SparseMatrix: Sendable, Equatable {
 
     /// Whether `row` holds `column` (binary search).
     public func contains(row: Int, column: Int) -> Bool {
-        var low = rowOffsets[row], high = rowOffsets[row + 1]
+        var low = rowOffsets[row]
+        var high = rowOffsets[row + 1]
         while low < high {
             let mid = (low + high) / 2
             let value = Int(columns[mid])
@@ -152,8 +161,13 @@ public struct SparseMatrix: Sendable, Equatable {
                 next[column] += 1
             }
         }
-        return SparseMatrix(unchecked: columnCount, columnCount: rowCount, rowOffsets: offsets,
-                            columns: newColumns, values: newValues)
+        return SparseMatrix(
+            unchecked: columnCount,
+            columnCount: rowCount,
+            rowOffsets: offsets,
+            columns: newColumns,
+            values: newValues
+        )
     }
 
     /// A copy whose every row's values are scaled to sum of squares 1 (for feature weights).
@@ -167,7 +181,12 @@ public struct SparseMatrix: Sendable, Equatable {
             let scale = 1 / sum.squareRoot()
             for index in range { newValues[index] *= scale }
         }
-        return SparseMatrix(unchecked: rowCount, columnCount: columnCount, rowOffsets: rowOffsets,
-                            columns: columns, values: newValues)
+        return SparseMatrix(
+            unchecked: rowCount,
+            columnCount: columnCount,
+            rowOffsets: rowOffsets,
+            columns: columns,
+            values: newValues
+        )
     }
 }

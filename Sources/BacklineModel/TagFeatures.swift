@@ -14,8 +14,15 @@ public struct TagFeatures: Sendable {
 
     /// Builds both tables from `table` (rows: member, artist, tag) over the given indices, or over
     /// the tag vocabulary `vocabulary` when given (a saved model's). Unknown members or artists are skipped.
-    public init(table: InteractionTable, members: IdentifierIndex, artists: IdentifierIndex, minimumCount: Int = 2,
-                maximumPerRow: Int = 50, vocabulary: IdentifierIndex? = nil, inverseFrequency: Bool = false) throws {
+    public init(
+        table: InteractionTable,
+        members: IdentifierIndex,
+        artists: IdentifierIndex,
+        minimumCount: Int = 2,
+        maximumPerRow: Int = 50,
+        vocabulary: IdentifierIndex? = nil,
+        inverseFrequency: Bool = false
+    ) throws {
         var tagCounts: [String: Int] = [:]
         for row in table.rows { tagCounts[row.third, default: 0] += 1 }
         let tags: IdentifierIndex
@@ -25,7 +32,8 @@ public struct TagFeatures: Sendable {
             let kept = tagCounts.filter { $0.value >= minimumCount }.keys.sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
             tags = try IdentifierIndex(kept)
         }
-        var artistCounts: [Int: [Int: Int]] = [:], memberCounts: [Int: [Int: Int]] = [:]
+        var artistCounts: [Int: [Int: Int]] = [:]
+        var memberCounts: [Int: [Int: Int]] = [:]
         for row in table.rows {
             guard let tag = tags.index(of: row.third) else { continue }
             if let artist = artists.index(of: row.artist) { artistCounts[artist, default: [:]][tag, default: 0] += 1 }
@@ -43,7 +51,8 @@ public struct TagFeatures: Sendable {
         self.members = try Self.table(memberCounts, rows: members.count, columns: tags.count, maximumPerRow: maximumPerRow, idf: idf)
     }
 
-    private static func table(_ counts: [Int: [Int: Int]], rows: Int, columns: Int, maximumPerRow: Int, idf: [Float]) throws -> SparseMatrix {
+    private static func table(_ counts: [Int: [Int: Int]], rows: Int, columns: Int, maximumPerRow: Int, idf: [Float]) throws -> SparseMatrix
+    {
         var triples: [(row: Int, column: Int, value: Float)] = []
         for (row, tagCounts) in counts {
             let best = tagCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(maximumPerRow)

@@ -4,18 +4,23 @@ enum VectorKernels {
     /// Σ a[i]·b[i] over `count` values.
     @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-        var acc0 = SIMD8<Float>(), acc1 = SIMD8<Float>()
+        var acc0 = SIMD8<Float>()
+        var acc1 = SIMD8<Float>()
         var index = 0
-        let rawA = UnsafeRawPointer(a), rawB = UnsafeRawPointer(b)
+        let rawA = UnsafeRawPointer(a)
+        let rawB = UnsafeRawPointer(b)
         while index + 16 <= count {
-            acc0 += rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            acc0 +=
+                rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
-            acc1 += rawA.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
+            acc1 +=
+                rawA.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: index * 4 + 32, as: SIMD8<Float>.self)
             index += 16
         }
         if index + 8 <= count {
-            acc0 += rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
+            acc0 +=
+                rawA.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
                 * rawB.loadUnaligned(fromByteOffset: index * 4, as: SIMD8<Float>.self)
             index += 8
         }
@@ -47,9 +52,22 @@ enum VectorKernels {
         out.update(repeating: 0, count: size)
         var j = 0
         while j + 8 <= size {
-            let a0 = x[j], a1 = x[j + 1], a2 = x[j + 2], a3 = x[j + 3], a4 = x[j + 4], a5 = x[j + 5], a6 = x[j + 6], a7 = x[j + 7]
-            let r0 = matrix + j * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
-            let r4 = r3 + size, r5 = r4 + size, r6 = r5 + size, r7 = r6 + size
+            let a0 = x[j]
+            let a1 = x[j + 1]
+            let a2 = x[j + 2]
+            let a3 = x[j + 3]
+            let a4 = x[j + 4]
+            let a5 = x[j + 5]
+            let a6 = x[j + 6]
+            let a7 = x[j + 7]
+            let r0 = matrix + j * size
+            let r1 = r0 + size
+            let r2 = r1 + size
+            let r3 = r2 + size
+            let r4 = r3 + size
+            let r5 = r4 + size
+            let r6 = r5 + size
+            let r7 = r6 + size
             for i in 0..<size {
                 out[i] += (a0 * r0[i] + a1 * r1[i]) + (a2 * r2[i] + a3 * r3[i]) + (a4 * r4[i] + a5 * r5[i]) + (a6 * r6[i] + a7 * r7[i])
             }
@@ -66,13 +84,27 @@ enum VectorKernels {
     static func accumulateGram(_ rows: UnsafePointer<Float>, rowCount: Int, size: Int, into gram: UnsafeMutablePointer<Float>) {
         var row = 0
         while row + 8 <= rowCount {
-            let r0 = rows + row * size, r1 = r0 + size, r2 = r1 + size, r3 = r2 + size
-            let r4 = r3 + size, r5 = r4 + size, r6 = r5 + size, r7 = r6 + size
+            let r0 = rows + row * size
+            let r1 = r0 + size
+            let r2 = r1 + size
+            let r3 = r2 + size
+            let r4 = r3 + size
+            let r5 = r4 + size
+            let r6 = r5 + size
+            let r7 = r6 + size
             for i in 0..<size {
-                let a0 = r0[i], a1 = r1[i], a2 = r2[i], a3 = r3[i], a4 = r4[i], a5 = r5[i], a6 = r6[i], a7 = r7[i]
+                let a0 = r0[i]
+                let a1 = r1[i]
+                let a2 = r2[i]
+                let a3 = r3[i]
+                let a4 = r4[i]
+                let a5 = r5[i]
+                let a6 = r6[i]
+                let a7 = r7[i]
                 let target = gram + i * size
                 for j in i..<size {
-                    target[j] += (a0 * r0[j] + a1 * r1[j]) + (a2 * r2[j] + a3 * r3[j]) + (a4 * r4[j] + a5 * r5[j]) + (a6 * r6[j] + a7 * r7[j])
+                    target[j] +=
+                        (a0 * r0[j] + a1 * r1[j]) + (a2 * r2[j] + a3 * r3[j]) + (a4 * r4[j] + a5 * r5[j]) + (a6 * r6[j] + a7 * r7[j])
                 }
             }
             row += 8
@@ -80,7 +112,8 @@ enum VectorKernels {
         while row < rowCount {
             let r0 = rows + row * size
             for i in 0..<size {
-                let a0 = r0[i], target = gram + i * size
+                let a0 = r0[i]
+                let target = gram + i * size
                 for j in i..<size { target[j] += a0 * r0[j] }
             }
             row += 1

@@ -72,8 +72,12 @@ public struct AnalyticsClient: Sendable {
     ///   `invalid_parameter` (query closed, its noise cannot be met, or the journal holds a body for
     ///   another query or node) or `protocol_violation`; the journal's errors.
     public func submit(
-        queryID id: Int64, engine: AnalyticsEngine, ledger: inout PrivacyLedger, persistence: some PrivacyLedgerPersistence,
-        noise: inout some NoiseRandomSource, journal: (any AnalyticsJournal)? = nil
+        queryID id: Int64,
+        engine: AnalyticsEngine,
+        ledger: inout PrivacyLedger,
+        persistence: some PrivacyLedgerPersistence,
+        noise: inout some NoiseRandomSource,
+        journal: (any AnalyticsJournal)? = nil
     ) async throws -> Submission {
         if let journal, let prepared = try journal.preparedBody(queryID: id) {
             let histogram = try journalledHistogram(prepared, queryID: id)
@@ -89,12 +93,22 @@ public struct AnalyticsClient: Sendable {
         let mechanism = try HistogramMechanism(query: query.query, epsilon: query.epsilon, delta: query.delta)
         guard mechanism.noiseMultiplier >= query.noiseMultiplier * (1 - 1e-9) else {
             throw NodeError.invalidParameter(
-                "noise multiplier for query \(id)", mechanism.noiseMultiplier, expected: "≥ the query's \(query.noiseMultiplier)")
+                "noise multiplier for query \(id)",
+                mechanism.noiseMultiplier,
+                expected: "≥ the query's \(query.noiseMultiplier)"
+            )
         }
         let histogram = try engine.release(mechanism, ledger: &ledger, persistence: persistence, using: &noise)
-        let body = try Self.encode(Envelope(
-            queryID: id, node: name, epsilon: query.epsilon, delta: query.delta, noiseMultiplier: mechanism.noiseMultiplier,
-            histogram: histogram))
+        let body = try Self.encode(
+            Envelope(
+                queryID: id,
+                node: name,
+                epsilon: query.epsilon,
+                delta: query.delta,
+                noiseMultiplier: mechanism.noiseMultiplier,
+                histogram: histogram
+            )
+        )
         try journal?.recordPrepared(queryID: id, body: body)
         return Submission(receipt: try await deliver(body, queryID: id, journal: journal), histogram: histogram, origin: .fresh)
     }
@@ -137,12 +151,18 @@ public struct AnalyticsClient: Sendable {
     private func journalledHistogram(_ body: [UInt8], queryID id: Int64) throws -> NoisedHistogram {
         let envelope: Envelope
         do { envelope = try JSONDecoder().decode(Envelope.self, from: Data(body)) } catch {
-            throw NodeError.invalidParameter("journalled answer to analytics query \(id)", "\(body.count) bytes", expected: "a histogram envelope")
+            throw NodeError.invalidParameter(
+                "journalled answer to analytics query \(id)",
+                "\(body.count) bytes",
+                expected: "a histogram envelope"
+            )
         }
         guard envelope.queryID == id, envelope.node == name else {
             throw NodeError.invalidParameter(
-                "journalled answer to analytics query \(id)", "query \(envelope.queryID) of '\(envelope.node)'",
-                expected: "query \(id) of '\(name)'")
+                "journalled answer to analytics query \(id)",
+                "query \(envelope.queryID) of '\(envelope.node)'",
+                expected: "query \(id) of '\(name)'"
+            )
         }
         return envelope.histogram
     }
@@ -157,9 +177,13 @@ public struct AnalyticsClient: Sendable {
         let request = "POST /v1/analytics/queries/\(id)/histograms"
         let response = try await client.send(
             HTTPRequest(
-                method: "POST", path: "/v1/analytics/queries/\(id)/histograms",
-                headers: HTTPHeaders([("Content-Type", "application/json")]), body: body),
-            idempotent: true)
+                method: "POST",
+                path: "/v1/analytics/queries/\(id)/histograms",
+                headers: HTTPHeaders([("Content-Type", "application/json")]),
+                body: body
+            ),
+            idempotent: true
+        )
         try APIAnswer.requireSuccess(response, request)
         let receipt: Receipt
         do { receipt = try response.decodeJSON(Receipt.self) } catch {

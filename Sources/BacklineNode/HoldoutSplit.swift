@@ -25,12 +25,19 @@ public struct HoldoutSplit: Sendable, Equatable {
     /// of the same shape.
     public func split(_ matrix: SparseMatrix, memberIDs: [Int64], artistIDs: [Int64]) throws -> (train: SparseMatrix, test: SparseMatrix) {
         guard memberIDs.count == matrix.rowCount, artistIDs.count == matrix.columnCount else {
-            throw NodeError.invalidParameter("holdout identifiers", "\(memberIDs.count) x \(artistIDs.count)",
-                                             expected: "\(matrix.rowCount) x \(matrix.columnCount) like the matrix")
+            throw NodeError.invalidParameter(
+                "holdout identifiers",
+                "\(memberIDs.count) x \(artistIDs.count)",
+                expected: "\(matrix.rowCount) x \(matrix.columnCount) like the matrix"
+            )
         }
         let threshold = UInt64(fraction * 0x1p64.nextDown)
-        var trainOffsets = [0], testOffsets = [0]
-        var trainColumns: [Int32] = [], testColumns: [Int32] = [], trainValues: [Float] = [], testValues: [Float] = []
+        var trainOffsets = [0]
+        var testOffsets = [0]
+        var trainColumns: [Int32] = []
+        var testColumns: [Int32] = []
+        var trainValues: [Float] = []
+        var testValues: [Float] = []
         trainColumns.reserveCapacity(matrix.entryCount)
         trainValues.reserveCapacity(matrix.entryCount)
         for row in 0..<matrix.rowCount {
@@ -51,8 +58,22 @@ public struct HoldoutSplit: Sendable, Equatable {
             trainOffsets.append(trainColumns.count)
             testOffsets.append(testColumns.count)
         }
-        return (try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, rowOffsets: trainOffsets, columns: trainColumns, values: trainValues),
-                try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, rowOffsets: testOffsets, columns: testColumns, values: testValues))
+        return (
+            try SparseMatrix(
+                rowCount: matrix.rowCount,
+                columnCount: matrix.columnCount,
+                rowOffsets: trainOffsets,
+                columns: trainColumns,
+                values: trainValues
+            ),
+            try SparseMatrix(
+                rowCount: matrix.rowCount,
+                columnCount: matrix.columnCount,
+                rowOffsets: testOffsets,
+                columns: testColumns,
+                values: testValues
+            )
+        )
     }
 
     /// SplitMix64 finaliser over the seed and both identifiers.

@@ -17,8 +17,11 @@ extension NodeConfiguration {
         public static let defaultMaxAttempts = 20
 
         /// Settings; check them with ``validate(file:)``.
-        public init(initialDelaySeconds: Double = defaultInitialDelaySeconds, maxDelaySeconds: Double = defaultMaxDelaySeconds,
-                    maxAttempts: Int = defaultMaxAttempts) {
+        public init(
+            initialDelaySeconds: Double = defaultInitialDelaySeconds,
+            maxDelaySeconds: Double = defaultMaxDelaySeconds,
+            maxAttempts: Int = defaultMaxAttempts
+        ) {
             self.initialDelaySeconds = initialDelaySeconds
             self.maxDelaySeconds = maxDelaySeconds
             self.maxAttempts = maxAttempts
@@ -34,9 +37,11 @@ extension NodeConfiguration {
         public init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             self.init(
-                initialDelaySeconds: try container.decodeIfPresent(Double.self, forKey: .initialDelaySeconds) ?? Self.defaultInitialDelaySeconds,
+                initialDelaySeconds: try container.decodeIfPresent(Double.self, forKey: .initialDelaySeconds)
+                    ?? Self.defaultInitialDelaySeconds,
                 maxDelaySeconds: try container.decodeIfPresent(Double.self, forKey: .maxDelaySeconds) ?? Self.defaultMaxDelaySeconds,
-                maxAttempts: try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? Self.defaultMaxAttempts)
+                maxAttempts: try container.decodeIfPresent(Int.self, forKey: .maxAttempts) ?? Self.defaultMaxAttempts
+            )
         }
 
         /// Longest wait either delay may name, in seconds.
@@ -55,7 +60,10 @@ extension NodeConfiguration {
                 throw fail(field, "must be a finite number of seconds in \(range.lowerBound)…\(range.upperBound), got \(value)")
             }
             guard maxDelaySeconds >= initialDelaySeconds else {
-                throw fail("max_delay_seconds", "must be at least retry.initial_delay_seconds (\(initialDelaySeconds)), got \(maxDelaySeconds)")
+                throw fail(
+                    "max_delay_seconds",
+                    "must be at least retry.initial_delay_seconds (\(initialDelaySeconds)), got \(maxDelaySeconds)"
+                )
             }
             guard Self.attemptRange.contains(maxAttempts) else {
                 throw fail("max_attempts", "must be \(Self.attemptRange.lowerBound)…\(Self.attemptRange.upperBound), got \(maxAttempts)")

@@ -89,7 +89,9 @@ public struct NodeConfiguration: Sendable, Codable, Equatable {
     /// - Throws: ``NodeError`` `invalid_configuration` naming the file and the field.
     public static func load(path: String) throws -> NodeConfiguration {
         let configuration: NodeConfiguration
-        do { configuration = try ConfigurationFile.decode(NodeConfiguration.self, path: path) } catch let failure as ConfigurationFile.Failure {
+        do { configuration = try ConfigurationFile.decode(NodeConfiguration.self, path: path) } catch let failure
+            as ConfigurationFile.Failure
+        {
             throw NodeError.invalidConfiguration(failure.field, failure.problem, file: path)
         }
         try configuration.validate(file: path)
@@ -110,7 +112,8 @@ public struct NodeConfiguration: Sendable, Codable, Equatable {
         guard (1...65_535).contains(aggregator.port) else { throw fail("aggregator.port", "must be 1…65535, got \(aggregator.port)") }
         let privacyChecks: [(String, Double, ClosedRange<Double>)] = [
             ("privacy.clip_norm", privacy.clipNorm, 1e-9...1e9), ("privacy.noise_multiplier", privacy.noiseMultiplier, 1e-3...1e6),
-            ("privacy.count_noise_multiplier", privacy.countNoiseMultiplier, 1e-3...1e6), ("privacy.sampling_rate", privacy.samplingRate, 1e-9...1),
+            ("privacy.count_noise_multiplier", privacy.countNoiseMultiplier, 1e-3...1e6),
+            ("privacy.sampling_rate", privacy.samplingRate, 1e-9...1),
             ("privacy.budget_epsilon", privacy.budgetEpsilon, 1e-9...1e6), ("privacy.budget_delta", privacy.budgetDelta, 1e-300...0.1),
             ("holdout_fraction", holdoutFraction, 0...0.5), ("poll_seconds", pollSeconds, 0.01...3600),
         ]

@@ -18,8 +18,13 @@ extension BacklineError<NodeErrorDomain>.Code {
 
 extension BacklineError where Domain == NodeErrorDomain {
     /// `what` is `value`, but must be `expected`.
-    public static func invalidParameter(_ what: String, _ value: some CustomStringConvertible, expected: String,
-                                        fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func invalidParameter(
+        _ what: String,
+        _ value: some CustomStringConvertible,
+        expected: String,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .invalidParameter, reason: "\(what) is \(value), expected \(expected)", fileID: fileID, line: line)
     }
     /// `request` answered `status` with API error code `code`.
@@ -32,8 +37,12 @@ extension BacklineError where Domain == NodeErrorDomain {
     }
     /// Model version `version` hashed to another digest than announced.
     public static func modelChecksumMismatch(version: String, fileID: String = #fileID, line: UInt = #line) -> Self {
-        Self(code: .modelChecksumMismatch, reason: "model version \(version.prefix(32)) does not match its X-Backline-Model-SHA256 header",
-             fileID: fileID, line: line)
+        Self(
+            code: .modelChecksumMismatch,
+            reason: "model version \(version.prefix(32)) does not match its X-Backline-Model-SHA256 header",
+            fileID: fileID,
+            line: line
+        )
     }
 }
 
@@ -44,8 +53,13 @@ extension BacklineError<NodeErrorDomain>.Code {
 
 extension BacklineError where Domain == NodeErrorDomain {
     /// Field `field` of the configuration (in `file`, when known) is wrong: `problem`.
-    public static func invalidConfiguration(_ field: String, _ problem: String, file: String? = nil,
-                                            fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func invalidConfiguration(
+        _ field: String,
+        _ problem: String,
+        file: String? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .invalidConfiguration, reason: (file.map { "\($0): " } ?? "") + "\(field) \(problem)", fileID: fileID, line: line)
     }
 }
@@ -58,10 +72,20 @@ extension BacklineError<NodeErrorDomain>.Code {
 
 extension BacklineError where Domain == NodeErrorDomain {
     /// `what` failed `attempts` times in a row, the last time with `lastFailure`.
-    public static func retriesExhausted(_ what: String, attempts: Int, lastFailure: any Error,
-                                        fileID: String = #fileID, line: UInt = #line) -> Self {
-        Self(code: .retriesExhausted,
-             reason: "gave up trying to \(what) after \(attempts) attempt\(attempts == 1 ? "" : "s") in a row (retry.max_attempts); last failure: \(String(describing: lastFailure).prefix(300))",
-             underlying: lastFailure, fileID: fileID, line: line)
+    public static func retriesExhausted(
+        _ what: String,
+        attempts: Int,
+        lastFailure: any Error,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
+        Self(
+            code: .retriesExhausted,
+            reason:
+                "gave up trying to \(what) after \(attempts) attempt\(attempts == 1 ? "" : "s") in a row (retry.max_attempts); last failure: \(String(describing: lastFailure).prefix(300))",
+            underlying: lastFailure,
+            fileID: fileID,
+            line: line
+        )
     }
 }

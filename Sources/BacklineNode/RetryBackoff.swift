@@ -55,7 +55,8 @@ public struct RetryBackoff: Sendable {
     /// each wait `note` gets a line naming `what`, the failure, the wait and the attempt count;
     /// `sleep` waits (it throws `CancellationError` when the task is cancelled).
     public mutating func retrying<T>(
-        _ what: String, note: (String) -> Void = { _ in },
+        _ what: String,
+        note: (String) -> Void = { _ in },
         sleep: (Double) async throws -> Void = RetryBackoff.sleep,
         _ body: () async throws -> T
     ) async throws -> T {

@@ -31,7 +31,7 @@ public struct RoundAnnouncement: Sendable, Equatable, Decodable {
         modelVersion = try container.decode(Int64.self, forKey: .modelVersion)
         accepting = try container.decode(Bool.self, forKey: .accepting)
         guard round > 0, modelVersion >= 0, clipNorm.isFinite, clipNorm > 0, noiseMultiplier.isFinite, noiseMultiplier > 0,
-              state.utf8.count <= 32
+            state.utf8.count <= 32
         else {
             throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "round fields out of range"))
         }

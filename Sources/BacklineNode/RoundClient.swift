@@ -39,7 +39,11 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
     /// - Throws: `invalid_parameter` when `node` is in non-private mode (it would release exact sums).
     public init(client: HTTPClient, node: NodeRound, noise: Noise, journal: (any NodeJournal)? = nil) throws {
         guard let privacy = node.privacy else {
-            throw NodeError.invalidParameter("privacy settings of '\(node.name)'", "none", expected: "DP settings: a node never releases exact sums")
+            throw NodeError.invalidParameter(
+                "privacy settings of '\(node.name)'",
+                "none",
+                expected: "DP settings: a node never releases exact sums"
+            )
         }
         self.name = node.name
         self.client = client
@@ -82,8 +86,14 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
         }
         // Post-processing of the noised count (no privacy cost): the aggregator needs a positive weight.
         let envelope = UpdateEnvelope(
-            round: announcement.round, node: name, sampleCount: max(release.count, 1), clipNorm: privacy.clipNorm,
-            noiseMultiplier: privacy.noiseMultiplier, parameters: try global.unflattened(release.gradientSum), modelSHA256: checksum)
+            round: announcement.round,
+            node: name,
+            sampleCount: max(release.count, 1),
+            clipNorm: privacy.clipNorm,
+            noiseMultiplier: privacy.noiseMultiplier,
+            parameters: try global.unflattened(release.gradientSum),
+            modelSHA256: checksum
+        )
         let body = try envelope.encoded()
         try journal?.recordPrepared(round: announcement.round, update: body, ledger: node.ledger)
         return .submitted(try await deliver(body, round: announcement.round))
@@ -120,11 +130,18 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
 
     private func checkPrivacy(against round: RoundAnnouncement) throws {
         if privacy.clipNorm > round.clipNorm {
-            throw NodeError.invalidParameter("clip norm of '\(name)'", privacy.clipNorm, expected: "≤ round \(round.round)'s \(round.clipNorm)")
+            throw NodeError.invalidParameter(
+                "clip norm of '\(name)'",
+                privacy.clipNorm,
+                expected: "≤ round \(round.round)'s \(round.clipNorm)"
+            )
         }
         if privacy.noiseMultiplier < round.noiseMultiplier {
             throw NodeError.invalidParameter(
-                "noise multiplier of '\(name)'", privacy.noiseMultiplier, expected: "≥ round \(round.round)'s \(round.noiseMultiplier)")
+                "noise multiplier of '\(name)'",
+                privacy.noiseMultiplier,
+                expected: "≥ round \(round.round)'s \(round.noiseMultiplier)"
+            )
         }
     }
 
@@ -132,9 +149,14 @@ public actor RoundClient<Noise: NoiseRandomSource & Sendable> {
         let request = "POST /v1/rounds/\(round)/updates"
         // Idempotent: the aggregator answers identical bytes with the same receipt.
         let response = try await client.send(
-            HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/updates", headers: HTTPHeaders([("Content-Type", "application/octet-stream")]),
-                        body: body),
-            idempotent: true)
+            HTTPRequest(
+                method: "POST",
+                path: "/v1/rounds/\(round)/updates",
+                headers: HTTPHeaders([("Content-Type", "application/octet-stream")]),
+                body: body
+            ),
+            idempotent: true
+        )
         try APIAnswer.requireSuccess(response, request)
         let receipt: SubmissionReceipt
         do { receipt = try response.decodeJSON(SubmissionReceipt.self) } catch {

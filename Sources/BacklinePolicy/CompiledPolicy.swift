@@ -53,8 +53,12 @@ public final class CompiledPolicy: Sendable {
             throw PolicyError.atLine(.syntax, file, 1, "a policy declares at least one role, one action and one resource type")
         }
         guard source.resources.count <= Self.maximumResourceTypes else {
-            throw PolicyError.atLine(.syntax, file, source.declarationLines["resource \(source.resources[Self.maximumResourceTypes].name)"] ?? 1,
-                                     "more than \(Self.maximumResourceTypes) resource types")
+            throw PolicyError.atLine(
+                .syntax,
+                file,
+                source.declarationLines["resource \(source.resources[Self.maximumResourceTypes].name)"] ?? 1,
+                "more than \(Self.maximumResourceTypes) resource types"
+            )
         }
         self.file = file
         sha256 = Self.hex(SHA256.hash(bytes))
@@ -75,16 +79,31 @@ public final class CompiledPolicy: Sendable {
             for resource in resourceSet {
                 let attributes = source.resources[resource].attributes
                 if rule.ownerIsSelf != nil, !attributes.contains(.owner) {
-                    throw PolicyError.atLine(.undeclared, file, rule.line, "rule \(rule.id) tests owner but resource type '\(resourceTypes[resource])' has no owner")
+                    throw PolicyError.atLine(
+                        .undeclared,
+                        file,
+                        rule.line,
+                        "rule \(rule.id) tests owner but resource type '\(resourceTypes[resource])' has no owner"
+                    )
                 }
                 if rule.roundIsOpen != nil, !attributes.contains(.round) {
-                    throw PolicyError.atLine(.undeclared, file, rule.line, "rule \(rule.id) tests round but resource type '\(resourceTypes[resource])' has no round")
+                    throw PolicyError.atLine(
+                        .undeclared,
+                        file,
+                        rule.line,
+                        "rule \(rule.id) tests round but resource type '\(resourceTypes[resource])' has no round"
+                    )
                 }
             }
             let mask = resourceSet.reduce(UInt64(0)) { $0 | (1 << UInt64($1)) }
             let compiled = Rule(
-                id: rule.id, allow: rule.allow, resourceMask: mask, ownerIsSelf: rule.ownerIsSelf, roundIsOpen: rule.roundIsOpen,
-                reason: "\(rule.allow ? "allowed" : "denied") by rule \(rule.id) (\(file) line \(rule.line))")
+                id: rule.id,
+                allow: rule.allow,
+                resourceMask: mask,
+                ownerIsSelf: rule.ownerIsSelf,
+                roundIsOpen: rule.roundIsOpen,
+                reason: "\(rule.allow ? "allowed" : "denied") by rule \(rule.id) (\(file) line \(rule.line))"
+            )
             for role in roleSet {
                 for action in actionSet { table[role * actions.count + action].append(compiled) }
             }
@@ -105,17 +124,26 @@ public final class CompiledPolicy: Sendable {
     public func evaluate(_ request: PolicyRequest) -> PolicyDecision {
         guard let role = roleIndex[request.role] else { return error("unknown role '\(request.role.prefix(64))'") }
         guard let action = actionIndex[request.action] else { return error("unknown action '\(request.action.prefix(64))'") }
-        guard let resource = resourceIndex[request.resourceType] else { return error("unknown resource type '\(request.resourceType.prefix(64))'") }
+        guard let resource = resourceIndex[request.resourceType] else {
+            return error("unknown resource type '\(request.resourceType.prefix(64))'")
+        }
         let attributes = resourceAttributes[resource]
         if attributes.contains(.owner), request.owner == nil { return error("resource type '\(request.resourceType)' needs an owner") }
-        if attributes.contains(.round), request.roundIsOpen == nil { return error("resource type '\(request.resourceType)' needs a round state") }
+        if attributes.contains(.round), request.roundIsOpen == nil {
+            return error("resource type '\(request.resourceType)' needs a round state")
+        }
         let bit = UInt64(1) << UInt64(resource)
         for rule in candidates[role * actions.count + action] where rule.resourceMask & bit != 0 {
             if let ownerIsSelf = rule.ownerIsSelf, (request.owner == request.subject) != ownerIsSelf { continue }
             if let roundIsOpen = rule.roundIsOpen, request.roundIsOpen != roundIsOpen { continue }
             return PolicyDecision(allowed: rule.allow, ruleID: rule.id, reason: rule.reason, policySHA256: sha256)
         }
-        return PolicyDecision(allowed: false, ruleID: PolicyDecision.defaultRuleID, reason: "no rule allows it (default deny)", policySHA256: sha256)
+        return PolicyDecision(
+            allowed: false,
+            ruleID: PolicyDecision.defaultRuleID,
+            reason: "no rule allows it (default deny)",
+            policySHA256: sha256
+        )
     }
 
     private func error(_ reason: String) -> PolicyDecision {
@@ -128,7 +156,13 @@ public final class CompiledPolicy: Sendable {
         return String(decoding: bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0f)]] }, as: UTF8.self)
     }
 
-    private static func resolve(_ names: [String], in index: [String: Int], kind: String, rule: PolicySource.Rule, file: String) throws -> [Int] {
+    private static func resolve(
+        _ names: [String],
+        in index: [String: Int],
+        kind: String,
+        rule: PolicySource.Rule,
+        file: String
+    ) throws -> [Int] {
         if names == ["*"] { return Array(index.values).sorted() }
         var result: [Int] = []
         for name in names {

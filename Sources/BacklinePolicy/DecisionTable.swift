@@ -11,7 +11,9 @@ public struct DecisionTable: Sendable {
         let number: Int
 
         func covers(_ cell: PolicyMatrix.Cell) -> Bool {
-            let values = [cell.role, cell.action, cell.resourceType, cell.ownerIsSelf ? "self" : "other", cell.roundIsOpen ? "open" : "closed"]
+            let values = [
+                cell.role, cell.action, cell.resourceType, cell.ownerIsSelf ? "self" : "other", cell.roundIsOpen ? "open" : "closed",
+            ]
             return zip(columns, values).allSatisfy { $0 == "*" || $0 == $1 }
         }
     }
@@ -49,9 +51,20 @@ public struct DecisionTable: Sendable {
                 guard tokens.count == 6 || tokens.count == 7 else {
                     throw PolicyError.atLine(.syntax, path, number, "expected: \(first) ROLE ACTION RESOURCE OWNER ROUND [RULE]")
                 }
-                guard ["self", "other", "*"].contains(tokens[4]) else { throw PolicyError.atLine(.syntax, path, number, "owner must be self, other or *") }
-                guard ["open", "closed", "*"].contains(tokens[5]) else { throw PolicyError.atLine(.syntax, path, number, "round must be open, closed or *") }
-                lines.append(Line(allow: first == "allow", columns: Array(tokens[1...5]), ruleID: tokens.count == 7 ? tokens[6] : nil, number: number))
+                guard ["self", "other", "*"].contains(tokens[4]) else {
+                    throw PolicyError.atLine(.syntax, path, number, "owner must be self, other or *")
+                }
+                guard ["open", "closed", "*"].contains(tokens[5]) else {
+                    throw PolicyError.atLine(.syntax, path, number, "round must be open, closed or *")
+                }
+                lines.append(
+                    Line(
+                        allow: first == "allow",
+                        columns: Array(tokens[1...5]),
+                        ruleID: tokens.count == 7 ? tokens[6] : nil,
+                        number: number
+                    )
+                )
             default:
                 throw PolicyError.atLine(.syntax, path, number, "unknown statement '\(first.prefix(40))' (policy, allow, deny)")
             }
@@ -66,15 +79,22 @@ public struct DecisionTable: Sendable {
     public func run(against policy: CompiledPolicy) throws -> DecisionTableResult {
         let declared = [Set(policy.roles), Set(policy.actions), Set(policy.resourceTypes)]
         for line in lines {
-            for (column, kind) in zip(0..<3, ["role", "action", "resource type"]) where line.columns[column] != "*" && !declared[column].contains(line.columns[column]) {
-                throw PolicyError.atLine(.undeclared, path, line.number, "\(kind) '\(line.columns[column])' is not declared by \(policy.file)")
+            for (column, kind) in zip(0..<3, ["role", "action", "resource type"])
+            where line.columns[column] != "*" && !declared[column].contains(line.columns[column]) {
+                throw PolicyError.atLine(
+                    .undeclared,
+                    path,
+                    line.number,
+                    "\(kind) '\(line.columns[column])' is not declared by \(policy.file)"
+                )
             }
         }
         let matrix = PolicyMatrix(policy: policy)
         var failures: [String] = []
         for cell in matrix.cells {
             let covering = lines.filter { $0.covers(cell) }
-            let allows = covering.filter(\.allow), denies = covering.filter { !$0.allow }
+            let allows = covering.filter(\.allow)
+            let denies = covering.filter { !$0.allow }
             if let allow = allows.first, let deny = denies.first {
                 throw PolicyError.atLine(.duplicate, path, deny.number, "'\(cell)' is also expected allowed on line \(allow.number)")
             }
@@ -82,7 +102,9 @@ public struct DecisionTable: Sendable {
             let expectAllow = !allows.isEmpty
             if outcome.allowed != expectAllow {
                 let line = (allows + denies).first.map { " (line \($0.number))" } ?? " (not listed: default deny)"
-                failures.append("\(cell): expected \(expectAllow ? "allow" : "deny")\(line), got \(outcome.allowed ? "allow" : "deny") by \(outcome.ruleID)")
+                failures.append(
+                    "\(cell): expected \(expectAllow ? "allow" : "deny")\(line), got \(outcome.allowed ? "allow" : "deny") by \(outcome.ruleID)"
+                )
                 continue
             }
             for line in covering {
@@ -123,8 +145,12 @@ public struct DecisionTableResult: Sendable, Codable, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(table: try c.decode(String.self, forKey: .table), policySHA256: try c.decode(String.self, forKey: .policySHA256),
-                  cases: try c.decode(Int.self, forKey: .cases), failures: try c.decode([String].self, forKey: .failures))
+        self.init(
+            table: try c.decode(String.self, forKey: .table),
+            policySHA256: try c.decode(String.self, forKey: .policySHA256),
+            cases: try c.decode(Int.self, forKey: .cases),
+            failures: try c.decode([String].self, forKey: .failures)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

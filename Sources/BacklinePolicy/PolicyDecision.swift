@@ -39,8 +39,12 @@ public struct PolicyDecision: Sendable, Hashable, Codable, CustomStringConvertib
         guard decision == "allow" || decision == "deny" else {
             throw DecodingError.dataCorruptedError(forKey: .decision, in: c, debugDescription: "decision must be allow or deny")
         }
-        self.init(allowed: decision == "allow", ruleID: try c.decode(String.self, forKey: .ruleID),
-                  reason: try c.decode(String.self, forKey: .reason), policySHA256: try c.decode(String.self, forKey: .policySHA256))
+        self.init(
+            allowed: decision == "allow",
+            ruleID: try c.decode(String.self, forKey: .ruleID),
+            reason: try c.decode(String.self, forKey: .reason),
+            policySHA256: try c.decode(String.self, forKey: .policySHA256)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

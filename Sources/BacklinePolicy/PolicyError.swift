@@ -20,11 +20,24 @@ extension BacklineError<PolicyErrorDomain>.Code {
 
 extension BacklineError where Domain == PolicyErrorDomain {
     /// A load error at `line` of `file`.
-    public static func atLine(_ code: Code, _ file: String, _ line: Int, _ message: String, fileID: String = #fileID, line sourceLine: UInt = #line) -> Self {
+    public static func atLine(
+        _ code: Code,
+        _ file: String,
+        _ line: Int,
+        _ message: String,
+        fileID: String = #fileID,
+        line sourceLine: UInt = #line
+    ) -> Self {
         Self(code: code, reason: "\(file):\(line): \(message)", fileID: fileID, line: sourceLine)
     }
     /// `path` could not be read as a policy.
-    public static func unreadable(_ path: String, _ message: String, underlying: (any Error)? = nil, fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func unreadable(
+        _ path: String,
+        _ message: String,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .unreadable, reason: "\(path): \(message)", underlying: underlying, fileID: fileID, line: line)
     }
     /// Malformed request input.

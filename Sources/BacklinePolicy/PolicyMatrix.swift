@@ -46,7 +46,13 @@ public struct PolicyMatrix: Sendable, Equatable {
                 for resource in policy.resourceTypes {
                     for ownerIsSelf in [true, false] {
                         for roundIsOpen in [true, false] {
-                            let cell = Cell(role: role, action: action, resourceType: resource, ownerIsSelf: ownerIsSelf, roundIsOpen: roundIsOpen)
+                            let cell = Cell(
+                                role: role,
+                                action: action,
+                                resourceType: resource,
+                                ownerIsSelf: ownerIsSelf,
+                                roundIsOpen: roundIsOpen
+                            )
                             let decision = policy.evaluate(Self.request(for: cell))
                             cells.append(cell)
                             outcomes[cell] = Outcome(allowed: decision.allowed, ruleID: decision.ruleID)
@@ -62,7 +68,12 @@ public struct PolicyMatrix: Sendable, Equatable {
     /// The request a cell stands for.
     public static func request(for cell: Cell) -> PolicyRequest {
         PolicyRequest(
-            role: cell.role, subject: subject, action: cell.action, resourceType: cell.resourceType,
-            owner: cell.ownerIsSelf ? subject : otherOwner, roundIsOpen: cell.roundIsOpen)
+            role: cell.role,
+            subject: subject,
+            action: cell.action,
+            resourceType: cell.resourceType,
+            owner: cell.ownerIsSelf ? subject : otherOwner,
+            roundIsOpen: cell.roundIsOpen
+        )
     }
 }

@@ -13,7 +13,9 @@ struct PolicyParser {
         var ruleLines: [String: Int] = [:]
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let number = offset + 1
-            guard rawLine.utf8.count <= Self.maximumLineBytes else { throw error(.syntax, number, "line longer than \(Self.maximumLineBytes) bytes") }
+            guard rawLine.utf8.count <= Self.maximumLineBytes else {
+                throw error(.syntax, number, "line longer than \(Self.maximumLineBytes) bytes")
+            }
             let content = rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             if let bad = content.unicodeScalars.first(where: { $0.value < 0x20 && $0 != "\t" && $0 != "\r" || $0.value == 0x7f }) {
                 throw error(.syntax, number, "control character U+\(String(bad.value, radix: 16))")
@@ -32,7 +34,13 @@ struct PolicyParser {
                 guard !names.isEmpty else { throw error(.syntax, number, "'\(keyword)' needs at least one name") }
                 for name in names {
                     let key = "\(keyword) \(name)"
-                    if let first = source.declarationLines[key] { throw error(.duplicate, number, "\(keyword == "roles" ? "role" : "action") '\(name)' already declared on line \(first)") }
+                    if let first = source.declarationLines[key] {
+                        throw error(
+                            .duplicate,
+                            number,
+                            "\(keyword == "roles" ? "role" : "action") '\(name)' already declared on line \(first)"
+                        )
+                    }
                     source.declarationLines[key] = number
                     if keyword == "roles" { source.roles.append(name) } else { source.actions.append(name) }
                 }
@@ -52,7 +60,9 @@ struct PolicyParser {
                 }
                 try tokens.end()
                 let key = "resource \(name)"
-                if let first = source.declarationLines[key] { throw error(.duplicate, number, "resource type '\(name)' already declared on line \(first)") }
+                if let first = source.declarationLines[key] {
+                    throw error(.duplicate, number, "resource type '\(name)' already declared on line \(first)")
+                }
                 source.declarationLines[key] = number
                 source.resources.append((name, attributes))
             case "allow", "deny":
@@ -65,7 +75,8 @@ struct PolicyParser {
                 let actions = try tokens.list(kind: "action")
                 try tokens.expect("on")
                 let resources = try tokens.list(kind: "resource type")
-                var ownerIsSelf: Bool?, roundIsOpen: Bool?
+                var ownerIsSelf: Bool?
+                var roundIsOpen: Bool?
                 if tokens.accept("when") {
                     repeat {
                         let attribute = try tokens.name(kind: "attribute")
@@ -79,14 +90,27 @@ struct PolicyParser {
                             guard roundIsOpen == nil else { throw error(.syntax, number, "condition on round given twice") }
                             roundIsOpen = value == "open"
                         default:
-                            throw error(.syntax, number, "unknown condition '\(attribute) is \(value)' (owner is self|other, round is open|closed)")
+                            throw error(
+                                .syntax,
+                                number,
+                                "unknown condition '\(attribute) is \(value)' (owner is self|other, round is open|closed)"
+                            )
                         }
                     } while tokens.accept("and")
                 }
                 try tokens.end()
-                source.rules.append(.init(
-                    id: id, allow: keyword == "allow", roles: roles, actions: actions, resources: resources,
-                    ownerIsSelf: ownerIsSelf, roundIsOpen: roundIsOpen, line: number))
+                source.rules.append(
+                    .init(
+                        id: id,
+                        allow: keyword == "allow",
+                        roles: roles,
+                        actions: actions,
+                        resources: resources,
+                        ownerIsSelf: ownerIsSelf,
+                        roundIsOpen: roundIsOpen,
+                        line: number
+                    )
+                )
             default:
                 throw error(.syntax, number, "unknown statement '\(keyword)' (policy, roles, actions, resource, allow, deny)")
             }
@@ -167,8 +191,11 @@ struct PolicyParser {
 
         /// A rule id `[A-Za-z][A-Za-z0-9_-]*`, not `default` or `error`.
         mutating func ruleID() throws -> String {
-            guard let token = peek(), let first = token.unicodeScalars.first, first.properties.isASCIIHexDigit || ("A"..."Z").contains(first) || ("a"..."z").contains(first),
-                token.unicodeScalars.allSatisfy({ ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-" }),
+            guard let token = peek(), let first = token.unicodeScalars.first,
+                first.properties.isASCIIHexDigit || ("A"..."Z").contains(first) || ("a"..."z").contains(first),
+                token.unicodeScalars.allSatisfy({
+                    ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" || $0 == "-"
+                }),
                 !("0"..."9").contains(first), token.count <= 64
             else {
                 throw PolicyError.atLine(.syntax, file, line, "expected a rule id, found \(describe(peek()))")

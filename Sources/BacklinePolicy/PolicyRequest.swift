@@ -25,7 +25,14 @@ public struct PolicyRequest: Sendable, Hashable {
 
     /// A request by the workload `identity`.
     public init(identity: SpiffeID, action: String, resourceType: String, owner: String? = nil, roundIsOpen: Bool? = nil) {
-        self.init(role: identity.role, subject: identity.name, action: action, resourceType: resourceType, owner: owner, roundIsOpen: roundIsOpen)
+        self.init(
+            role: identity.role,
+            subject: identity.name,
+            action: action,
+            resourceType: resourceType,
+            owner: owner,
+            roundIsOpen: roundIsOpen
+        )
     }
 
     /// A request from the CLI form `TYPE[:owner[:open|closed]]` (an empty owner means none).

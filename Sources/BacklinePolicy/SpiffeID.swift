@@ -35,6 +35,8 @@ public struct SpiffeID: Sendable, Hashable, CustomStringConvertible {
 
     private static func isSegment(_ text: String) -> Bool {
         !text.isEmpty && text != "." && text != ".."
-            && text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 95 }
+            && text.utf8.allSatisfy {
+                ($0 >= 97 && $0 <= 122) || ($0 >= 65 && $0 <= 90) || ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 95
+            }
     }
 }

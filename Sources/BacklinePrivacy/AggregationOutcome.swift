@@ -18,15 +18,29 @@ public struct AggregationOutcome: Sendable {
 
     /// A published model.
     static func published(
-        round: UInt64, model: [Float], contributors: [String], excluded: [UpdateRejection], state: ServerOptimizerState
+        round: UInt64,
+        model: [Float],
+        contributors: [String],
+        excluded: [UpdateRejection],
+        state: ServerOptimizerState
     ) -> Self {
         Self(
-            round: round, model: model, notPublishedReason: nil, contributors: contributors, excluded: excluded,
-            state: state)
+            round: round,
+            model: model,
+            notPublishedReason: nil,
+            contributors: contributors,
+            excluded: excluded,
+            state: state
+        )
     }
 
     /// Nothing published, because of `reason`.
-    static func notPublished(round: UInt64, reason: String, excluded: [UpdateRejection], state: ServerOptimizerState)
+    static func notPublished(
+        round: UInt64,
+        reason: String,
+        excluded: [UpdateRejection],
+        state: ServerOptimizerState
+    )
         -> Self
     {
         Self(round: round, model: nil, notPublishedReason: reason, contributors: [], excluded: excluded, state: state)
@@ -35,7 +49,12 @@ public struct AggregationOutcome: Sendable {
     /// This outcome with `more` added to the excluded updates.
     func excluding(_ more: [UpdateRejection]) -> Self {
         Self(
-            round: round, model: model, notPublishedReason: notPublishedReason, contributors: contributors,
-            excluded: more + excluded, state: state)
+            round: round,
+            model: model,
+            notPublishedReason: notPublishedReason,
+            contributors: contributors,
+            excluded: more + excluded,
+            state: state
+        )
     }
 }

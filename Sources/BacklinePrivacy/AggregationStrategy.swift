@@ -9,6 +9,11 @@ public protocol AggregationStrategy: Sendable {
     /// What nodes are told for `round` (Flower's `configure_fit`).
     func configureRound(_ round: UInt64) -> RoundConfiguration
     /// The next global model from `global` and the round's validated updates (Flower's `aggregate_fit`).
-    func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState)
+    func aggregate(
+        round: UInt64,
+        global: [Float],
+        updates: [ValidatedUpdate],
+        state: ServerOptimizerState
+    )
         -> AggregationOutcome
 }

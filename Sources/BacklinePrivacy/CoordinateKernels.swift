@@ -6,7 +6,9 @@ enum CoordinateKernels {
 
     /// output[j] = Σ_i coefficients[i] · inputs[i][j].
     static func weightedSum(
-        _ inputs: [UnsafeBufferPointer<Float>], coefficients: [Double], into output: UnsafeMutableBufferPointer<Float>
+        _ inputs: [UnsafeBufferPointer<Float>],
+        coefficients: [Double],
+        into output: UnsafeMutableBufferPointer<Float>
     ) {
         let sources = CoordinateParallel.SendablePointer(value: inputs)
         let destination = CoordinateParallel.SendablePointer(value: output)
@@ -42,7 +44,9 @@ enum CoordinateKernels {
     /// 16 coordinates at a time, which beats per-coordinate quickselect (whose data-dependent
     /// branches mispredict) several times over at n ≈ 100.
     static func sortedColumns(
-        _ inputs: [UnsafeBufferPointer<Float>], scales: [Double], into output: UnsafeMutableBufferPointer<Float>,
+        _ inputs: [UnsafeBufferPointer<Float>],
+        scales: [Double],
+        into output: UnsafeMutableBufferPointer<Float>,
         _ reduce: @Sendable (UnsafeMutableBufferPointer<SIMD16<Float>>) -> SIMD16<Float>
     ) {
         let n = inputs.count
@@ -62,7 +66,8 @@ enum CoordinateKernels {
                         var row = SIMD16<Float>(repeating: 0)
                         if width == lanes {
                             row = SIMD16<Float>(
-                                UnsafeRawPointer(input.baseAddress! + start).loadUnaligned(as: SIMD16<Float>.self))
+                                UnsafeRawPointer(input.baseAddress! + start).loadUnaligned(as: SIMD16<Float>.self)
+                            )
                         } else {
                             for c in 0..<width { row[c] = input[start + c] }
                         }
@@ -124,7 +129,9 @@ enum CoordinateKernels {
     /// gathered values (which it may reorder); its result is stored at output[j]. Used above
     /// ``networkLimit`` inputs.
     static func orderStatistic(
-        _ inputs: [UnsafeBufferPointer<Float>], scales: [Double], into output: UnsafeMutableBufferPointer<Float>,
+        _ inputs: [UnsafeBufferPointer<Float>],
+        scales: [Double],
+        into output: UnsafeMutableBufferPointer<Float>,
         _ reduce: @Sendable (UnsafeMutableBufferPointer<Float>) -> Float
     ) {
         let n = inputs.count
@@ -143,7 +150,8 @@ enum CoordinateKernels {
                     }
                     for j in start..<end {
                         let column = UnsafeMutableBufferPointer(
-                            rebasing: gathered[(j - start) * n..<(j - start + 1) * n])
+                            rebasing: gathered[(j - start) * n..<(j - start + 1) * n]
+                        )
                         destination.value[j] = reduce(column)
                     }
                     start = end

@@ -31,7 +31,10 @@ enum CoordinateParallel {
     }
 
     /// Calls `body` with a buffer pointer for every array of `arrays`, all valid for the call.
-    static func withBuffers<Result>(_ arrays: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) throws -> Result)
+    static func withBuffers<Result>(
+        _ arrays: [[Float]],
+        _ body: ([UnsafeBufferPointer<Float>]) throws -> Result
+    )
         rethrows -> Result
     {
         var pointers: [UnsafeBufferPointer<Float>] = []
@@ -51,9 +54,9 @@ enum CoordinateParallel {
 private enum System {
     static let activeProcessorCount: Int = {
         #if canImport(Glibc)
-            return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+        return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
         #else
-            return 2
+        return 2
         #endif
     }()
 }

@@ -20,7 +20,10 @@ public struct CountRelease: Hashable, Sendable, Codable {
         } else {
             guard let noiseMultiplier, noiseMultiplier.isFinite, noiseMultiplier > 0 else {
                 throw PrivacyError.invalidParameter(
-                    "count noise multiplier", String(describing: noiseMultiplier), expected: "a finite number > 0")
+                    "count noise multiplier",
+                    String(describing: noiseMultiplier),
+                    expected: "a finite number > 0"
+                )
             }
         }
         return self

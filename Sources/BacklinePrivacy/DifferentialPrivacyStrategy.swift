@@ -26,7 +26,12 @@ public struct DifferentialPrivacyStrategy: AggregationStrategy {
         return configuration
     }
 
-    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState)
+    public func aggregate(
+        round: UInt64,
+        global: [Float],
+        updates: [ValidatedUpdate],
+        state: ServerOptimizerState
+    )
         -> AggregationOutcome
     {
         var accepted: [ValidatedUpdate] = []

@@ -28,7 +28,10 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     public init(variance: UInt64) throws {
         guard variance >= 1, variance <= Self.maximumVariance else {
             throw PrivacyError.invalidParameter(
-                "discrete Gaussian variance", variance, expected: "1...\(Self.maximumVariance)")
+                "discrete Gaussian variance",
+                variance,
+                expected: "1...\(Self.maximumVariance)"
+            )
         }
         self.variance = variance
         self.scale = Self.integerSquareRoot(variance) + 1
@@ -91,7 +94,10 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// average; the first difference decides U < p, which has probability exactly p.
     @inline(__always)
     static func bernoulli(
-        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+        numerator: UInt128,
+        denominator: UInt128,
+        using source: inout some NoiseRandomSource,
+        _ bits: inout RandomBits
     ) -> Bool {
         if numerator >= denominator { return true }
         if numerator == 0 { return false }
@@ -107,7 +113,10 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
 
     /// Bernoulli(exp(−n/d)) for n ≥ 0, d > 0.
     static func bernoulliExp(
-        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+        numerator: UInt128,
+        denominator: UInt128,
+        using source: inout some NoiseRandomSource,
+        _ bits: inout RandomBits
     ) -> Bool {
         var remaining = numerator
         while remaining > denominator {
@@ -121,7 +130,10 @@ public struct DiscreteGaussianSampler: Sendable, Hashable {
     /// Bernoulli(exp(−n/d)) for 0 ≤ n ≤ d: the count of successes before the first failure of
     /// Bernoulli(n/(dk)), k = 1, 2, …, is even with probability e^(−n/d).
     private static func bernoulliExpAtMostOne(
-        numerator: UInt128, denominator: UInt128, using source: inout some NoiseRandomSource, _ bits: inout RandomBits
+        numerator: UInt128,
+        denominator: UInt128,
+        using source: inout some NoiseRandomSource,
+        _ bits: inout RandomBits
     ) -> Bool {
         var k: UInt128 = 1
         while bernoulli(numerator: numerator, denominator: denominator * k, using: &source, &bits) { k += 1 }

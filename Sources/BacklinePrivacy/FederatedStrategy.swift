@@ -17,7 +17,9 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
     /// A strategy; see the static factories for the usual ones.
     /// - Throws: `invalid_parameter` for k < 1 or a non-positive bound.
     public init(
-        rule: AggregationRule, optimizer: ServerOptimizer, serverNormBound: Double? = nil,
+        rule: AggregationRule,
+        optimizer: ServerOptimizer,
+        serverNormBound: Double? = nil,
         minimumContributions: Int = defaultMinimumContributions
     ) throws {
         guard minimumContributions >= 1 else {
@@ -38,17 +40,27 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
     }
     /// FedAdam (Reddi et al. 2021).
     public static func fedAdam(
-        learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3
+        learningRate: Double = 0.01,
+        beta1: Double = 0.9,
+        beta2: Double = 0.99,
+        tau: Double = 1e-3
     ) throws -> Self {
         try Self(
-            rule: .weightedMean, optimizer: .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
+            rule: .weightedMean,
+            optimizer: .adam(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
+        )
     }
     /// FedYogi (Reddi et al. 2021).
     public static func fedYogi(
-        learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3
+        learningRate: Double = 0.01,
+        beta1: Double = 0.9,
+        beta2: Double = 0.99,
+        tau: Double = 1e-3
     ) throws -> Self {
         try Self(
-            rule: .weightedMean, optimizer: .yogi(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau))
+            rule: .weightedMean,
+            optimizer: .yogi(learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
+        )
     }
 
     public var name: String {
@@ -59,20 +71,29 @@ public struct FederatedStrategy: AggregationStrategy, Hashable {
         RoundConfiguration(round: round, minimumContributions: minimumContributions)
     }
 
-    public func aggregate(round: UInt64, global: [Float], updates: [ValidatedUpdate], state: ServerOptimizerState)
+    public func aggregate(
+        round: UInt64,
+        global: [Float],
+        updates: [ValidatedUpdate],
+        state: ServerOptimizerState
+    )
         -> AggregationOutcome
     {
         guard updates.count >= minimumContributions else {
             return .notPublished(
-                round: round, reason: "only \(updates.count) contributions, at least \(minimumContributions) needed",
-                excluded: [], state: state)
+                round: round,
+                reason: "only \(updates.count) contributions, at least \(minimumContributions) needed",
+                excluded: [],
+                state: state
+            )
         }
         if let wrong = updates.first(where: { $0.values.count != global.count }) {
             return .notPublished(
                 round: round,
                 reason: "update from '\(wrong.node)' has \(wrong.values.count) values, the model \(global.count)",
                 excluded: [],
-                state: state)
+                state: state
+            )
         }
         let scales = updates.map { update in
             guard let bound = serverNormBound, update.norm > bound else { return 1.0 }

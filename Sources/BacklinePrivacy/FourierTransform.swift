@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Radix-2 complex FFT and the real convolution built on it, for composing privacy-loss

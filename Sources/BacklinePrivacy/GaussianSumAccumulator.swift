@@ -31,7 +31,10 @@ public struct GaussianSumAccumulator: Sendable {
         }
         guard contributionCount < Self.maximumContributions else {
             throw PrivacyError.invalidParameter(
-                "contribution count", contributionCount + 1, expected: "at most \(Self.maximumContributions)")
+                "contribution count",
+                contributionCount + 1,
+                expected: "at most \(Self.maximumContributions)"
+            )
         }
         let factor = try clipper.scale(for: contribution) / mechanism.noise.granularity
         steps.withUnsafeMutableBufferPointer { sum in
@@ -55,8 +58,10 @@ public struct GaussianSumAccumulator: Sendable {
         }
         guard contributionCount + other.contributionCount <= Self.maximumContributions else {
             throw PrivacyError.invalidParameter(
-                "contribution count", contributionCount + other.contributionCount,
-                expected: "at most \(Self.maximumContributions)")
+                "contribution count",
+                contributionCount + other.contributionCount,
+                expected: "at most \(Self.maximumContributions)"
+            )
         }
         steps.withUnsafeMutableBufferPointer { sum in
             other.steps.withUnsafeMutableBufferPointer { part in

@@ -33,12 +33,18 @@ public struct GaussianSumMechanism: Sendable, Hashable {
     /// - Throws: `invalid_parameter` for a non-finite or non-positive C or z, an empty shape, or a noise
     ///   too large relative to C for the lattice (z·√d above about 10⁴).
     public init(
-        shape: ParameterShape, clipNorm: Double, noiseMultiplier: Double, count: CountRelease = .noised(multiplier: 10)
+        shape: ParameterShape,
+        clipNorm: Double,
+        noiseMultiplier: Double,
+        count: CountRelease = .noised(multiplier: 10)
     ) throws {
         _ = try ContributionClipper(clipNorm: clipNorm)
         guard noiseMultiplier.isFinite, noiseMultiplier > 0 else {
             throw PrivacyError.invalidParameter(
-                "noise multiplier z", noiseMultiplier, expected: "a finite number > 0 (0 would release raw data)")
+                "noise multiplier z",
+                noiseMultiplier,
+                expected: "a finite number > 0 (0 would release raw data)"
+            )
         }
         guard shape.count > 0 else {
             throw PrivacyError.invalidParameter("parameter count", shape.count, expected: "> 0")
@@ -54,7 +60,10 @@ public struct GaussianSumMechanism: Sendable, Hashable {
         let margin = granularity * root / 2
         guard margin <= clipNorm / 2 else {
             throw PrivacyError.invalidParameter(
-                "noise multiplier z", noiseMultiplier, expected: "small enough that z·√d ≤ 10⁴ (lattice)")
+                "noise multiplier z",
+                noiseMultiplier,
+                expected: "small enough that z·√d ≤ 10⁴ (lattice)"
+            )
         }
         self.noise = try LatticeGaussianNoise(standardDeviation: standardDeviation, granularity: granularity)
         self.roundingClipNorm = (clipNorm - margin) * (1 - 1e-12)
@@ -67,9 +76,11 @@ public struct GaussianSumMechanism: Sendable, Hashable {
     /// `steps` steps: the combined multiplier of sum and count, sensitivity C.
     public func accountedParameters(samplingRate: Double = 1, steps: Int = 1) -> MechanismParameters {
         MechanismParameters(
-            noiseMultiplier: count.combinedMultiplier(withSum: noiseMultiplier), samplingRate: samplingRate,
+            noiseMultiplier: count.combinedMultiplier(withSum: noiseMultiplier),
+            samplingRate: samplingRate,
             steps: steps,
-            sensitivity: clipNorm)
+            sensitivity: clipNorm
+        )
     }
 
     /// An empty sum to add contributions to.
@@ -77,8 +88,7 @@ public struct GaussianSumMechanism: Sendable, Hashable {
 
     /// Clips and sums `contributions`, then noises the sum: a convenience over ``makeAccumulator()``.
     /// - Throws: the first contribution's `shape`, `nan` or `inf` error; nothing is released then.
-    public func release(_ contributions: [[Float]], using source: inout some NoiseRandomSource) throws -> NoisedRelease
-    {
+    public func release(_ contributions: [[Float]], using source: inout some NoiseRandomSource) throws -> NoisedRelease {
         var accumulator = makeAccumulator()
         for contribution in contributions { try accumulator.add(contribution) }
         return accumulator.release(using: &source)

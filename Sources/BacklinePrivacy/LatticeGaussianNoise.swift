@@ -19,7 +19,10 @@ public struct LatticeGaussianNoise: Sendable, Hashable {
     public init(standardDeviation: Double, granularity: Double) throws {
         guard standardDeviation.isFinite, standardDeviation > 0 else {
             throw PrivacyError.invalidParameter(
-                "noise standard deviation", standardDeviation, expected: "a finite number > 0")
+                "noise standard deviation",
+                standardDeviation,
+                expected: "a finite number > 0"
+            )
         }
         guard granularity.isFinite, granularity > 0, granularity.significand == 1 else {
             throw PrivacyError.invalidParameter("lattice granularity", granularity, expected: "a positive power of two")
@@ -27,8 +30,10 @@ public struct LatticeGaussianNoise: Sendable, Hashable {
         let latticeVariance = (standardDeviation / granularity) * (standardDeviation / granularity)
         guard latticeVariance <= Double(DiscreteGaussianSampler.maximumVariance) else {
             throw PrivacyError.invalidParameter(
-                "noise σ over lattice step", standardDeviation / granularity,
-                expected: "at most 2^26 (use a coarser lattice)")
+                "noise σ over lattice step",
+                standardDeviation / granularity,
+                expected: "at most 2^26 (use a coarser lattice)"
+            )
         }
         self.standardDeviation = standardDeviation
         self.granularity = granularity

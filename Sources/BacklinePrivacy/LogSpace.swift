@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Numerically careful arithmetic on logarithms, for the RDP accountant.

@@ -18,7 +18,12 @@ public struct ModelUpdate: Sendable, Hashable {
 
     /// An update as received.
     public init(
-        node: String, round: UInt64, shape: ParameterShape, dtype: String = "f32", values: [Float], sampleCount: Double,
+        node: String,
+        round: UInt64,
+        shape: ParameterShape,
+        dtype: String = "f32",
+        values: [Float],
+        sampleCount: Double,
         privacy: MechanismParameters? = nil
     ) {
         self.node = node

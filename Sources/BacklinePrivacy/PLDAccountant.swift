@@ -20,7 +20,10 @@ public enum PLDAccountant {
         var worst = 0.0
         for removal in [true, false] {
             var single = PrivacyLossDistribution.subsampledGaussian(
-                sigma: checked.noiseMultiplier, samplingRate: checked.samplingRate, removal: removal, interval: interval
+                sigma: checked.noiseMultiplier,
+                samplingRate: checked.samplingRate,
+                removal: removal,
+                interval: interval
             )
             // The composed support spans about the single step's plus ±8 standard deviations of
             // the summed loss; coarsen the grid (still pessimistic, only looser) if that would not fit.
@@ -29,8 +32,11 @@ public enum PLDAccountant {
                 / interval
             if predicted > Double(maximumGridPoints) {
                 single = PrivacyLossDistribution.subsampledGaussian(
-                    sigma: checked.noiseMultiplier, samplingRate: checked.samplingRate, removal: removal,
-                    interval: interval * predicted / Double(maximumGridPoints))
+                    sigma: checked.noiseMultiplier,
+                    samplingRate: checked.samplingRate,
+                    removal: removal,
+                    interval: interval * predicted / Double(maximumGridPoints)
+                )
             }
             worst = max(worst, single.composed(times: checked.steps).epsilon(delta: delta))
         }

@@ -31,13 +31,18 @@ public struct ParameterShape: Codable, Hashable, Sendable {
             for dimension in tensor.dimensions {
                 guard dimension >= 0 else {
                     throw PrivacyError.invalidParameter(
-                        "dimension of tensor '\(tensor.name)'", dimension, expected: "≥ 0")
+                        "dimension of tensor '\(tensor.name)'",
+                        dimension,
+                        expected: "≥ 0"
+                    )
                 }
                 let (product, overflow) = size.multipliedReportingOverflow(by: dimension)
                 guard !overflow, product <= Self.maximumCount else {
                     throw PrivacyError.invalidParameter(
-                        "size of tensor '\(tensor.name)'", tensor.dimensions,
-                        expected: "at most \(Self.maximumCount) values")
+                        "size of tensor '\(tensor.name)'",
+                        tensor.dimensions,
+                        expected: "at most \(Self.maximumCount) values"
+                    )
                 }
                 size = product
             }

@@ -22,7 +22,8 @@ public struct PrivacyBudget: Codable, Hashable, Sendable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(
             epsilon: container.decode(Double.self, forKey: .epsilon),
-            delta: container.decode(Double.self, forKey: .delta))
+            delta: container.decode(Double.self, forKey: .delta)
+        )
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -27,34 +27,54 @@ extension BacklineError<PrivacyErrorDomain>.Code {
 extension BacklineError where Domain == PrivacyErrorDomain {
     /// Parameter `name` has the unusable value `value`; `expected` says what is allowed.
     public static func invalidParameter(
-        _ name: String, _ value: some CustomStringConvertible, expected: String,
-        fileID: String = #fileID, line: UInt = #line
+        _ name: String,
+        _ value: some CustomStringConvertible,
+        expected: String,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .invalidParameter, reason: "\(name) = \(value) is invalid: expected \(expected)", fileID: fileID,
-            line: line)
+            code: .invalidParameter,
+            reason: "\(name) = \(value) is invalid: expected \(expected)",
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// The release would raise `promoter`'s ε from `current` to `projected`, above `budget`.
     public static func budgetExceeded(
-        promoter: String, current: Double, projected: Double, budget: Double, delta: Double,
-        fileID: String = #fileID, line: UInt = #line
+        promoter: String,
+        current: Double,
+        projected: Double,
+        budget: Double,
+        delta: Double,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
             code: .budgetExceeded,
             reason:
                 "release refused for promoter '\(promoter)': cumulative ε would rise from \(current) to \(projected), "
                 + "above the budget ε = \(budget) at δ = \(delta); nothing was computed or recorded",
-            fileID: fileID, line: line)
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// `what` has `actual` values where the shape needs `expected`.
     public static func shapeMismatch(
-        _ what: String, expected: Int, actual: Int, fileID: String = #fileID, line: UInt = #line
+        _ what: String,
+        expected: Int,
+        actual: Int,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .shapeMismatch, reason: "\(what) has \(actual) values, the shape needs \(expected)", fileID: fileID,
-            line: line)
+            code: .shapeMismatch,
+            reason: "\(what) has \(actual) values, the shape needs \(expected)",
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// `what` holds NaN at coordinate `index`.
@@ -65,35 +85,57 @@ extension BacklineError where Domain == PrivacyErrorDomain {
     /// `what` holds ±Inf at coordinate `index`.
     public static func infinite(_ what: String, index: Int, fileID: String = #fileID, line: UInt = #line) -> Self {
         Self(
-            code: .infinite, reason: "\(what) holds an infinite value at coordinate \(index)", fileID: fileID,
-            line: line)
+            code: .infinite,
+            reason: "\(what) holds an infinite value at coordinate \(index)",
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// The persisted ledger is unusable because of `problem`.
     public static func invalidLedger(
-        _ problem: String, underlying: (any Error)? = nil, fileID: String = #fileID, line: UInt = #line
+        _ problem: String,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .invalidLedger, reason: "privacy ledger rejected: \(problem)", underlying: underlying, fileID: fileID,
-            line: line)
+            code: .invalidLedger,
+            reason: "privacy ledger rejected: \(problem)",
+            underlying: underlying,
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// Persisting the ledger of `promoter` failed.
     public static func persistenceFailed(
-        promoter: String, underlying: any Error, fileID: String = #fileID, line: UInt = #line
+        promoter: String,
+        underlying: any Error,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
             code: .persistenceFailed,
             reason: "could not persist the privacy ledger of '\(promoter)'; the release was refused",
-            underlying: underlying, fileID: fileID, line: line)
+            underlying: underlying,
+            fileID: fileID,
+            line: line
+        )
     }
 
     /// No σ up to `maximum` gives ε ≤ `target`.
     public static func unreachableTarget(
-        _ target: Double, maximum: Double, fileID: String = #fileID, line: UInt = #line
+        _ target: Double,
+        maximum: Double,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> Self {
         Self(
-            code: .unreachableTarget, reason: "no noise multiplier up to \(maximum) reaches ε ≤ \(target)",
-            fileID: fileID, line: line)
+            code: .unreachableTarget,
+            reason: "no noise multiplier up to \(maximum) reaches ε ≤ \(target)",
+            fileID: fileID,
+            line: line
+        )
     }
 }

@@ -72,8 +72,11 @@ public struct PrivacyLedger: Sendable, Hashable {
     /// stays (conservative: randomness may already have been drawn).
     /// - Throws: `budget_exceeded`, `invalid_parameter`, `persistence_failed`, or what `compute` throws.
     public mutating func spend<Result>(
-        _ kind: ReleaseKind, label: String, parameters: MechanismParameters,
-        persistence: some PrivacyLedgerPersistence, compute: () throws -> Result
+        _ kind: ReleaseKind,
+        label: String,
+        parameters: MechanismParameters,
+        persistence: some PrivacyLedgerPersistence,
+        compute: () throws -> Result
     ) throws -> Result {
         let (entry, next) = try prepare(kind, label: label, parameters: parameters)
         var updated = self
@@ -88,7 +91,11 @@ public struct PrivacyLedger: Sendable, Hashable {
         return try compute()
     }
 
-    private func prepare(_ kind: ReleaseKind, label: String, parameters: MechanismParameters) throws -> (
+    private func prepare(
+        _ kind: ReleaseKind,
+        label: String,
+        parameters: MechanismParameters
+    ) throws -> (
         Entry, RDPAccountant
     ) {
         guard kind.isWellFormed else {
@@ -96,14 +103,21 @@ public struct PrivacyLedger: Sendable, Hashable {
         }
         guard label.utf8.count <= Self.maximumLabelBytes else {
             throw PrivacyError.invalidParameter(
-                "release label length", label.utf8.count, expected: "at most \(Self.maximumLabelBytes) bytes")
+                "release label length",
+                label.utf8.count,
+                expected: "at most \(Self.maximumLabelBytes) bytes"
+            )
         }
         let next = try accountant.composing(parameters)
         let projected = try next.loss(delta: budget.delta).epsilon
         guard projected <= budget.epsilon else {
             throw PrivacyError.budgetExceeded(
-                promoter: promoter, current: spent.epsilon, projected: projected, budget: budget.epsilon,
-                delta: budget.delta)
+                promoter: promoter,
+                current: spent.epsilon,
+                projected: projected,
+                budget: budget.epsilon,
+                delta: budget.delta
+            )
         }
         return (Entry(kind: kind, label: label, parameters: parameters, cumulativeEpsilon: projected), next)
     }
@@ -140,7 +154,8 @@ extension PrivacyLedger: Codable {
         guard version == Self.version else { throw PrivacyError.invalidLedger("unsupported version \(version)") }
         self.init(
             promoter: try container.decode(String.self, forKey: .promoter),
-            budget: try container.decode(PrivacyBudget.self, forKey: .budget))
+            budget: try container.decode(PrivacyBudget.self, forKey: .budget)
+        )
         for (index, entry) in try container.decode([Entry].self, forKey: .entries).enumerated() {
             guard entry.kind.isWellFormed, entry.label.utf8.count <= Self.maximumLabelBytes else {
                 throw PrivacyError.invalidLedger("entry \(index) has a malformed kind or an oversized label")

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// A pessimistically discretised privacy-loss distribution (Koskela, Jälkö, Honkela 2020;
@@ -111,9 +111,11 @@ struct PrivacyLossDistribution {
     /// The distribution of the summed losses of two independent runs.
     func composed(with other: Self) -> Self {
         var result = Self(
-            interval: interval, lowestIndex: lowestIndex + other.lowestIndex,
+            interval: interval,
+            lowestIndex: lowestIndex + other.lowestIndex,
             masses: FourierTransform.convolve(masses, other.masses),
-            infinityMass: 1 - (1 - infinityMass) * (1 - other.infinityMass))
+            infinityMass: 1 - (1 - infinityMass) * (1 - other.infinityMass)
+        )
         result.truncate()
         return result
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// A Rényi-DP accountant: composes Poisson-subsampled Gaussian releases by adding their RDP at
@@ -26,7 +26,9 @@ public struct RDPAccountant: Hashable, Sendable {
     /// An accountant with nothing spent, tracking `orders` (each must be finite and > 1).
     public init(orders: [Double] = RDPAccountant.defaultOrders) {
         precondition(
-            !orders.isEmpty && orders.allSatisfy { $0.isFinite && $0 > 1 }, "RDP orders must be finite and > 1")
+            !orders.isEmpty && orders.allSatisfy { $0.isFinite && $0 > 1 },
+            "RDP orders must be finite and > 1"
+        )
         self.orders = orders
         self.rdp = Array(repeating: 0, count: orders.count)
     }
@@ -37,7 +39,10 @@ public struct RDPAccountant: Hashable, Sendable {
         let checked = try parameters.validated()
         for index in orders.indices {
             let perStep = SubsampledGaussianRDP.rdp(
-                order: orders[index], noiseMultiplier: checked.noiseMultiplier, samplingRate: checked.samplingRate)
+                order: orders[index],
+                noiseMultiplier: checked.noiseMultiplier,
+                samplingRate: checked.samplingRate
+            )
             rdp[index] += Double(checked.steps) * perStep
         }
     }
@@ -86,15 +91,20 @@ public struct RDPAccountant: Hashable, Sendable {
     /// The returned σ always satisfies the target (the bisection keeps the upper end).
     /// - Throws: `invalid_parameter` for bad inputs; `unreachable_target` if even σ = `maximum` is not enough.
     public static func noiseMultiplier(
-        targetEpsilon: Double, delta: Double, samplingRate: Double, steps: Int,
-        minimum: Double = 1e-3, maximum: Double = 1e4
+        targetEpsilon: Double,
+        delta: Double,
+        samplingRate: Double,
+        steps: Int,
+        minimum: Double = 1e-3,
+        maximum: Double = 1e4
     ) throws -> Double {
         guard targetEpsilon.isFinite, targetEpsilon > 0 else {
             throw PrivacyError.invalidParameter("target ε", targetEpsilon, expected: "a finite number > 0")
         }
         func epsilon(_ sigma: Double) throws -> Double {
             try loss(
-                of: MechanismParameters(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps), delta: delta
+                of: MechanismParameters(noiseMultiplier: sigma, samplingRate: samplingRate, steps: steps),
+                delta: delta
             ).epsilon
         }
         guard try epsilon(maximum) <= targetEpsilon else {

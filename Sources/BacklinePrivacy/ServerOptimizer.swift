@@ -38,13 +38,23 @@ public struct ServerOptimizer: Hashable, Sendable {
         try Self(kind: .sgd, learningRate: learningRate, beta1: 0, beta2: 0, tau: 1)
     }
     /// FedAdam.
-    public static func adam(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3)
+    public static func adam(
+        learningRate: Double = 0.01,
+        beta1: Double = 0.9,
+        beta2: Double = 0.99,
+        tau: Double = 1e-3
+    )
         throws -> Self
     {
         try Self(kind: .adam, learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)
     }
     /// FedYogi.
-    public static func yogi(learningRate: Double = 0.01, beta1: Double = 0.9, beta2: Double = 0.99, tau: Double = 1e-3)
+    public static func yogi(
+        learningRate: Double = 0.01,
+        beta1: Double = 0.9,
+        beta2: Double = 0.99,
+        tau: Double = 1e-3
+    )
         throws -> Self
     {
         try Self(kind: .yogi, learningRate: learningRate, beta1: beta1, beta2: beta2, tau: tau)

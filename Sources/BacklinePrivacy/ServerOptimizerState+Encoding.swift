@@ -47,7 +47,8 @@ extension ServerOptimizerState {
         }
         let step = try integer()
         guard step <= UInt64(Int.max) else { throw bad("step out of range") }
-        let first = try moment(), second = try moment()
+        let first = try moment()
+        let second = try moment()
         guard offset == bytes.count, first.count == second.count else { throw bad("moments differ in length or trailing bytes") }
         self.init(firstMoment: first, secondMoment: second, step: Int(step))
     }

@@ -1,9 +1,9 @@
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #elseif canImport(Musl)
-    import Musl
+import Musl
 #else
-    import Foundation
+import Foundation
 #endif
 
 /// Rényi DP of one step of the Poisson-subsampled Gaussian mechanism.

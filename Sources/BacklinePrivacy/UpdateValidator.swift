@@ -15,7 +15,10 @@ public struct UpdateValidator: Sendable, Hashable {
     /// A validator for `round` and `shape`.
     /// - Throws: `invalid_parameter` for a non-positive or non-finite bound or cap.
     public init(
-        round: UInt64, shape: ParameterShape, maximumNorm: Double? = nil, maximumSampleCount: Double = 1_000_000,
+        round: UInt64,
+        shape: ParameterShape,
+        maximumNorm: Double? = nil,
+        maximumSampleCount: Double = 1_000_000,
         capsSampleCount: Bool = true
     ) throws {
         if let maximumNorm, !(maximumNorm.isFinite && maximumNorm > 0) {
@@ -23,7 +26,10 @@ public struct UpdateValidator: Sendable, Hashable {
         }
         guard maximumSampleCount.isFinite, maximumSampleCount > 0 else {
             throw PrivacyError.invalidParameter(
-                "maximum sample count", maximumSampleCount, expected: "a finite number > 0")
+                "maximum sample count",
+                maximumSampleCount,
+                expected: "a finite number > 0"
+            )
         }
         self.round = round
         self.shape = shape
@@ -73,7 +79,12 @@ public struct UpdateValidator: Sendable, Hashable {
         }
         return .success(
             ValidatedUpdate(
-                node: update.node, values: update.values, weight: min(count, maximumSampleCount), norm: norm,
-                privacy: update.privacy))
+                node: update.node,
+                values: update.values,
+                weight: min(count, maximumSampleCount),
+                norm: norm,
+                privacy: update.privacy
+            )
+        )
     }
 }

@@ -42,7 +42,10 @@ public enum VectorNorm {
         let whole = values.count & ~3
         var index = 0
         while index < whole {
-            let a = Double(base[index]), b = Double(base[index + 1]), c = Double(base[index + 2]), d = Double(base[index + 3])
+            let a = Double(base[index])
+            let b = Double(base[index + 1])
+            let c = Double(base[index + 2])
+            let d = Double(base[index + 3])
             lanes.0 += a * a
             lanes.1 += b * b
             lanes.2 += c * c

@@ -56,7 +56,9 @@ public struct AuditActivity: Sendable {
             if labels.count <= maximum || length == 7 {
                 func sum(_ source: [String: [String: Int]]) -> [[String: Int]] {
                     var result = [String: [String: Int]]()
-                    for (minute, counts) in source { result[String(minute.prefix(length)), default: [:]].merge(counts, uniquingKeysWith: +) }
+                    for (minute, counts) in source {
+                        result[String(minute.prefix(length)), default: [:]].merge(counts, uniquingKeysWith: +)
+                    }
                     return labels.map { result[$0] ?? [:] }
                 }
                 return (unit, labels, sum(perMinuteByRole), sum(deniedPerMinuteByAction))

@@ -46,19 +46,34 @@ public struct BarChart: Sendable {
                 guard let value else { continue }
                 let band = layout.band(category, of: categories.count)
                 let width = band.width / Double(series.count)
-                marks.append(layout.bar(
-                    x: band.start + width * Double(seriesIndex), width: width, from: 0, to: value, scale: scale,
-                    colour: ChartPalette.colour(seriesIndex),
-                    tooltip: "\(categories[category]) · \(series[seriesIndex].name): \(ReportNumber.compact(value))"))
+                marks.append(
+                    layout.bar(
+                        x: band.start + width * Double(seriesIndex),
+                        width: width,
+                        from: 0,
+                        to: value,
+                        scale: scale,
+                        colour: ChartPalette.colour(seriesIndex),
+                        tooltip: "\(categories[category]) · \(series[seriesIndex].name): \(ReportNumber.compact(value))"
+                    )
+                )
             }
             content.append(.element("g", [HTMLAttribute("class", "series")], marks))
         }
         if drawable.isEmpty { content.append(ChartFigure.emptyMessage(layout)) }
-        let legend = ChartLegend(entries: series.indices.map {
-            .init(name: series[$0].name, colour: ChartPalette.colour($0), dash: "", line: false)
-        })
+        let legend = ChartLegend(
+            entries: series.indices.map {
+                .init(name: series[$0].name, colour: ChartPalette.colour($0), dash: "", line: false)
+            }
+        )
         content.append(legend.node(layout))
-        return ChartFigure(id: id, title: title, caption: caption, notes: notes.sentences(empty: drawable.isEmpty), layout: layout,
-                           content: content).node
+        return ChartFigure(
+            id: id,
+            title: title,
+            caption: caption,
+            notes: notes.sentences(empty: drawable.isEmpty),
+            layout: layout,
+            content: content
+        ).node
     }
 }

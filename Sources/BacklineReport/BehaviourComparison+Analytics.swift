@@ -14,8 +14,15 @@ extension BehaviourComparison {
                 let index = noised?.index(of: cell.label)
                 let federationMean = index.flatMap { noised?.mean($0) }
                 let suppressed = index.map { noised!.isSuppressed($0) } ?? false
-                rows.append(FederationSummary.Behaviour(
-                    measure: histogram.query.name, segment: cell.label, local: local, federation: federationMean, suppressed: suppressed))
+                rows.append(
+                    FederationSummary.Behaviour(
+                        measure: histogram.query.name,
+                        segment: cell.label,
+                        local: local,
+                        federation: federationMean,
+                        suppressed: suppressed
+                    )
+                )
             }
         }
         self.init(rows: rows)

@@ -27,21 +27,34 @@ public struct BehaviourComparison: Sendable {
                 series.append(BarSeries(name: "federation (noised)", values: measureRows.map { $0.suppressed ? nil : $0.federation }))
             }
             return BarChart(
-                id: "behaviour-\(index + 1)", title: "Behaviour: \(measure)",
+                id: "behaviour-\(index + 1)",
+                title: "Behaviour: \(measure)",
                 caption: "The promoter's exact value per segment beside the federation's published, noised figure.",
-                xLabel: "segment", yLabel: measure, categories: measureRows.map(\.segment), series: series).node
+                xLabel: "segment",
+                yLabel: measure,
+                categories: measureRows.map(\.segment),
+                series: series
+            ).node
         }
         let table = HTMLTable(
-            id: "behaviour", caption: "Behaviour measures",
+            id: "behaviour",
+            caption: "Behaviour measures",
             columns: [.init("measure"), .init("segment"), .init("local", numeric: true), .init("federation", numeric: true)],
             rows: rows.map { row in
-                [row.measure, row.segment, ReportNumber.compact(row.local),
-                 row.suppressed ? "suppressed" : row.federation.map(ReportNumber.compact) ?? "–"]
-            })
+                [
+                    row.measure, row.segment, ReportNumber.compact(row.local),
+                    row.suppressed ? "suppressed" : row.federation.map(ReportNumber.compact) ?? "–",
+                ]
+            }
+        )
         let suppressed = rows.filter(\.suppressed).count
-        var paragraphs = ["Local values are exact and never leave the node; federation values are the differentially private figures the aggregator published."]
+        var paragraphs = [
+            "Local values are exact and never leave the node; federation values are the differentially private figures the aggregator published."
+        ]
         if suppressed > 0 {
-            paragraphs.append("\(suppressed) federation value\(suppressed == 1 ? " is" : "s are") suppressed because the noise exceeds the value.")
+            paragraphs.append(
+                "\(suppressed) federation value\(suppressed == 1 ? " is" : "s are") suppressed because the noise exceeds the value."
+            )
         }
         return ReportSection(id: "behaviour", title: "Audience behaviour", paragraphs: paragraphs, content: charts + [table.node])
     }

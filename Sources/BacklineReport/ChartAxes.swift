@@ -8,18 +8,48 @@ enum ChartAxes {
         var nodes: [HTMLNode] = []
         for tick in scale.ticks {
             let y = scale.position(tick, from: layout.plotBottom, to: layout.plotTop)
-            nodes.append(.element("line", [HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotRight)),
-                                           HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)), HTMLAttribute("class", "grid-line"),
-                                           HTMLAttribute("stroke", "#ddd")]))
-            nodes.append(.element("text", [HTMLAttribute("x", c(layout.plotLeft - 6)), HTMLAttribute("y", c(y + 4)),
-                                           HTMLAttribute("text-anchor", "end")], text: ReportNumber.compact(tick)))
+            nodes.append(
+                .element(
+                    "line",
+                    [
+                        HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotRight)),
+                        HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)), HTMLAttribute("class", "grid-line"),
+                        HTMLAttribute("stroke", "#ddd"),
+                    ]
+                )
+            )
+            nodes.append(
+                .element(
+                    "text",
+                    [
+                        HTMLAttribute("x", c(layout.plotLeft - 6)), HTMLAttribute("y", c(y + 4)),
+                        HTMLAttribute("text-anchor", "end"),
+                    ],
+                    text: ReportNumber.compact(tick)
+                )
+            )
         }
-        nodes.append(.element("line", [HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotLeft)),
-                                       HTMLAttribute("y1", c(layout.plotTop)), HTMLAttribute("y2", c(layout.plotBottom)),
-                                       HTMLAttribute("stroke", "#555")]))
+        nodes.append(
+            .element(
+                "line",
+                [
+                    HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotLeft)),
+                    HTMLAttribute("y1", c(layout.plotTop)), HTMLAttribute("y2", c(layout.plotBottom)),
+                    HTMLAttribute("stroke", "#555"),
+                ]
+            )
+        )
         let middle = (layout.plotTop + layout.plotBottom) / 2
-        nodes.append(.element("text", [HTMLAttribute("transform", "translate(16 \(c(middle))) rotate(-90)"),
-                                       HTMLAttribute("text-anchor", "middle")], text: title))
+        nodes.append(
+            .element(
+                "text",
+                [
+                    HTMLAttribute("transform", "translate(16 \(c(middle))) rotate(-90)"),
+                    HTMLAttribute("text-anchor", "middle"),
+                ],
+                text: title
+            )
+        )
         return .element("g", [HTMLAttribute("class", "axis y-axis")], nodes)
     }
 
@@ -28,10 +58,25 @@ enum ChartAxes {
         var nodes = [baseline(layout)]
         for tick in scale.ticks {
             let x = scale.position(tick, from: layout.plotLeft, to: layout.plotRight)
-            nodes.append(.element("line", [HTMLAttribute("x1", c(x)), HTMLAttribute("x2", c(x)), HTMLAttribute("y1", c(layout.plotBottom)),
-                                           HTMLAttribute("y2", c(layout.plotBottom + 5)), HTMLAttribute("stroke", "#555")]))
-            nodes.append(.element("text", [HTMLAttribute("x", c(x)), HTMLAttribute("y", c(layout.plotBottom + 18)),
-                                           HTMLAttribute("text-anchor", "middle")], text: ReportNumber.compact(tick)))
+            nodes.append(
+                .element(
+                    "line",
+                    [
+                        HTMLAttribute("x1", c(x)), HTMLAttribute("x2", c(x)), HTMLAttribute("y1", c(layout.plotBottom)),
+                        HTMLAttribute("y2", c(layout.plotBottom + 5)), HTMLAttribute("stroke", "#555"),
+                    ]
+                )
+            )
+            nodes.append(
+                .element(
+                    "text",
+                    [
+                        HTMLAttribute("x", c(x)), HTMLAttribute("y", c(layout.plotBottom + 18)),
+                        HTMLAttribute("text-anchor", "middle"),
+                    ],
+                    text: ReportNumber.compact(tick)
+                )
+            )
         }
         nodes.append(axisTitle(title, layout: layout))
         return .element("g", [HTMLAttribute("class", "axis x-axis")], nodes)
@@ -47,22 +92,40 @@ enum ChartAxes {
         for (index, category) in categories.enumerated() where index % every == 0 {
             let x = layout.plotLeft + band * (Double(index) + 0.5)
             let label = category.count > maximumCharacters ? String(category.prefix(maximumCharacters - 1)) + "…" : category
-            nodes.append(.element("text", [HTMLAttribute("x", c(x)), HTMLAttribute("y", c(layout.plotBottom + 18)),
-                                           HTMLAttribute("text-anchor", "middle")],
-                                  [.element("title", text: category), .text(label)]))
+            nodes.append(
+                .element(
+                    "text",
+                    [
+                        HTMLAttribute("x", c(x)), HTMLAttribute("y", c(layout.plotBottom + 18)),
+                        HTMLAttribute("text-anchor", "middle"),
+                    ],
+                    [.element("title", text: category), .text(label)]
+                )
+            )
         }
         nodes.append(axisTitle(title, layout: layout))
         return .element("g", [HTMLAttribute("class", "axis x-axis")], nodes)
     }
 
     private static func baseline(_ layout: ChartLayout) -> HTMLNode {
-        .element("line", [HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotRight)),
-                          HTMLAttribute("y1", c(layout.plotBottom)), HTMLAttribute("y2", c(layout.plotBottom)),
-                          HTMLAttribute("stroke", "#555")])
+        .element(
+            "line",
+            [
+                HTMLAttribute("x1", c(layout.plotLeft)), HTMLAttribute("x2", c(layout.plotRight)),
+                HTMLAttribute("y1", c(layout.plotBottom)), HTMLAttribute("y2", c(layout.plotBottom)),
+                HTMLAttribute("stroke", "#555"),
+            ]
+        )
     }
 
     private static func axisTitle(_ title: String, layout: ChartLayout) -> HTMLNode {
-        .element("text", [HTMLAttribute("x", c((layout.plotLeft + layout.plotRight) / 2)), HTMLAttribute("y", c(layout.plotBottom + 40)),
-                          HTMLAttribute("text-anchor", "middle")], text: title)
+        .element(
+            "text",
+            [
+                HTMLAttribute("x", c((layout.plotLeft + layout.plotRight) / 2)), HTMLAttribute("y", c(layout.plotBottom + 40)),
+                HTMLAttribute("text-anchor", "middle"),
+            ],
+            text: title
+        )
     }
 }

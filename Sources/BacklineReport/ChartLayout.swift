@@ -46,8 +46,11 @@ extension ChartLayout {
         let y1 = scale.position(to, from: plotBottom, to: plotTop)
         return .element(
             "rect",
-            [HTMLAttribute("class", "mark bar"), HTMLAttribute("x", c(x)), HTMLAttribute("y", c(min(y0, y1))),
-             HTMLAttribute("width", c(max(width, 0.5))), HTMLAttribute("height", c(abs(y1 - y0))), HTMLAttribute("fill", colour)],
-            [.element("title", text: tooltip)])
+            [
+                HTMLAttribute("class", "mark bar"), HTMLAttribute("x", c(x)), HTMLAttribute("y", c(min(y0, y1))),
+                HTMLAttribute("width", c(max(width, 0.5))), HTMLAttribute("height", c(abs(y1 - y0))), HTMLAttribute("fill", colour),
+            ],
+            [.element("title", text: tooltip)]
+        )
     }
 }

@@ -21,16 +21,30 @@ struct ChartLegend: Sendable {
             let c = ChartLayout.coordinate
             let swatch: HTMLNode =
                 entry.line
-                ? .element("line", [HTMLAttribute("x1", c(x)), HTMLAttribute("x2", c(x + 22)), HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)),
-                                    HTMLAttribute("stroke", entry.colour), HTMLAttribute("stroke-width", "2.5"),
-                                    HTMLAttribute("stroke-dasharray", entry.dash.isEmpty ? "none" : entry.dash)])
-                : .element("rect", [HTMLAttribute("x", c(x + 4)), HTMLAttribute("y", c(y - 6)), HTMLAttribute("width", "12"),
-                                    HTMLAttribute("height", "12"), HTMLAttribute("fill", entry.colour)])
+                ? .element(
+                    "line",
+                    [
+                        HTMLAttribute("x1", c(x)), HTMLAttribute("x2", c(x + 22)), HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)),
+                        HTMLAttribute("stroke", entry.colour), HTMLAttribute("stroke-width", "2.5"),
+                        HTMLAttribute("stroke-dasharray", entry.dash.isEmpty ? "none" : entry.dash),
+                    ]
+                )
+                : .element(
+                    "rect",
+                    [
+                        HTMLAttribute("x", c(x + 4)), HTMLAttribute("y", c(y - 6)), HTMLAttribute("width", "12"),
+                        HTMLAttribute("height", "12"), HTMLAttribute("fill", entry.colour),
+                    ]
+                )
             let label = entry.name.count > maximumCharacters ? String(entry.name.prefix(maximumCharacters - 1)) + "…" : entry.name
-            return .element("g", [HTMLAttribute("class", "legend-entry")], [
-                .element("title", text: entry.name), swatch,
-                .element("text", [HTMLAttribute("x", c(x + 28)), HTMLAttribute("y", c(y + 4))], text: label),
-            ])
+            return .element(
+                "g",
+                [HTMLAttribute("class", "legend-entry")],
+                [
+                    .element("title", text: entry.name), swatch,
+                    .element("text", [HTMLAttribute("x", c(x + 28)), HTMLAttribute("y", c(y + 4))], text: label),
+                ]
+            )
         }
         return .element("g", [HTMLAttribute("class", "legend")], items)
     }

@@ -25,7 +25,11 @@ struct ChartNotes: Sendable {
     func sentences(empty: Bool) -> [String] {
         var notes: [String] = []
         if empty { notes.append("no data to plot.") }
-        if notFinite > 0 { notes.append("\(notFinite) value\(notFinite == 1 ? " was" : "s were") not a finite number (NaN or infinite) and \(notFinite == 1 ? "is" : "are") not drawn.") }
+        if notFinite > 0 {
+            notes.append(
+                "\(notFinite) value\(notFinite == 1 ? " was" : "s were") not a finite number (NaN or infinite) and \(notFinite == 1 ? "is" : "are") not drawn."
+            )
+        }
         if missing > 0 { notes.append("\(missing) value\(missing == 1 ? " is" : "s are") not available and not drawn.") }
         if negative > 0 { notes.append("\(negative) negative value\(negative == 1 ? " is" : "s are") not drawn in a stacked bar.") }
         return notes

@@ -24,7 +24,14 @@ struct ChartScale: Sendable {
         }
         if low == high {
             let pad = low == 0 ? 1 : abs(low) / 10
-            if includeZero && low > 0 { low = 0 } else if includeZero && high < 0 { high = 0 } else { low -= pad; high += pad }
+            if includeZero && low > 0 {
+                low = 0
+            } else if includeZero && high < 0 {
+                high = 0
+            } else {
+                low -= pad
+                high += pad
+            }
             if low == high { high = low.nextUp }
         }
         let target = Swift.max((high / 2 - low / 2) / 2.5, minimumStep)

@@ -12,7 +12,8 @@ extension FederationSummary {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case round, contributions
-            case validationNDCGAt10 = "validation_ndcg_at_10", epsilonSpent = "epsilon_spent"
+            case validationNDCGAt10 = "validation_ndcg_at_10"
+            case epsilonSpent = "epsilon_spent"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -59,7 +60,8 @@ extension FederationSummary {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case promoter, delta
-            case epsilonSpent = "epsilon_spent", epsilonBudget = "epsilon_budget"
+            case epsilonSpent = "epsilon_spent"
+            case epsilonBudget = "epsilon_budget"
         }
 
         public init(from decoder: any Decoder) throws {
@@ -88,7 +90,8 @@ extension FederationSummary {
 
         enum CodingKeys: String, CodingKey, CaseIterable {
             case verified, entries, denials, message
-            case treeSize = "tree_size", rootHash = "root_hash"
+            case treeSize = "tree_size"
+            case rootHash = "root_hash"
         }
 
         public init(from decoder: any Decoder) throws {

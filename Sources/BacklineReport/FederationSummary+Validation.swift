@@ -11,7 +11,11 @@ extension FederationSummary {
         try check.text(title, "title")
         try check.text(federation, "federation")
         guard Self.parseTimestamp(generatedAt) != nil else {
-            throw ReportError.invalidValue(document, field: "generated_at", "must be an ISO 8601 date and time such as 2026-12-03T16:00:00Z")
+            throw ReportError.invalidValue(
+                document,
+                field: "generated_at",
+                "must be an ISO 8601 date and time such as 2026-12-03T16:00:00Z"
+            )
         }
         try check.size(rounds.count, "rounds", maximum: Self.maximumRows)
         var seen = Set<Int>()
@@ -42,7 +46,11 @@ extension FederationSummary {
             let field = "budgets[\(index)]"
             try check.text(row.promoter, field + ".promoter")
             try check.number(row.epsilonSpent, field + ".epsilon_spent", in: 0...Double.greatestFiniteMagnitude)
-            try check.number(row.epsilonBudget, field + ".epsilon_budget", in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude)
+            try check.number(
+                row.epsilonBudget,
+                field + ".epsilon_budget",
+                in: Double.leastNonzeroMagnitude...Double.greatestFiniteMagnitude
+            )
             try check.delta(row.delta, field + ".delta")
         }
         try check.count(audit.entries, "audit.entries")

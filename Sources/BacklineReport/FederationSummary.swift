@@ -49,7 +49,8 @@ public struct FederationSummary: Sendable, Decodable {
 
     enum CodingKeys: String, CodingKey, CaseIterable {
         case title, federation, rounds, quality, budgets, audit, behaviour
-        case generatedAt = "generated_at", matchExample = "match_example"
+        case generatedAt = "generated_at"
+        case matchExample = "match_example"
     }
 
     /// Decodes a summary strictly from JSON.

@@ -17,8 +17,10 @@ public struct HTMLDocument: Sendable {
     /// The `<body>` element, for counting charts and marks.
     public var bodyNode: HTMLNode {
         .element(
-            "body", [],
-            [.element("h1", text: title)] + subtitle.map { .element("p", [HTMLAttribute("class", "meta")], text: $0) } + body)
+            "body",
+            [],
+            [.element("h1", text: title)] + subtitle.map { .element("p", [HTMLAttribute("class", "meta")], text: $0) } + body
+        )
     }
 
     /// The complete document.
@@ -41,6 +43,7 @@ public struct HTMLDocument: Sendable {
             marks: node.count { _, attributes in
                 attributes.contains { $0.name == "class" && $0.value.split(separator: " ").contains("mark") }
             },
-            tables: node.count { name, _ in name == "table" })
+            tables: node.count { name, _ in name == "table" }
+        )
     }
 }

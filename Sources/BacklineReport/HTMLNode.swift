@@ -25,9 +25,14 @@ public struct HTMLNode: Sendable {
     public static func element(_ name: StaticString, _ attributes: [HTMLAttribute] = [], _ children: [HTMLNode] = []) -> HTMLNode {
         let tag = name.description
         precondition(
-            !tag.isEmpty && tag.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-" }
-                && !["script", "iframe", "object", "embed", "img", "link", "base", "form", "style", "foreignObject", "a", "image", "use"].contains(tag),
-            "element '\(tag)' is not allowed in a report")
+            !tag.isEmpty
+                && tag.unicodeScalars.allSatisfy {
+                    ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || $0 == "-"
+                }
+                && !["script", "iframe", "object", "embed", "img", "link", "base", "form", "style", "foreignObject", "a", "image", "use"]
+                    .contains(tag),
+            "element '\(tag)' is not allowed in a report"
+        )
         return HTMLNode(content: .element(name: tag, attributes: attributes, children: children))
     }
 

@@ -32,17 +32,25 @@ public struct HTMLTable: Sendable {
 
     /// The `<table>` element.
     public var node: HTMLNode {
-        let head = HTMLNode.element("thead", [], [.element("tr", [], columns.map { .element("th", [HTMLAttribute("scope", "col")], text: $0.title) })])
+        let head = HTMLNode.element(
+            "thead",
+            [],
+            [.element("tr", [], columns.map { .element("th", [HTMLAttribute("scope", "col")], text: $0.title) })]
+        )
         let body = HTMLNode.element(
-            "tbody", [],
+            "tbody",
+            [],
             rows.map { row in
                 .element(
-                    "tr", [],
+                    "tr",
+                    [],
                     columns.indices.map { index in
                         let cell = index < row.count ? row[index] : ""
                         return .element("td", columns[index].numeric ? [HTMLAttribute("class", "num")] : [], text: cell)
-                    })
-            })
+                    }
+                )
+            }
+        )
         return .element("table", [HTMLAttribute("data-table", id)], [.element("caption", text: caption), head, body])
     }
 }

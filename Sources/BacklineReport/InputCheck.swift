@@ -9,8 +9,10 @@ struct InputCheck: Sendable {
         guard value.isFinite else { throw ReportError.invalidValue(document, field: field, "must be a finite number") }
         if let range, !range.contains(value) {
             throw ReportError.invalidValue(
-                document, field: field,
-                "must be between \(ReportNumber.compact(range.lowerBound)) and \(ReportNumber.compact(range.upperBound)), got \(ReportNumber.compact(value))")
+                document,
+                field: field,
+                "must be between \(ReportNumber.compact(range.lowerBound)) and \(ReportNumber.compact(range.upperBound)), got \(ReportNumber.compact(value))"
+            )
         }
     }
 

@@ -32,8 +32,17 @@ public struct LedgerLine: Sendable, Decodable {
     }
 
     /// A line with these fields (the CLI builds them from the aggregator's store).
-    public init(id: Int64, promoter: String, round: Int64?, query: String?, mechanism: String, parameters: String, epsilon: Double,
-                delta: Double, recordedAt: String) {
+    public init(
+        id: Int64,
+        promoter: String,
+        round: Int64?,
+        query: String?,
+        mechanism: String,
+        parameters: String,
+        epsilon: Double,
+        delta: Double,
+        recordedAt: String
+    ) {
         self.id = id
         self.promoter = promoter
         self.round = round
@@ -67,7 +76,11 @@ public struct LedgerLine: Sendable, Decodable {
             try check.text(line.promoter, "[\(index)].promoter")
             try check.number(line.epsilon, "[\(index)].epsilon", in: 0...Double.greatestFiniteMagnitude)
             guard line.delta.isFinite, line.delta >= 0, line.delta < 1 else {
-                throw ReportError.invalidValue(document, field: "[\(index)].delta", "must be in [0, 1), got \(ReportNumber.compact(line.delta))")
+                throw ReportError.invalidValue(
+                    document,
+                    field: "[\(index)].delta",
+                    "must be in [0, 1), got \(ReportNumber.compact(line.delta))"
+                )
             }
             try check.text(line.parameters, "[\(index)].parameters", maximum: 4096, allowEmpty: true)
         }

@@ -19,8 +19,16 @@ public struct LineChart: Sendable {
     public let integerX: Bool
 
     /// A line chart.
-    public init(id: String, title: String, caption: String, xLabel: String, yLabel: String, series: [ChartSeries],
-                includeZero: Bool = true, integerX: Bool = false) {
+    public init(
+        id: String,
+        title: String,
+        caption: String,
+        xLabel: String,
+        yLabel: String,
+        series: [ChartSeries],
+        includeZero: Bool = true,
+        integerX: Bool = false
+    ) {
         self.id = id
         self.title = title
         self.caption = caption
@@ -50,7 +58,8 @@ public struct LineChart: Sendable {
         ]
         let c = ChartLayout.coordinate
         for (index, values) in drawable.enumerated() {
-            let colour = ChartPalette.colour(index), dash = ChartPalette.dash(index)
+            let colour = ChartPalette.colour(index)
+            let dash = ChartPalette.dash(index)
             var path = ""
             var penDown = false
             var marks: [HTMLNode] = []
@@ -63,25 +72,52 @@ public struct LineChart: Sendable {
                 let y = yScale.position(value.y, from: layout.plotBottom, to: layout.plotTop)
                 path += (penDown ? " L" : " M") + c(x) + " " + c(y)
                 penDown = true
-                marks.append(.element(
-                    "circle", [HTMLAttribute("class", "mark point"), HTMLAttribute("cx", c(x)), HTMLAttribute("cy", c(y)),
-                               HTMLAttribute("r", "3.5"), HTMLAttribute("fill", colour)],
-                    [.element("title", text: "\(series[index].name): \(xLabel) \(ReportNumber.compact(value.x)), \(yLabel) \(ReportNumber.compact(value.y))")]))
+                marks.append(
+                    .element(
+                        "circle",
+                        [
+                            HTMLAttribute("class", "mark point"), HTMLAttribute("cx", c(x)), HTMLAttribute("cy", c(y)),
+                            HTMLAttribute("r", "3.5"), HTMLAttribute("fill", colour),
+                        ],
+                        [
+                            .element(
+                                "title",
+                                text:
+                                    "\(series[index].name): \(xLabel) \(ReportNumber.compact(value.x)), \(yLabel) \(ReportNumber.compact(value.y))"
+                            )
+                        ]
+                    )
+                )
             }
             var group: [HTMLNode] = []
             if !path.isEmpty {
-                group.append(.element("path", [HTMLAttribute("class", "line"), HTMLAttribute("d", String(path.dropFirst())),
-                                               HTMLAttribute("fill", "none"), HTMLAttribute("stroke", colour), HTMLAttribute("stroke-width", "2"),
-                                               HTMLAttribute("stroke-dasharray", dash.isEmpty ? "none" : dash)]))
+                group.append(
+                    .element(
+                        "path",
+                        [
+                            HTMLAttribute("class", "line"), HTMLAttribute("d", String(path.dropFirst())),
+                            HTMLAttribute("fill", "none"), HTMLAttribute("stroke", colour), HTMLAttribute("stroke-width", "2"),
+                            HTMLAttribute("stroke-dasharray", dash.isEmpty ? "none" : dash),
+                        ]
+                    )
+                )
             }
             content.append(.element("g", [HTMLAttribute("class", "series")], group + marks))
         }
         if points.isEmpty { content.append(ChartFigure.emptyMessage(layout)) }
-        let legend = ChartLegend(entries: series.indices.map {
-            .init(name: series[$0].name, colour: ChartPalette.colour($0), dash: ChartPalette.dash($0), line: true)
-        })
+        let legend = ChartLegend(
+            entries: series.indices.map {
+                .init(name: series[$0].name, colour: ChartPalette.colour($0), dash: ChartPalette.dash($0), line: true)
+            }
+        )
         content.append(legend.node(layout))
-        return ChartFigure(id: id, title: title, caption: caption, notes: notes.sentences(empty: points.isEmpty), layout: layout,
-                           content: content).node
+        return ChartFigure(
+            id: id,
+            title: title,
+            caption: caption,
+            notes: notes.sentences(empty: points.isEmpty),
+            layout: layout,
+            content: content
+        ).node
     }
 }

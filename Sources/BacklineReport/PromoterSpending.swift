@@ -33,8 +33,12 @@ public struct PromoterSpending: Sendable, Equatable {
                 return PromoterSpending(promoter: promoter, releases: lines.count, epsilon: loss.epsilon, delta: delta, composedByRDP: true)
             }
             return PromoterSpending(
-                promoter: promoter, releases: lines.count, epsilon: lines.reduce(0.0) { $0 + $1.epsilon },
-                delta: min(1, lines.reduce(0.0) { $0 + $1.delta }), composedByRDP: false)
+                promoter: promoter,
+                releases: lines.count,
+                epsilon: lines.reduce(0.0) { $0 + $1.epsilon },
+                delta: min(1, lines.reduce(0.0) { $0 + $1.delta }),
+                composedByRDP: false
+            )
         }.sorted { $0.promoter < $1.promoter }
     }
 
@@ -42,7 +46,7 @@ public struct PromoterSpending: Sendable, Equatable {
     /// optionally `sampling_rate` and `steps`), or nil.
     static func mechanismParameters(_ json: String) -> MechanismParameters? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let sigma = (object["noise_multiplier"] as? NSNumber)?.doubleValue
+            let sigma = (object["noise_multiplier"] as? NSNumber)?.doubleValue
         else { return nil }
         let rate = (object["sampling_rate"] as? NSNumber)?.doubleValue ?? 1
         let steps = (object["steps"] as? NSNumber)?.intValue ?? 1

@@ -16,11 +16,23 @@ extension BacklineError<ReportErrorDomain>.Code {
 
 extension BacklineError where Domain == ReportErrorDomain {
     /// `document` is not valid JSON or breaks its schema at `field`.
-    public static func invalidInput(_ document: String, field: String, _ reason: String, fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func invalidInput(
+        _ document: String,
+        field: String,
+        _ reason: String,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .invalidInput, reason: "\(document): \(field): \(reason)", fileID: fileID, line: line)
     }
     /// `field` of `document` holds a value outside its range; `reason` says which bound.
-    public static func invalidValue(_ document: String, field: String, _ reason: String, fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func invalidValue(
+        _ document: String,
+        field: String,
+        _ reason: String,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .invalidValue, reason: "\(document): \(field): \(reason)", fileID: fileID, line: line)
     }
     /// `document` has `size` bytes, more than `limit`.

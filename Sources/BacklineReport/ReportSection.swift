@@ -20,7 +20,9 @@ public struct ReportSection: Sendable {
     /// The `<section>` element.
     public var node: HTMLNode {
         .element(
-            "section", [HTMLAttribute("id", id)],
-            [.element("h2", text: title)] + paragraphs.map { .element("p", text: $0) } + content)
+            "section",
+            [HTMLAttribute("id", id)],
+            [.element("h2", text: title)] + paragraphs.map { .element("p", text: $0) } + content
+        )
     }
 }

@@ -22,8 +22,17 @@ public struct StackedBarChart: Sendable {
     public let limitName: String
 
     /// A stacked bar chart.
-    public init(id: String, title: String, caption: String, xLabel: String, yLabel: String, categories: [String], layers: [BarSeries],
-                limits: [Double?] = [], limitName: String = "limit") {
+    public init(
+        id: String,
+        title: String,
+        caption: String,
+        xLabel: String,
+        yLabel: String,
+        categories: [String],
+        layers: [BarSeries],
+        limits: [Double?] = [],
+        limitName: String = "limit"
+    ) {
         self.id = id
         self.title = title
         self.caption = caption
@@ -60,10 +69,17 @@ public struct StackedBarChart: Sendable {
             for (category, value) in layerValues.enumerated() {
                 guard let value, value > 0 else { continue }
                 let band = layout.band(category, of: categories.count)
-                marks.append(layout.bar(
-                    x: band.start, width: band.width, from: base[category], to: base[category] + value, scale: scale,
-                    colour: ChartPalette.colour(layerIndex),
-                    tooltip: "\(categories[category]) · \(layers[layerIndex].name): \(ReportNumber.compact(value))"))
+                marks.append(
+                    layout.bar(
+                        x: band.start,
+                        width: band.width,
+                        from: base[category],
+                        to: base[category] + value,
+                        scale: scale,
+                        colour: ChartPalette.colour(layerIndex),
+                        tooltip: "\(categories[category]) · \(layers[layerIndex].name): \(ReportNumber.compact(value))"
+                    )
+                )
                 base[category] += value
             }
             content.append(.element("g", [HTMLAttribute("class", "series")], marks))
@@ -75,19 +91,34 @@ public struct StackedBarChart: Sendable {
             guard let limit else { continue }
             let band = layout.band(category, of: categories.count)
             let y = scale.position(limit, from: layout.plotBottom, to: layout.plotTop)
-            limitLines.append(.element(
-                "line", [HTMLAttribute("class", "limit"), HTMLAttribute("x1", c(band.start - 4)), HTMLAttribute("x2", c(band.start + band.width + 4)),
-                         HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)), HTMLAttribute("stroke", limitColour),
-                         HTMLAttribute("stroke-width", "2.5"), HTMLAttribute("stroke-dasharray", "6 3")],
-                [.element("title", text: "\(categories[category]) · \(limitName): \(ReportNumber.compact(limit))")]))
+            limitLines.append(
+                .element(
+                    "line",
+                    [
+                        HTMLAttribute("class", "limit"), HTMLAttribute("x1", c(band.start - 4)),
+                        HTMLAttribute("x2", c(band.start + band.width + 4)),
+                        HTMLAttribute("y1", c(y)), HTMLAttribute("y2", c(y)), HTMLAttribute("stroke", limitColour),
+                        HTMLAttribute("stroke-width", "2.5"), HTMLAttribute("stroke-dasharray", "6 3"),
+                    ],
+                    [.element("title", text: "\(categories[category]) · \(limitName): \(ReportNumber.compact(limit))")]
+                )
+            )
         }
         content.append(.element("g", [HTMLAttribute("class", "limits")], limitLines))
         if empty { content.append(ChartFigure.emptyMessage(layout)) }
-        var entries = layers.indices.map { ChartLegend.Entry(name: layers[$0].name, colour: ChartPalette.colour($0), dash: "", line: false) }
+        var entries = layers.indices.map {
+            ChartLegend.Entry(name: layers[$0].name, colour: ChartPalette.colour($0), dash: "", line: false)
+        }
         if hasLimits { entries.append(.init(name: limitName, colour: limitColour, dash: "6 3", line: true)) }
         content.append(ChartLegend(entries: entries).node(layout))
         let limitSentences = limitNotes.notFinite > 0 ? ["\(limitNotes.notFinite) \(limitName) value(s) not finite and not drawn."] : []
-        return ChartFigure(id: id, title: title, caption: caption, notes: notes.sentences(empty: empty) + limitSentences, layout: layout,
-                           content: content).node
+        return ChartFigure(
+            id: id,
+            title: title,
+            caption: caption,
+            notes: notes.sentences(empty: empty) + limitSentences,
+            layout: layout,
+            content: content
+        ).node
     }
 }

@@ -78,9 +78,12 @@ extension Decoder {
         let all = try container(keyedBy: AnyJSONKey.self)
         let known = Set(Keys.allCases.map(\.stringValue))
         if let unknown = all.allKeys.map(\.stringValue).sorted().first(where: { !known.contains($0) }) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: codingPath + [AnyJSONKey(stringValue: unknown)],
-                debugDescription: "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: codingPath + [AnyJSONKey(stringValue: unknown)],
+                    debugDescription: "unknown field (expected one of: \(known.sorted().joined(separator: ", ")))"
+                )
+            )
         }
         return try container(keyedBy: Keys.self)
     }

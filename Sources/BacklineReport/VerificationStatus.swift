@@ -30,7 +30,13 @@ public struct VerificationStatus: Sendable, Equatable {
 
     /// The status of a verifier's `report`.
     public init(_ report: AuditVerificationReport) {
-        self.init(entries: report.entries, checkpointSize: report.checkpointSize, checkpointRoot: report.checkpointRoot, savedSize: report.savedSize,
-                  firstBadIndex: report.firstBadIndex, problems: report.problems)
+        self.init(
+            entries: report.entries,
+            checkpointSize: report.checkpointSize,
+            checkpointRoot: report.checkpointRoot,
+            savedSize: report.savedSize,
+            firstBadIndex: report.firstBadIndex,
+            problems: report.problems
+        )
     }
 }

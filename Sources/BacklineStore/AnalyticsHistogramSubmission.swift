@@ -35,7 +35,9 @@ public struct AnalyticsHistogramSubmission: Sendable, Hashable {
         }
         guard query.state.acceptsHistograms, receivedAt <= query.deadline else {
             throw StoreError(
-                code: .roundClosed, reason: "analytics query \(query.id) is \(query.state.rawValue) or past its deadline")
+                code: .roundClosed,
+                reason: "analytics query \(query.id) is \(query.state.rawValue) or past its deadline"
+            )
         }
         return nil
     }

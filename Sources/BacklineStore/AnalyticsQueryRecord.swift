@@ -25,8 +25,15 @@ public struct AnalyticsQueryRecord: Sendable, Hashable {
 
     /// Creates a record (state open, no result); its id is assigned when stored.
     public init(
-        id: Int64 = 0, state: AnalyticsQueryState = .open, parametersJSON: String, minContributors: Int64, deadline: Date,
-        resultJSON: String? = nil, failureReason: String? = nil, createdAt: Date, updatedAt: Date? = nil
+        id: Int64 = 0,
+        state: AnalyticsQueryState = .open,
+        parametersJSON: String,
+        minContributors: Int64,
+        deadline: Date,
+        resultJSON: String? = nil,
+        failureReason: String? = nil,
+        createdAt: Date,
+        updatedAt: Date? = nil
     ) {
         self.id = id
         self.state = state

@@ -22,8 +22,16 @@ public struct AuditEntryRecord: Sendable, Hashable {
     public var round: Int64?
 
     /// Creates an entry.
-    public init(index: Int64, entry: [UInt8], leafHash: [UInt8], loggedAt: Date, actor: String, action: String,
-                decision: String, round: Int64? = nil) {
+    public init(
+        index: Int64,
+        entry: [UInt8],
+        leafHash: [UInt8],
+        loggedAt: Date,
+        actor: String,
+        action: String,
+        decision: String,
+        round: Int64? = nil
+    ) {
         self.index = index
         self.entry = entry
         self.leafHash = leafHash

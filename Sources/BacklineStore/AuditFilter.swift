@@ -19,8 +19,15 @@ public struct AuditFilter: Sendable, Hashable {
     public var limit: Int?
 
     /// A filter; no arguments means every entry.
-    public init(fromIndex: Int64? = nil, toIndex: Int64? = nil, actor: String? = nil, action: String? = nil,
-                round: Int64? = nil, since: Date? = nil, limit: Int? = nil) {
+    public init(
+        fromIndex: Int64? = nil,
+        toIndex: Int64? = nil,
+        actor: String? = nil,
+        action: String? = nil,
+        round: Int64? = nil,
+        since: Date? = nil,
+        limit: Int? = nil
+    ) {
         self.fromIndex = fromIndex
         self.toIndex = toIndex
         self.actor = actor

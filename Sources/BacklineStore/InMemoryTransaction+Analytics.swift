@@ -71,8 +71,13 @@ extension InMemoryTransaction {
         let key = InMemoryState.UpdateKey(round: submission.queryID, promoterID: submission.promoterID)
         if let stored = try submission.admission(into: query, existing: state.analyticsHistograms[key]) { return stored }
         let record = AnalyticsHistogramRecord(
-            queryID: submission.queryID, promoterID: submission.promoterID, payload: submission.payload, digest: submission.digest,
-            receiptID: UUID().uuidString.lowercased(), receivedAt: submission.receivedAt.atStoredPrecision)
+            queryID: submission.queryID,
+            promoterID: submission.promoterID,
+            payload: submission.payload,
+            digest: submission.digest,
+            receiptID: UUID().uuidString.lowercased(),
+            receivedAt: submission.receivedAt.atStoredPrecision
+        )
         set(\.analyticsHistograms, key, record)
         return record
     }

@@ -89,10 +89,17 @@ final class InMemoryTransaction: FederationTransaction {
         var round = try existingRound(submission.round)
         let key = InMemoryState.UpdateKey(round: submission.round, promoterID: submission.promoterID)
         if let receipt = try submission.admission(into: round, existing: state.updates[key]) { return receipt }
-        let record = UpdateRecord(round: submission.round, promoterID: submission.promoterID, payload: submission.payload,
-                                  digest: submission.digest, norm: submission.norm, sampleCount: submission.sampleCount,
-                                  status: .accepted, receiptID: UUID().uuidString.lowercased(),
-                                  receivedAt: submission.receivedAt.atStoredPrecision)
+        let record = UpdateRecord(
+            round: submission.round,
+            promoterID: submission.promoterID,
+            payload: submission.payload,
+            digest: submission.digest,
+            norm: submission.norm,
+            sampleCount: submission.sampleCount,
+            status: .accepted,
+            receiptID: UUID().uuidString.lowercased(),
+            receivedAt: submission.receivedAt.atStoredPrecision
+        )
         set(\.updates, key, record)
         if round.state == .open {
             round.state = .collecting
@@ -165,7 +172,9 @@ final class InMemoryTransaction: FederationTransaction {
     }
 
     func insertOptimizerState(version: Int64, state stateBytes: [UInt8]) throws {
-        guard state.models[version] != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
+        guard state.models[version] != nil else {
+            throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist")
+        }
         guard state.optimizerStates[version] == nil else { throw StoreError.conflict("optimizer state", key: String(version)) }
         set(\.optimizerStates, version, stateBytes)
     }
@@ -187,11 +196,14 @@ final class InMemoryTransaction: FederationTransaction {
 
     func appendAuditEntries(_ entries: [AuditEntryRecord]) throws {
         try StoreValidation.check(entries, startingAt: Int64(state.audit.count))
-        append(\.audit, entries.map {
-            var stored = $0
-            stored.loggedAt = $0.loggedAt.atStoredPrecision
-            return stored
-        })
+        append(
+            \.audit,
+            entries.map {
+                var stored = $0
+                stored.loggedAt = $0.loggedAt.atStoredPrecision
+                return stored
+            }
+        )
     }
 
     func auditEntries(_ filter: AuditFilter) throws -> [AuditEntryRecord] {

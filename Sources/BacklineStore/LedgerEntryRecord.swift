@@ -23,8 +23,17 @@ public struct LedgerEntryRecord: Sendable, Hashable {
     public var recordedAt: Date
 
     /// Creates an entry; `id` is assigned by the store.
-    public init(id: Int64 = 0, promoterID: String, round: Int64? = nil, query: String? = nil, mechanism: String,
-                parametersJSON: String, epsilon: Double, delta: Double, recordedAt: Date) {
+    public init(
+        id: Int64 = 0,
+        promoterID: String,
+        round: Int64? = nil,
+        query: String? = nil,
+        mechanism: String,
+        parametersJSON: String,
+        epsilon: Double,
+        delta: Double,
+        recordedAt: Date
+    ) {
         self.id = id
         self.promoterID = promoterID
         self.round = round

@@ -17,8 +17,14 @@ public struct ModelVersionRecord: Sendable, Hashable {
     public var createdAt: Date
 
     /// Creates a record; at least one of `bytes` and `path` must be given.
-    public init(version: Int64, bytes: [UInt8]? = nil, path: String? = nil, checksum: [UInt8], round: Int64? = nil,
-                createdAt: Date) {
+    public init(
+        version: Int64,
+        bytes: [UInt8]? = nil,
+        path: String? = nil,
+        checksum: [UInt8],
+        round: Int64? = nil,
+        createdAt: Date
+    ) {
         self.version = version
         self.bytes = bytes
         self.path = path

@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// PostgreSQL's binary wire format for the few types the store uses (big-endian integers and
 /// IEEE doubles, raw text and bytes), so values cross libpq without text parsing.
 enum PostgresBinary {

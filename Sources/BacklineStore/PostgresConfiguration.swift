@@ -18,9 +18,12 @@ public struct PostgresConfiguration: Sendable, Hashable {
 
     /// Parses `connectionString` (URI or `key=value` form) and checks that it is safe.
     /// `environment` supplies libpq's fallbacks (PGHOST, PGSSLMODE) for the safety check.
-    public init(connectionString: String, reconnectPolicy: ReconnectPolicy = ReconnectPolicy(),
-                allowMigration: Bool = true,
-                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        connectionString: String,
+        reconnectPolicy: ReconnectPolicy = ReconnectPolicy(),
+        allowMigration: Bool = true,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         var message: UnsafeMutablePointer<CChar>?
         guard let parsed = PQconninfoParse(connectionString, &message) else {
             let detail = message.map { String(cString: $0) } ?? "unparseable"
@@ -41,7 +44,9 @@ public struct PostgresConfiguration: Sendable, Hashable {
     }
 
     /// The configuration from `BACKLINE_PG_URL`, or nil when it is not set.
-    public static func fromEnvironment(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws
         -> PostgresConfiguration?
     {
         guard let url = environment[environmentVariable], !url.isEmpty else { return nil }
@@ -95,8 +100,10 @@ public struct PostgresConfiguration: Sendable, Hashable {
         guard !remote.isEmpty else { return }
         let sslMode = options["sslmode"] ?? environment["PGSSLMODE"] ?? "prefer"
         guard sslMode == "verify-full" else {
-            throw StoreError(code: .insecureConfiguration,
-                             reason: "PostgreSQL host \(remote[0]) is not loopback: sslmode=verify-full required, got \(sslMode)")
+            throw StoreError(
+                code: .insecureConfiguration,
+                reason: "PostgreSQL host \(remote[0]) is not loopback: sslmode=verify-full required, got \(sslMode)"
+            )
         }
     }
 }

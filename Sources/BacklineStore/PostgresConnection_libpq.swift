@@ -28,8 +28,11 @@ final class PostgresConnection: SQLConnection {
         do {
             try configuration.reconnectPolicy.run { try connect() }
         } catch let error as StoreError {
-            throw StoreError.database(.unavailable, "PostgreSQL (\(configuration.redactedDescription)) unreachable after "
-                                      + "\(configuration.reconnectPolicy.maxAttempts) attempts: \(error.reason)")
+            throw StoreError.database(
+                .unavailable,
+                "PostgreSQL (\(configuration.redactedDescription)) unreachable after "
+                    + "\(configuration.reconnectPolicy.maxAttempts) attempts: \(error.reason)"
+            )
         }
     }
 
@@ -40,9 +43,12 @@ final class PostgresConnection: SQLConnection {
         let pairs = configuration.keywordValuePairs
         let keywords = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
-        defer { (keywords + values).forEach { free($0) } }
-        let connection = PQconnectdbParams(keywords.map { UnsafePointer($0) } + [nil],
-                                           values.map { UnsafePointer($0) } + [nil], 0)
+        defer { for pointer in keywords + values { free(pointer) } }
+        let connection = PQconnectdbParams(
+            keywords.map { UnsafePointer($0) } + [nil],
+            values.map { UnsafePointer($0) } + [nil],
+            0
+        )
         guard let connection, PQstatus(connection) == CONNECTION_OK else {
             let message = connection.map { String(cString: PQerrorMessage($0)) } ?? "out of memory"
             PQfinish(connection)
@@ -73,7 +79,7 @@ final class PostgresConnection: SQLConnection {
         let encoded = binds.map(PostgresBinary.encode)
         let name = try statementName(sql, types: encoded.map(\.oid), handle: handle)
         var buffers: [UnsafeMutablePointer<CChar>?] = []
-        defer { buffers.forEach { $0?.deallocate() } }
+        defer { for buffer in buffers { buffer?.deallocate() } }
         for (_, bytes) in encoded {
             guard let bytes else {
                 buffers.append(nil)
@@ -115,12 +121,14 @@ final class PostgresConnection: SQLConnection {
         guard let result, PQresultStatus(result) == PGRES_TUPLES_OK else { return [] }
         let columns = PQnfields(result)
         return try (0..<PQntuples(result)).map { row in
-            SQLRow(values: try (0..<columns).map { column in
-                if PQgetisnull(result, row, column) != 0 { return .null }
-                let length = Int(PQgetlength(result, row, column))
-                let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
-                return try PostgresBinary.decode(bytes, oid: PQftype(result, column))
-            })
+            SQLRow(
+                values: try (0..<columns).map { column in
+                    if PQgetisnull(result, row, column) != 0 { return .null }
+                    let length = Int(PQgetlength(result, row, column))
+                    let bytes = UnsafeRawBufferPointer(start: PQgetvalue(result, row, column), count: length)
+                    return try PostgresBinary.decode(bytes, oid: PQftype(result, column))
+                }
+            )
         }
     }
 
@@ -164,7 +172,8 @@ final class PostgresConnection: SQLConnection {
         let status = result.map(PQresultStatus) ?? PGRES_FATAL_ERROR
         if status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK { return }
         let sqlState = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "C"))) }.map { String(cString: $0) } ?? ""
-        let primary = result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
+        let primary =
+            result.flatMap { PQresultErrorField($0, Int32(UInt8(ascii: "M"))) }.map { String(cString: $0) }
             ?? String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
         let lost = PQstatus(handle) != CONNECTION_OK
         let code = lost ? StoreError.Code.unavailable : Self.code(forSQLState: sqlState)

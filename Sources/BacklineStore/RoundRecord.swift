@@ -19,8 +19,15 @@ public struct RoundRecord: Sendable, Hashable {
     public var updatedAt: Date
 
     /// Creates a round record; validate with ``StoreValidation``.
-    public init(id: Int64, state: RoundState = .open, minClients: Int64, deadline: Date, parametersJSON: String,
-                createdAt: Date, updatedAt: Date? = nil) {
+    public init(
+        id: Int64,
+        state: RoundState = .open,
+        minClients: Int64,
+        deadline: Date,
+        parametersJSON: String,
+        createdAt: Date,
+        updatedAt: Date? = nil
+    ) {
         self.id = id
         self.state = state
         self.minClients = minClients

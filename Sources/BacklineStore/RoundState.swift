@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// Where a round is in its life: open → collecting → aggregating → published | failed.
 public enum RoundState: String, Sendable, Hashable, CaseIterable, Codable {
     /// Created; no update yet.

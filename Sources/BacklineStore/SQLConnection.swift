@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// One database connection as the SQL store drives it. Not thread-safe: the owning
 /// ``SQLFederationStore`` serialises every call.
 package protocol SQLConnection: AnyObject {

@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// The SQL dialect a query is rendered for: placeholders, table names and locking clauses differ.
 public enum SQLDialect: Sendable, Hashable {
     /// SQLite: `?` placeholders; writers serialise on `BEGIN IMMEDIATE`.

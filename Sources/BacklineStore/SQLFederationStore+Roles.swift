@@ -1,4 +1,5 @@
 import BacklineCore
+
 extension SQLFederationStore {
     /// PostgreSQL only, run as the schema owner: lets `application` (the aggregator's role) read
     /// and write rounds, updates, models, identities, revocations, analytics queries and histograms
@@ -28,7 +29,8 @@ extension SQLFederationStore {
     /// `"name"` for a lowercase identifier of at most 63 bytes; anything else is refused.
     static func quotedRole(_ name: String) throws -> String {
         let bytes = Array(name.utf8)
-        let valid = !bytes.isEmpty && bytes.count <= 63
+        let valid =
+            !bytes.isEmpty && bytes.count <= 63
             && bytes.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
             && !(bytes[0] >= 0x30 && bytes[0] <= 0x39)
         guard valid else {

@@ -42,16 +42,26 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
         let connection = try SQLiteConnection(configuration)
         // Schema 5 added the spool's column; an older schema (migration tests) keeps payloads in rows.
         let spool = configuration.isInMemory || schemaVersion < 5 ? nil : try StoreSpool(databasePath: configuration.path)
-        return try SQLFederationStore(connection: connection, schemaVersion: schemaVersion,
-                                      allowMigration: configuration.allowMigration, spool: spool)
+        return try SQLFederationStore(
+            connection: connection,
+            schemaVersion: schemaVersion,
+            allowMigration: configuration.allowMigration,
+            spool: spool
+        )
     }
 
     /// Connects to PostgreSQL migrated only up to `schemaVersion` (migration tests).
-    package static func makePostgres(_ configuration: PostgresConfiguration, schemaVersion: Int) throws
+    package static func makePostgres(
+        _ configuration: PostgresConfiguration,
+        schemaVersion: Int
+    ) throws
         -> SQLFederationStore
     {
-        try SQLFederationStore(connection: PostgresConnection(configuration), schemaVersion: schemaVersion,
-                               allowMigration: configuration.allowMigration)
+        try SQLFederationStore(
+            connection: PostgresConnection(configuration),
+            schemaVersion: schemaVersion,
+            allowMigration: configuration.allowMigration
+        )
     }
 
     /// The schema version currently recorded in the database.

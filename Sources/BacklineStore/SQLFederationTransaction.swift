@@ -35,11 +35,13 @@ struct SQLFederationTransaction: FederationTransaction {
     func createRound(_ round: RoundRecord) throws {
         try StoreValidation.check(round)
         if try self.round(round.id) != nil { throw StoreError.conflict("round", key: "\(round.id)") }
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .rounds) (id, state, min_clients, deadline_ms, params_json, created_ms, updated_ms)
             VALUES (\(round.id), \(round.state.rawValue), \(round.minClients), \(round.deadline.storedMillis),
                     \(round.parametersJSON), \(round.createdAt.storedMillis), \(round.updatedAt.storedMillis))
-            """)
+            """
+        )
     }
 
     func round(_ id: Int64) throws -> RoundRecord? {
@@ -50,8 +52,10 @@ struct SQLFederationTransaction: FederationTransaction {
     /// Reads round `id` and locks its row until the transaction ends (PostgreSQL; SQLite's write
     /// transaction already excludes other writers).
     private func lockedRound(_ id: Int64) throws -> RoundRecord {
-        guard let row = try connection.query(
-            "SELECT \(Self.roundColumns) FROM \(table: .rounds) WHERE id = \(id)\(lockRows: ())").first
+        guard
+            let row = try connection.query(
+                "SELECT \(Self.roundColumns) FROM \(table: .rounds) WHERE id = \(id)\(lockRows: ())"
+            ).first
         else { throw StoreError.notFound("round", key: "\(id)") }
         return try Self.decodeRound(row)
     }
@@ -68,9 +72,11 @@ struct SQLFederationTransaction: FederationTransaction {
         guard round.state.canTransition(to: state) else {
             throw StoreError.invalidTransition(id, from: round.state.rawValue, to: state.rawValue)
         }
-        try connection.execute("""
+        try connection.execute(
+            """
             UPDATE \(table: .rounds) SET state = \(state.rawValue), updated_ms = \(time.storedMillis) WHERE id = \(id)
-            """)
+            """
+        )
         round.state = state
         round.updatedAt = Date(storedMillis: time.storedMillis)
         return round
@@ -79,14 +85,18 @@ struct SQLFederationTransaction: FederationTransaction {
     func claimRoundForAggregation(_ id: Int64, claimToken: String, at time: Date) throws -> Bool {
         try StoreValidation.identifier("claimToken", claimToken)
         try StoreValidation.time("claim.time", time)
-        let changed = try connection.execute("""
+        let changed = try connection.execute(
+            """
             UPDATE \(table: .rounds) SET state = \(RoundState.aggregating.rawValue), claimed_by = \(claimToken),
                 updated_ms = \(time.storedMillis)
             WHERE id = \(id) AND state IN (\(RoundState.open.rawValue), \(RoundState.collecting.rawValue))
-            """)
+            """
+        )
         if changed == 1 { return true }
-        guard let row = try connection.query(
-            "SELECT state, claimed_by FROM \(table: .rounds) WHERE id = \(id)").first
+        guard
+            let row = try connection.query(
+                "SELECT state, claimed_by FROM \(table: .rounds) WHERE id = \(id)"
+            ).first
         else { throw StoreError.notFound("round", key: "\(id)") }
         // Same token: this caller's own earlier attempt committed (e.g. COMMIT outcome was unknown).
         return try row.string(0) == RoundState.aggregating.rawValue && row.optionalString(1) == claimToken
@@ -107,42 +117,56 @@ struct SQLFederationTransaction: FederationTransaction {
         let existing = try update(round: submission.round, promoterID: submission.promoterID, readingPayload: payloadFile == nil)
         if let receipt = try submission.admission(into: round, existing: existing) { return (receipt, false) }
         let receiptID = UUID().uuidString.lowercased()
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .updates) (round_id, promoter_id, payload, digest, norm, sample_count, status,
                 receipt_id, received_ms, payload_file)
             VALUES (\(submission.round), \(submission.promoterID), \(payloadFile == nil ? submission.payload : []), \(submission.digest),
                 \(submission.norm), \(submission.sampleCount), \(UpdateStatus.accepted.rawValue), \(receiptID),
                 \(submission.receivedAt.storedMillis), \(payloadFile))
-            """)
+            """
+        )
         if round.state == .open {
-            try connection.execute("""
+            try connection.execute(
+                """
                 UPDATE \(table: .rounds) SET state = \(RoundState.collecting.rawValue),
                     updated_ms = \(submission.receivedAt.storedMillis) WHERE id = \(round.id)
-                """)
+                """
+            )
         }
-        let receipt = UpdateReceipt(receiptID: receiptID, round: submission.round, promoterID: submission.promoterID,
-                                    digest: submission.digest)
+        let receipt = UpdateReceipt(
+            receiptID: receiptID,
+            round: submission.round,
+            promoterID: submission.promoterID,
+            digest: submission.digest
+        )
         return (receipt, true)
     }
 
     private func update(round: Int64, promoterID: String, readingPayload: Bool) throws -> UpdateRecord? {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT \(Self.updateColumns) FROM \(table: .updates) WHERE round_id = \(round) AND promoter_id = \(promoterID)
-            """).first.map { try decodeUpdate($0, readingPayload: readingPayload) }
+            """
+        ).first.map { try decodeUpdate($0, readingPayload: readingPayload) }
     }
 
     func updates(inRound round: Int64) throws -> [UpdateRecord] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT \(Self.updateColumns) FROM \(table: .updates) WHERE round_id = \(round) ORDER BY promoter_id
-            """).map { try decodeUpdate($0, readingPayload: true) }
+            """
+        ).map { try decodeUpdate($0, readingPayload: true) }
     }
 
     func updatesWithoutPayloads(inRound round: Int64) throws -> [UpdateRecord] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT round_id, promoter_id, NULL, digest, norm, sample_count, status, receipt_id, received_ms,
                 payload_discarded_ms, payload_file
             FROM \(table: .updates) WHERE round_id = \(round) ORDER BY promoter_id
-            """).map { try decodeUpdate($0, readingPayload: false) }
+            """
+        ).map { try decodeUpdate($0, readingPayload: false) }
     }
 
     func update(inRound round: Int64, promoterID: String) throws -> UpdateRecord? {
@@ -158,16 +182,20 @@ struct SQLFederationTransaction: FederationTransaction {
         try StoreValidation.time("discard.time", time)
         let current = try lockedRound(round)
         try current.state.requireFinal(forDiscardingIn: round)
-        return try connection.execute("""
+        return try connection.execute(
+            """
             UPDATE \(table: .updates) SET payload = \([UInt8]()), payload_file = NULL, payload_discarded_ms = \(time.storedMillis)
             WHERE round_id = \(round) AND payload_discarded_ms IS NULL
-            """)
+            """
+        )
     }
 
     func setUpdateStatus(round: Int64, promoterID: String, to status: UpdateStatus) throws {
-        let changed = try connection.execute("""
+        let changed = try connection.execute(
+            """
             UPDATE \(table: .updates) SET status = \(status.rawValue) WHERE round_id = \(round) AND promoter_id = \(promoterID)
-            """)
+            """
+        )
         guard changed == 1 else { throw StoreError.notFound("update", key: "round \(round), promoter \(promoterID)") }
     }
 
@@ -177,7 +205,8 @@ struct SQLFederationTransaction: FederationTransaction {
         try StoreValidation.check(model)
         try lock(.models)
         // The newest version number only: reading the newest row would read its bytes.
-        if let latest = try connection.query("SELECT MAX(version) FROM \(table: .models)").first?.optionalInt64(0), latest >= model.version {
+        if let latest = try connection.query("SELECT MAX(version) FROM \(table: .models)").first?.optionalInt64(0), latest >= model.version
+        {
             throw StoreError.conflict("model version", key: "\(model.version) (latest is \(latest))")
         }
         // With a spool the bytes go to a synced file first and the row names it (a failed insert
@@ -188,11 +217,13 @@ struct SQLFederationTransaction: FederationTransaction {
             try spool.write(bytes, as: name)
             file = name
         }
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .models) (version, bytes, path, checksum, round_id, created_ms, bytes_file)
             VALUES (\(model.version), \(file == nil ? model.bytes : []), \(model.path), \(model.checksum), \(model.round),
                 \(model.createdAt.storedMillis), \(file))
-            """)
+            """
+        )
     }
 
     func modelVersion(_ version: Int64) throws -> ModelVersionRecord? {
@@ -206,7 +237,9 @@ struct SQLFederationTransaction: FederationTransaction {
     }
 
     func insertOptimizerState(version: Int64, state: [UInt8]) throws {
-        guard try connection.query("SELECT 1 FROM \(table: .models) WHERE version = \(version)").first != nil else { throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist") }
+        guard try connection.query("SELECT 1 FROM \(table: .models) WHERE version = \(version)").first != nil else {
+            throw StoreError.invalidInput("optimizer state", "model version \(version) does not exist")
+        }
         guard try optimizerState(version: version) == nil else { throw StoreError.conflict("optimizer state", key: String(version)) }
         try connection.execute("INSERT INTO \(table: .optimizerStates) (version, state) VALUES (\(version), \(state))")
     }
@@ -219,13 +252,16 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func appendLedgerEntry(_ entry: LedgerEntryRecord) throws -> LedgerEntryRecord {
         try StoreValidation.check(entry)
-        guard let row = try connection.query("""
-            INSERT INTO \(table: .privacyLedger) (promoter_id, round_id, query, mechanism, params_json, epsilon, delta,
-                recorded_ms)
-            VALUES (\(entry.promoterID), \(entry.round), \(entry.query), \(entry.mechanism), \(entry.parametersJSON),
-                \(entry.epsilon), \(entry.delta), \(entry.recordedAt.storedMillis))
-            RETURNING id
-            """).first
+        guard
+            let row = try connection.query(
+                """
+                INSERT INTO \(table: .privacyLedger) (promoter_id, round_id, query, mechanism, params_json, epsilon, delta,
+                    recorded_ms)
+                VALUES (\(entry.promoterID), \(entry.round), \(entry.query), \(entry.mechanism), \(entry.parametersJSON),
+                    \(entry.epsilon), \(entry.delta), \(entry.recordedAt.storedMillis))
+                RETURNING id
+                """
+            ).first
         else { throw StoreError.database(.database, "INSERT … RETURNING id gave no row") }
         var stored = entry
         stored.id = try row.int64(0)
@@ -252,10 +288,12 @@ struct SQLFederationTransaction: FederationTransaction {
                 "INSERT INTO \(table: .auditLog) (idx, entry, leaf_hash, logged_ms, actor, action, decision, round_id) VALUES "
             for (offset, entry) in batch.enumerated() {
                 if offset > 0 { query.append(", ") }
-                query.append("""
+                query.append(
+                    """
                     (\(entry.index), \(entry.entry), \(entry.leafHash), \(entry.loggedAt.storedMillis), \(entry.actor),
                     \(entry.action), \(entry.decision), \(entry.round))
-                    """)
+                    """
+                )
             }
             try connection.execute(query)
             start += batch.count
@@ -294,21 +332,25 @@ struct SQLFederationTransaction: FederationTransaction {
             throw StoreError.invalidInput("checkpoint.size", "\(checkpoint.size) exceeds the log size \(size)")
         }
         if let existing = try connection.query(
-            "SELECT note FROM \(table: .auditCheckpoints) WHERE size = \(checkpoint.size)").first {
+            "SELECT note FROM \(table: .auditCheckpoints) WHERE size = \(checkpoint.size)"
+        ).first {
             guard try existing.string(0) == checkpoint.signedNote else {
                 throw StoreError.conflict("checkpoint", key: "size \(checkpoint.size)")
             }
             return
         }
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .auditCheckpoints) (size, note, created_ms)
             VALUES (\(checkpoint.size), \(checkpoint.signedNote), \(checkpoint.createdAt.storedMillis))
-            """)
+            """
+        )
     }
 
     func latestCheckpoint() throws -> CheckpointRecord? {
         try connection.query(
-            "SELECT size, note, created_ms FROM \(table: .auditCheckpoints) ORDER BY size DESC LIMIT 1").first
+            "SELECT size, note, created_ms FROM \(table: .auditCheckpoints) ORDER BY size DESC LIMIT 1"
+        ).first
             .map { CheckpointRecord(size: try $0.int64(0), signedNote: try $0.string(1), createdAt: Date(storedMillis: try $0.int64(2))) }
     }
 
@@ -316,11 +358,13 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func registerIdentity(_ identity: IdentityRecord) throws {
         try StoreValidation.check(identity)
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .identities) (serial, spiffe_id, role, registered_ms)
             VALUES (\(identity.serial), \(identity.spiffeID), \(identity.role), \(identity.registeredAt.storedMillis))
             ON CONFLICT (serial) DO NOTHING
-            """)
+            """
+        )
         // Whoever registered the serial first, it must be the same identity.
         guard let stored = try self.identity(serial: identity.serial), stored.spiffeID == identity.spiffeID,
             stored.role == identity.role
@@ -329,21 +373,28 @@ struct SQLFederationTransaction: FederationTransaction {
 
     func identity(serial: String) throws -> IdentityRecord? {
         try connection.query(
-            "SELECT serial, spiffe_id, role, registered_ms FROM \(table: .identities) WHERE serial = \(serial)").first
+            "SELECT serial, spiffe_id, role, registered_ms FROM \(table: .identities) WHERE serial = \(serial)"
+        ).first
             .map {
-                IdentityRecord(serial: try $0.string(0), spiffeID: try $0.string(1), role: try $0.string(2),
-                               registeredAt: Date(storedMillis: try $0.int64(3)))
+                IdentityRecord(
+                    serial: try $0.string(0),
+                    spiffeID: try $0.string(1),
+                    role: try $0.string(2),
+                    registeredAt: Date(storedMillis: try $0.int64(3))
+                )
             }
     }
 
     func revoke(_ revocation: RevocationRecord) throws {
         try StoreValidation.check(revocation)
         // The first revocation of a serial wins; a concurrent duplicate is not an error.
-        try connection.execute("""
+        try connection.execute(
+            """
             INSERT INTO \(table: .revocations) (serial, spiffe_id, revoked_ms, reason)
             VALUES (\(revocation.serial), \(revocation.spiffeID), \(revocation.revokedAt.storedMillis), \(revocation.reason))
             ON CONFLICT (serial) DO NOTHING
-            """)
+            """
+        )
     }
 
     func revocation(serial: String) throws -> RevocationRecord? {
@@ -354,19 +405,30 @@ struct SQLFederationTransaction: FederationTransaction {
 
     private func fetchRevocations(_ condition: SQLQuery) throws -> [RevocationRecord] {
         try connection.query(
-            "SELECT serial, spiffe_id, revoked_ms, reason FROM \(table: .revocations)\(condition) ORDER BY serial")
-            .map {
-                RevocationRecord(serial: try $0.string(0), spiffeID: try $0.string(1),
-                                 revokedAt: Date(storedMillis: try $0.int64(2)), reason: try $0.string(3))
-            }
+            "SELECT serial, spiffe_id, revoked_ms, reason FROM \(table: .revocations)\(condition) ORDER BY serial"
+        )
+        .map {
+            RevocationRecord(
+                serial: try $0.string(0),
+                spiffeID: try $0.string(1),
+                revokedAt: Date(storedMillis: try $0.int64(2)),
+                reason: try $0.string(3)
+            )
+        }
     }
 
     // MARK: decoding
 
     private static func decodeRound(_ row: SQLRow) throws -> RoundRecord {
-        RoundRecord(id: try row.int64(0), state: try RoundState.parse(try row.string(1)), minClients: try row.int64(2),
-                    deadline: Date(storedMillis: try row.int64(3)), parametersJSON: try row.string(4),
-                    createdAt: Date(storedMillis: try row.int64(5)), updatedAt: Date(storedMillis: try row.int64(6)))
+        RoundRecord(
+            id: try row.int64(0),
+            state: try RoundState.parse(try row.string(1)),
+            minClients: try row.int64(2),
+            deadline: Date(storedMillis: try row.int64(3)),
+            parametersJSON: try row.string(4),
+            createdAt: Date(storedMillis: try row.int64(5)),
+            updatedAt: Date(storedMillis: try row.int64(6))
+        )
     }
 
     /// An update row; a payload kept in the spool is read from its file when `readingPayload`
@@ -379,11 +441,18 @@ struct SQLFederationTransaction: FederationTransaction {
             }
             payload = try spool.read(file)
         }
-        return UpdateRecord(round: try row.int64(0), promoterID: try row.string(1), payload: payload,
-                     digest: try row.bytes(3), norm: try row.double(4), sampleCount: try row.int64(5),
-                     status: try UpdateStatus.parse(try row.string(6)), receiptID: try row.string(7),
-                     receivedAt: Date(storedMillis: try row.int64(8)),
-                     payloadDiscardedAt: try row.optionalInt64(9).map(Date.init(storedMillis:)))
+        return UpdateRecord(
+            round: try row.int64(0),
+            promoterID: try row.string(1),
+            payload: payload,
+            digest: try row.bytes(3),
+            norm: try row.double(4),
+            sampleCount: try row.int64(5),
+            status: try UpdateStatus.parse(try row.string(6)),
+            receiptID: try row.string(7),
+            receivedAt: Date(storedMillis: try row.int64(8)),
+            payloadDiscardedAt: try row.optionalInt64(9).map(Date.init(storedMillis:))
+        )
     }
 
     /// A model row; bytes kept in the spool are read from their file.
@@ -395,21 +464,40 @@ struct SQLFederationTransaction: FederationTransaction {
             }
             bytes = try spool.read(file, limit: StoreValidation.maxModelBytes)
         }
-        return ModelVersionRecord(version: try row.int64(0), bytes: bytes, path: try row.optionalString(2),
-                           checksum: try row.bytes(3), round: try row.optionalInt64(4),
-                           createdAt: Date(storedMillis: try row.int64(5)))
+        return ModelVersionRecord(
+            version: try row.int64(0),
+            bytes: bytes,
+            path: try row.optionalString(2),
+            checksum: try row.bytes(3),
+            round: try row.optionalInt64(4),
+            createdAt: Date(storedMillis: try row.int64(5))
+        )
     }
 
     private static func decodeLedger(_ row: SQLRow) throws -> LedgerEntryRecord {
-        LedgerEntryRecord(id: try row.int64(0), promoterID: try row.string(1), round: try row.optionalInt64(2),
-                          query: try row.optionalString(3), mechanism: try row.string(4),
-                          parametersJSON: try row.string(5), epsilon: try row.double(6), delta: try row.double(7),
-                          recordedAt: Date(storedMillis: try row.int64(8)))
+        LedgerEntryRecord(
+            id: try row.int64(0),
+            promoterID: try row.string(1),
+            round: try row.optionalInt64(2),
+            query: try row.optionalString(3),
+            mechanism: try row.string(4),
+            parametersJSON: try row.string(5),
+            epsilon: try row.double(6),
+            delta: try row.double(7),
+            recordedAt: Date(storedMillis: try row.int64(8))
+        )
     }
 
     private static func decodeAudit(_ row: SQLRow) throws -> AuditEntryRecord {
-        AuditEntryRecord(index: try row.int64(0), entry: try row.bytes(1), leafHash: try row.bytes(2),
-                         loggedAt: Date(storedMillis: try row.int64(3)), actor: try row.string(4),
-                         action: try row.string(5), decision: try row.string(6), round: try row.optionalInt64(7))
+        AuditEntryRecord(
+            index: try row.int64(0),
+            entry: try row.bytes(1),
+            leafHash: try row.bytes(2),
+            loggedAt: Date(storedMillis: try row.int64(3)),
+            actor: try row.string(4),
+            action: try row.string(5),
+            decision: try row.string(6),
+            round: try row.optionalInt64(7)
+        )
     }
 }

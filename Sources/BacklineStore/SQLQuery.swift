@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// A SQL statement whose interpolated values become binds (`?` or `$n`), never SQL text:
 /// `"SELECT state FROM \(table: .rounds) WHERE id = \(roundID)"`.
 ///

@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// One result row: values in the order of the SELECT list, read by position.
 public struct SQLRow: Sendable {
     /// The column values.

@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// One value bound to a statement parameter or read from a result column.
 public enum SQLValue: Sendable, Hashable {
     /// SQL NULL.

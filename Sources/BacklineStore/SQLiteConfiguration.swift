@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// How to open a SQLite store.
 public struct SQLiteConfiguration: Sendable, Hashable {
     /// The database file, or `":memory:"` for a private in-memory database.

@@ -24,8 +24,11 @@ final class SQLiteConnection: SQLConnection {
         let status = sqlite3_open_v2(configuration.path, &database, flags, nil)
         guard status == SQLITE_OK, let database else {
             sqlite3_close_v2(database)
-            throw StoreError.database(.unavailable, "cannot open SQLite database \(configuration.path) (code \(status))",
-                                      libraryCode: Int(status))
+            throw StoreError.database(
+                .unavailable,
+                "cannot open SQLite database \(configuration.path) (code \(status))",
+                libraryCode: Int(status)
+            )
         }
         handle = database
         sqlite3_extended_result_codes(database, 1)
@@ -54,8 +57,11 @@ final class SQLiteConnection: SQLConnection {
     private static func createPrivateFile(_ path: String) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw StoreError.database(.unavailable, "cannot create \(path): \(String(cString: strerror(errno)))",
-                                      libraryCode: Int(errno))
+            throw StoreError.database(
+                .unavailable,
+                "cannot create \(path): \(String(cString: strerror(errno)))",
+                libraryCode: Int(errno)
+            )
         }
         close(descriptor)
     }

@@ -1,6 +1,6 @@
 import BacklineCore
-internal import CSQLite
 internal import CBacklineShims
+internal import CSQLite
 
 /// One prepared SQLite statement, finalised in `deinit`. Reused through the connection's cache:
 /// reset and cleared of binds after every run.
@@ -48,8 +48,14 @@ final class SQLiteStatement {
         case .integer(let number): status = sqlite3_bind_int64(handle, index, number)
         case .double(let number): status = sqlite3_bind_double(handle, index, number)
         case .text(let text):
-            status = sqlite3_bind_text64(handle, index, text, sqlite3_uint64(text.utf8.count),
-                                         CBacklineShims_SQLITE_TRANSIENT, UInt8(SQLITE_UTF8))
+            status = sqlite3_bind_text64(
+                handle,
+                index,
+                text,
+                sqlite3_uint64(text.utf8.count),
+                CBacklineShims_SQLITE_TRANSIENT,
+                UInt8(SQLITE_UTF8)
+            )
         case .blob(let bytes):
             if bytes.isEmpty {
                 // A zero-length blob, not NULL (a nil pointer would bind NULL).

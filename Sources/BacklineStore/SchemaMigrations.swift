@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// The versioned schema, per dialect. Version n's script takes a database at version n-1 to n;
 /// a fresh database runs every script in order. Never edit a released script: add a version.
 enum SchemaMigrations {

@@ -14,11 +14,13 @@ enum SchemaMigrator {
         switch connection.dialect {
         case .sqlite:
             exists = try !connection.query(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").isEmpty
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'"
+            ).isEmpty
         case .postgres:
             exists = try !connection.query(
-                "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version'")
-                .isEmpty
+                "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = current_schema() AND tablename = 'schema_version'"
+            )
+            .isEmpty
         }
         guard exists else { return 0 }
         let row = try connection.query("SELECT version FROM \(table: .schemaVersion) ORDER BY version DESC LIMIT 1").first
@@ -26,12 +28,17 @@ enum SchemaMigrator {
     }
 
     /// Migrates to `target`; with `allowMigration` false only checks the version.
-    static func migrate(_ connection: any SQLConnection, to target: Int = SchemaMigrations.latestVersion,
-                        allowMigration: Bool = true) throws {
+    static func migrate(
+        _ connection: any SQLConnection,
+        to target: Int = SchemaMigrations.latestVersion,
+        allowMigration: Bool = true
+    ) throws {
         let found = try currentVersion(connection)
         if found > SchemaMigrations.latestVersion {
-            throw StoreError.database(.schemaMismatch,
-                "database schema is version \(found), this program knows up to \(SchemaMigrations.latestVersion)")
+            throw StoreError.database(
+                .schemaMismatch,
+                "database schema is version \(found), this program knows up to \(SchemaMigrations.latestVersion)"
+            )
         }
         guard found < target else { return }
         guard allowMigration else {
@@ -50,9 +57,11 @@ enum SchemaMigrator {
                     continue
                 }
                 try connection.executeScript(unsafeSQL: SchemaMigrations.script(version: version, dialect: connection.dialect))
-                try connection.execute("""
+                try connection.execute(
+                    """
                     INSERT INTO \(table: .schemaVersion) (version, applied_ms) VALUES (\(Int64(version)), \(Date().storedMillis))
-                    """)
+                    """
+                )
                 try connection.commit()
             } catch {
                 connection.rollback()

@@ -1,4 +1,5 @@
 import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -62,7 +63,9 @@ struct StoreSpool: Sendable {
             try bytes.withUnsafeMutableBytes { buffer in
                 while offset < size {
                     let count = try SystemCall.retrying("read", path: path) { Glibc.read(fd, buffer.baseAddress! + offset, size - offset) }
-                    guard count > 0 else { throw StoreError.database(.database, "update payload \(name) ended after \(offset) of \(size) bytes") }
+                    guard count > 0 else {
+                        throw StoreError.database(.database, "update payload \(name) ended after \(offset) of \(size) bytes")
+                    }
                     offset += count
                 }
             }

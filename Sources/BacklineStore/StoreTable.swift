@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// The tables of the federation schema. PostgreSQL keeps the audit tables in their own schema
 /// `audit` (so grants can name it); SQLite, which has one schema per file, prefixes them.
 public enum StoreTable: String, Sendable, CaseIterable {

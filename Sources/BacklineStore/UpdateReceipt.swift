@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// Proof that an update was stored durably: returned only after the transaction committed.
 public struct UpdateReceipt: Sendable, Hashable, Codable {
     /// A unique id for this (round, promoter) update.

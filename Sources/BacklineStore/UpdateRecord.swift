@@ -25,8 +25,18 @@ public struct UpdateRecord: Sendable, Hashable {
     public var payloadDiscardedAt: Date?
 
     /// Creates a record.
-    public init(round: Int64, promoterID: String, payload: [UInt8], digest: [UInt8], norm: Double, sampleCount: Int64,
-                status: UpdateStatus, receiptID: String, receivedAt: Date, payloadDiscardedAt: Date? = nil) {
+    public init(
+        round: Int64,
+        promoterID: String,
+        payload: [UInt8],
+        digest: [UInt8],
+        norm: Double,
+        sampleCount: Int64,
+        status: UpdateStatus,
+        receiptID: String,
+        receivedAt: Date,
+        payloadDiscardedAt: Date? = nil
+    ) {
         self.round = round
         self.promoterID = promoterID
         self.payload = payload

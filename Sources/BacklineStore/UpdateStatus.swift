@@ -1,4 +1,5 @@
 import BacklineCore
+
 /// What became of a submitted update.
 public enum UpdateStatus: String, Sendable, Hashable, CaseIterable, Codable {
     /// Stored and acknowledged; waiting for aggregation.

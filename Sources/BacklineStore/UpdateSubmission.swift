@@ -19,8 +19,15 @@ public struct UpdateSubmission: Sendable, Hashable {
     public var receivedAt: Date
 
     /// Creates a submission.
-    public init(round: Int64, promoterID: String, payload: [UInt8], digest: [UInt8], norm: Double,
-                sampleCount: Int64, receivedAt: Date) {
+    public init(
+        round: Int64,
+        promoterID: String,
+        payload: [UInt8],
+        digest: [UInt8],
+        norm: Double,
+        sampleCount: Int64,
+        receivedAt: Date
+    ) {
         self.round = round
         self.promoterID = promoterID
         self.payload = payload

@@ -1,7 +1,7 @@
-import Foundation
 internal import BacklineCore
 internal import CBacklineShims
 internal import COpenSSL
+import Foundation
 
 /// An OpenSSL X.509 certificate (`X509`), freed on release.
 final class CertificateHandle {
@@ -52,7 +52,8 @@ final class CertificateHandle {
         CertificateFacts(
             uriNames: subjectAlternativeNames(type: GEN_URI),
             isCertificateAuthority: (X509_get_extension_flags(pointer) & UInt32(EXFLAG_CA)) != 0,
-            canSignCertificates: (X509_get_key_usage(pointer) & UInt32(KU_KEY_CERT_SIGN)) != 0)
+            canSignCertificates: (X509_get_key_usage(pointer) & UInt32(KU_KEY_CERT_SIGN)) != 0
+        )
     }
 
     /// Every subject alternative name of GENERAL_NAME `type` (GEN_URI, GEN_DNS), as text.

@@ -1,6 +1,6 @@
 public import BacklineCore
-package import Foundation
 internal import COpenSSL
+package import Foundation
 
 /// The federation's certificate authority, kept in a Keys directory:
 ///
@@ -58,21 +58,31 @@ public struct FederationPKI: Sendable {
             throw TransportError.pkiState(caCertificatePath, "a CA already exists; refusing to overwrite it")
         }
         try FileManager.default.createDirectory(
-            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         let key = try PrivateKeyHandle.generateP256()
         let builder = CertificateBuilder(
-            commonName: "Backline federation CA \(federation)", organisation: federation, days: Self.caLifetimeDays,
+            commonName: "Backline federation CA \(federation)",
+            organisation: federation,
+            days: Self.caLifetimeDays,
             extensions: [
                 (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
                 (NID_key_usage, "critical,keyCertSign,cRLSign"),
                 (NID_subject_key_identifier, "hash"),
-            ])
+            ]
+        )
         let certificate = try builder.sign(subjectKey: key, issuer: nil, issuerKey: key)
         try key.write(path: caKeyPath, passphrase: passphrase)
         try AtomicFileWriter.write(try certificate.pem(), to: caCertificatePath, mode: 0o644)
         let index = PKIIndex(
-            federation: federation, caKeyEncrypted: passphrase != nil, caSerial: certificate.serialHex, crlNumber: 0,
-            entries: [])
+            federation: federation,
+            caKeyEncrypted: passphrase != nil,
+            caSerial: certificate.serialHex,
+            crlNumber: 0,
+            entries: []
+        )
         try writeIndex(index)
         try writeRevocationList(passphrase: passphrase)
         return try readIndex()
@@ -86,7 +96,11 @@ public struct FederationPKI: Sendable {
     /// - Returns: the index entry of the new certificate.
     @discardableResult
     public func issue(
-        role: PeerRole, name: String, days: Int = defaultLeafLifetimeDays, hosts: [String] = [], passphrase: SecureBytes?
+        role: PeerRole,
+        name: String,
+        days: Int = defaultLeafLifetimeDays,
+        hosts: [String] = [],
+        passphrase: SecureBytes?
     ) throws -> PKIIndexEntry {
         guard hosts.isEmpty || role.isServer else {
             throw TransportError.invalidArgument("hosts", "only aggregator certificates carry host names")
@@ -103,7 +117,9 @@ public struct FederationPKI: Sendable {
             for host in hosts { subjectAlternativeName += "," + (try Self.hostName(host)) }
         }
         let builder = CertificateBuilder(
-            commonName: identity.spiffeID, organisation: index.federation, days: days,
+            commonName: identity.spiffeID,
+            organisation: index.federation,
+            days: days,
             extensions: [
                 (NID_basic_constraints, "critical,CA:FALSE"),
                 (NID_key_usage, "critical,digitalSignature"),
@@ -111,14 +127,21 @@ public struct FederationPKI: Sendable {
                 (NID_subject_alt_name, subjectAlternativeName),
                 (NID_subject_key_identifier, "hash"),
                 (NID_authority_key_identifier, "keyid:always"),
-            ])
+            ]
+        )
         let key = try PrivateKeyHandle.generateP256()
         let certificate = try builder.sign(subjectKey: key, issuer: ca, issuerKey: caKey)
         try key.write(path: keyPath(role: role, name: name), passphrase: nil)
         try AtomicFileWriter.write(try certificate.pem(), to: certificatePath(role: role, name: name), mode: 0o644)
         let entry = PKIIndexEntry(
-            serial: certificate.serialHex, role: role, name: name, spiffeID: identity.spiffeID,
-            notBefore: certificate.notBefore, notAfter: certificate.notAfter, revokedAt: nil)
+            serial: certificate.serialHex,
+            role: role,
+            name: name,
+            spiffeID: identity.spiffeID,
+            notBefore: certificate.notBefore,
+            notAfter: certificate.notAfter,
+            revokedAt: nil
+        )
         index.entries.append(entry)
         try writeIndex(index)
         return entry
@@ -163,8 +186,10 @@ public struct FederationPKI: Sendable {
     public func writeRevocationList(passphrase: SecureBytes?) throws {
         let now = Date()
         try writeRevocationList(
-            thisUpdate: now, nextUpdate: now.addingTimeInterval(TimeInterval(Self.crlLifetimeDays * 86_400)),
-            passphrase: passphrase)
+            thisUpdate: now,
+            nextUpdate: now.addingTimeInterval(TimeInterval(Self.crlLifetimeDays * 86_400)),
+            passphrase: passphrase
+        )
     }
 
     /// Writes a CRL with explicit update times (tests make stale CRLs with this).
@@ -174,7 +199,10 @@ public struct FederationPKI: Sendable {
         index.crlNumber += 1
         let builder = RevocationListBuilder(
             revoked: index.entries.compactMap { entry in entry.revokedAt.map { (entry.serial, $0) } },
-            number: index.crlNumber, thisUpdate: thisUpdate, nextUpdate: nextUpdate)
+            number: index.crlNumber,
+            thisUpdate: thisUpdate,
+            nextUpdate: nextUpdate
+        )
         try builder.write(path: crlPath, issuer: ca, issuerKey: caKey)
         try writeIndex(index)
     }

@@ -70,7 +70,9 @@ public final class HTTPClient: Sendable {
                 guard attempt < attempts, RetryPolicy.isTransient(error) else { throw error }
                 let delay = configuration.retry.delay(beforeRetry: attempt, using: &generator)
                 logger.warning(
-                    "request failed; retrying", ["attempt": .public(String(attempt)), "error": .public(String(describing: error))])
+                    "request failed; retrying",
+                    ["attempt": .public(String(attempt)), "error": .public(String(describing: error))]
+                )
                 let (seconds, attoseconds) = delay.components
                 usleep(UInt32(clamping: seconds * 1_000_000 + attoseconds / 1_000_000_000_000))
                 attempt += 1
@@ -106,8 +108,12 @@ public final class HTTPClient: Sendable {
             pooled.close()
         }
         return try HTTPClientConnection(
-            host: configuration.host, port: configuration.port, tls: tls, timeout: configuration.connectTimeout,
-            limits: configuration.limits)
+            host: configuration.host,
+            port: configuration.port,
+            tls: tls,
+            timeout: configuration.connectTimeout,
+            limits: configuration.limits
+        )
     }
 
     private func checkIn(_ connection: HTTPClientConnection) {

@@ -17,7 +17,13 @@ public final class HTTPClientConnection: @unchecked Sendable {
     /// Connects and authenticates the server.
     /// - Throws: ``TransportError`` `handshake_failed` (TLS refused), `peer_rejected` (server
     ///   identity is not the expected one), `timeout`, `io`.
-    public init(host: String, port: UInt16, tls: TLSClientContext, timeout: Duration = .seconds(10), limits: HTTPLimits = HTTPLimits()) throws {
+    public init(
+        host: String,
+        port: UInt16,
+        tls: TLSClientContext,
+        timeout: Duration = .seconds(10),
+        limits: HTTPLimits = HTTPLimits()
+    ) throws {
         let deadline = Deadline(after: timeout)
         let socket = try SocketDescriptor.connect(host: host, port: port, deadline: deadline)
         let stream = try TLSStream(socket: socket, context: tls.handle, isServer: false)

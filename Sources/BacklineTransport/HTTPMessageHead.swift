@@ -1,7 +1,11 @@
 /// The start line and headers of a parsed message.
 package struct HTTPMessageHead: Equatable, Sendable {
     /// How the body is delimited.
-    package enum Framing: Equatable, Sendable { case none, length(Int), chunked, untilClose }
+    package enum Framing: Equatable, Sendable {
+        case none
+        case length(Int)
+        case chunked, untilClose
+    }
 
     /// Request method (empty for responses).
     package var method: String

@@ -205,7 +205,9 @@ package struct HTTPMessageParser {
                 guard let line = takeLine(maximum: limits.maxHeaderBytes, what: "trailer") else { return pendingOrFailure() }
                 if line.isEmpty { return complete(head) }
                 let total = bytes + line.count + 2
-                guard total <= limits.maxHeaderBytes else { return fail(431, "headers_too_large", "trailers exceed \(limits.maxHeaderBytes) bytes") }
+                guard total <= limits.maxHeaderBytes else {
+                    return fail(431, "headers_too_large", "trailers exceed \(limits.maxHeaderBytes) bytes")
+                }
                 state = .trailers(head, bytes: total)
             case .untilClose(let head):
                 guard body.count + bufferedCount <= limits.maxBodyBytes else {
@@ -305,7 +307,10 @@ package struct HTTPMessageParser {
         let lines = buffer[start..<(end - 4)].split(separator: 10, omittingEmptySubsequences: false).map { line in
             line.last == 13 ? line.dropLast() : line
         }
-        guard let first = lines.first else { _ = fail(400, "bad_request", "empty head"); return nil }
+        guard let first = lines.first else {
+            _ = fail(400, "bad_request", "empty head")
+            return nil
+        }
         if kind == .request && first.count > limits.maxRequestLineBytes {
             _ = fail(414, "uri_too_long", "request line longer than \(limits.maxRequestLineBytes) bytes")
             return nil
@@ -334,8 +339,13 @@ package struct HTTPMessageParser {
 
     private mutating func parseRequestLine(_ line: ArraySlice<UInt8>) -> HTTPMessageHead? {
         let parts = line.split(separator: 32, omittingEmptySubsequences: false)
-        guard parts.count == 3 else { _ = fail(400, "bad_request_line", "request line is not METHOD SP target SP version"); return nil }
-        let method = parts[0], target = parts[1], version = parts[2]
+        guard parts.count == 3 else {
+            _ = fail(400, "bad_request_line", "request line is not METHOD SP target SP version")
+            return nil
+        }
+        let method = parts[0]
+        let target = parts[1]
+        let version = parts[2]
         guard (1...16).contains(method.count), method.allSatisfy({ (65...90).contains($0) }) else {
             _ = fail(400, "bad_method", "method is not an upper-case token")
             return nil
@@ -351,7 +361,9 @@ package struct HTTPMessageParser {
             method: String(decoding: method, as: UTF8.self),
             path: question.map { String(targetText[..<$0]) } ?? targetText,
             query: question.map { String(targetText[targetText.index(after: $0)...]) },
-            status: 0, minorVersion: minor)
+            status: 0,
+            minorVersion: minor
+        )
     }
 
     private mutating func parseStatusLine(_ line: ArraySlice<UInt8>) -> HTTPMessageHead? {

@@ -21,7 +21,10 @@ public struct HTTPResponse: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         return HTTPResponse(
-            status: status, headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(try encoder.encode(value)))
+            status: status,
+            headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: Array(try encoder.encode(value))
+        )
     }
 
     /// Raw bytes with `contentType` (default `application/octet-stream`).
@@ -32,7 +35,10 @@ public struct HTTPResponse: Sendable {
     /// The JSON error body every refusal uses: `{"error":{"code":…,"message":…}}`.
     public static func error(status: Int, code: String, message: String) -> HTTPResponse {
         struct Body: Encodable {
-            struct Inner: Encodable { let code: String; let message: String }
+            struct Inner: Encodable {
+                let code: String
+                let message: String
+            }
             let error: Inner
         }
         return (try? json(Body(error: .init(code: code, message: message)), status: status))

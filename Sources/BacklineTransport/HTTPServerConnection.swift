@@ -37,7 +37,12 @@ struct HTTPServerConnection {
                         received = try stream.read(into: &parser, scratch: &readBuffer, deadline: requestDeadline)
                     } catch let error as TransportError where error.code == .timeout {
                         logger.warning("request deadline passed; closing", ["peer": .public(peer.spiffeID)])
-                        try? send(.error(status: 408, code: "request_timeout", message: "request not received in time"), keepAlive: false, to: stream, headOnly: false)
+                        try? send(
+                            .error(status: 408, code: "request_timeout", message: "request not received in time"),
+                            keepAlive: false,
+                            to: stream,
+                            headOnly: false
+                        )
                         return
                     }
                     if !received {
@@ -60,8 +65,14 @@ struct HTTPServerConnection {
                 case .failed(let failure):
                     logger.warning(
                         "refused malformed request",
-                        ["peer": .public(peer.spiffeID), "status": .public(String(failure.status)), "code": .public(failure.code)])
-                    try send(.error(status: failure.status, code: failure.code, message: failure.message), keepAlive: false, to: stream, headOnly: false)
+                        ["peer": .public(peer.spiffeID), "status": .public(String(failure.status)), "code": .public(failure.code)]
+                    )
+                    try send(
+                        .error(status: failure.status, code: failure.code, message: failure.message),
+                        keepAlive: false,
+                        to: stream,
+                        headOnly: false
+                    )
                     lingerOnClose = true
                     return
                 }

@@ -29,11 +29,18 @@ enum OpenSSLErrorQueue {
 
     /// A ``TransportError`` for failed `operation`, carrying the drained queue.
     static func error(
-        _ operation: String, code: TransportError.Code = .libraryFailure, fileID: String = #fileID, line: UInt = #line
+        _ operation: String,
+        code: TransportError.Code = .libraryFailure,
+        fileID: String = #fileID,
+        line: UInt = #line
     ) -> TransportError {
         let drained = drain()
         return TransportError(
-            code: code, reason: "\(operation): \(drained.text)",
-            libraryCode: drained.firstCode == 0 ? nil : Int(drained.firstCode), fileID: fileID, line: line)
+            code: code,
+            reason: "\(operation): \(drained.text)",
+            libraryCode: drained.firstCode == 0 ? nil : Int(drained.firstCode),
+            fileID: fileID,
+            line: line
+        )
     }
 }

@@ -27,8 +27,10 @@ public struct PeerIdentity: Hashable, Sendable, Codable, CustomStringConvertible
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         try self.init(
-            federation: try container.decode(String.self, forKey: .federation), role: try container.decode(PeerRole.self, forKey: .role),
-            name: try container.decode(String.self, forKey: .name))
+            federation: try container.decode(String.self, forKey: .federation),
+            role: try container.decode(PeerRole.self, forKey: .role),
+            name: try container.decode(String.self, forKey: .name)
+        )
     }
 
     /// Parses `spiffe://<federation>/<role>/<name>`; nil if it is not exactly that shape.
@@ -77,7 +79,11 @@ public struct PeerIdentity: Hashable, Sendable, Codable, CustomStringConvertible
     private static func loggable(_ text: some StringProtocol) -> String {
         var result = ""
         for scalar in text.unicodeScalars {
-            if scalar.value >= 0x20 && scalar.value < 0x7f { result.unicodeScalars.append(scalar) } else { result += "\\u{\(String(scalar.value, radix: 16))}" }
+            if scalar.value >= 0x20 && scalar.value < 0x7f {
+                result.unicodeScalars.append(scalar)
+            } else {
+                result += "\\u{\(String(scalar.value, radix: 16))}"
+            }
         }
         return result
     }

@@ -31,7 +31,8 @@ final class PrivateKeyHandle {
         guard let key else {
             throw TransportError(
                 code: .pkiState,
-                reason: "\(path): cannot read the private key (wrong passphrase, or not a PEM key): \(OpenSSLErrorQueue.drain().text)")
+                reason: "\(path): cannot read the private key (wrong passphrase, or not a PEM key): \(OpenSSLErrorQueue.drain().text)"
+            )
         }
         return PrivateKeyHandle(taking: key)
     }
@@ -48,8 +49,14 @@ final class PrivateKeyHandle {
             }
             status = passphrase.withUnsafeBytes { pass in
                 PEM_write_bio_PKCS8PrivateKey(
-                    bio.pointer, pointer, EVP_aes_256_cbc(),
-                    pass.baseAddress!.assumingMemoryBound(to: CChar.self), Int32(pass.count), nil, nil)
+                    bio.pointer,
+                    pointer,
+                    EVP_aes_256_cbc(),
+                    pass.baseAddress!.assumingMemoryBound(to: CChar.self),
+                    Int32(pass.count),
+                    nil,
+                    nil
+                )
             }
         } else {
             status = PEM_write_bio_PKCS8PrivateKey(bio.pointer, pointer, nil, nil, 0, nil, nil)

@@ -1,7 +1,7 @@
-import Foundation
 internal import BacklineCore
 internal import CBacklineShims
 internal import COpenSSL
+import Foundation
 
 /// Builds, signs and writes an X.509 v2 CRL with OpenSSL's C API.
 struct RevocationListBuilder {
@@ -32,10 +32,14 @@ struct RevocationListBuilder {
             guard let item = X509_REVOKED_new() else { throw OpenSSLErrorQueue.error("X509_REVOKED_new") }
             do {
                 try Self.withSerial(entry.serialHex) { serial in
-                    guard X509_REVOKED_set_serialNumber(item, serial) == 1 else { throw OpenSSLErrorQueue.error("X509_REVOKED_set_serialNumber") }
+                    guard X509_REVOKED_set_serialNumber(item, serial) == 1 else {
+                        throw OpenSSLErrorQueue.error("X509_REVOKED_set_serialNumber")
+                    }
                 }
                 try Self.withTime(entry.date) { time in
-                    guard X509_REVOKED_set_revocationDate(item, time) == 1 else { throw OpenSSLErrorQueue.error("X509_REVOKED_set_revocationDate") }
+                    guard X509_REVOKED_set_revocationDate(item, time) == 1 else {
+                        throw OpenSSLErrorQueue.error("X509_REVOKED_set_revocationDate")
+                    }
                 }
                 guard X509_CRL_add0_revoked(crl, item) == 1 else { throw OpenSSLErrorQueue.error("X509_CRL_add0_revoked") }
             } catch {

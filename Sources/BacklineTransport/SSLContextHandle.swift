@@ -98,7 +98,10 @@ final class SSLContextHandle: @unchecked Sendable {
         }
         defer { X509_CRL_free(crl) }
         guard X509_STORE_add_crl(store, crl) == 1 else {
-            logger.error("CRL rejected by OpenSSL; refusing every peer", ["crl": .public(path), "openssl": .public(OpenSSLErrorQueue.drain().text)])
+            logger.error(
+                "CRL rejected by OpenSSL; refusing every peer",
+                ["crl": .public(path), "openssl": .public(OpenSSLErrorQueue.drain().text)]
+            )
             return false
         }
         return true
@@ -109,8 +112,12 @@ final class SSLContextHandle: @unchecked Sendable {
 
 /// ALPN: pick `http/1.1` from the client's list, or fail the handshake with no_application_protocol (120).
 private func selectHTTP11(
-    _ ssl: OpaquePointer?, _ out: UnsafeMutablePointer<UnsafePointer<UInt8>?>?, _ outLength: UnsafeMutablePointer<UInt8>?,
-    _ input: UnsafePointer<UInt8>?, _ inputLength: UInt32, _ argument: UnsafeMutableRawPointer?
+    _ ssl: OpaquePointer?,
+    _ out: UnsafeMutablePointer<UnsafePointer<UInt8>?>?,
+    _ outLength: UnsafeMutablePointer<UInt8>?,
+    _ input: UnsafePointer<UInt8>?,
+    _ inputLength: UInt32,
+    _ argument: UnsafeMutableRawPointer?
 ) -> Int32 {
     guard let input, let out, let outLength else { return SSL_TLSEXT_ERR_ALERT_FATAL }
     let wanted = Array("http/1.1".utf8)

@@ -1,7 +1,8 @@
+internal import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import BacklineCore
 
 /// A TCP socket file descriptor over IPv4, closed on release. Every call retries EINTR;
 /// writes use MSG_NOSIGNAL so a vanished peer is an error, not SIGPIPE.
@@ -155,7 +156,10 @@ final class SocketDescriptor: @unchecked Sendable {
         return address
     }
 
-    private static func withSockaddr<R>(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
+    private static func withSockaddr<R>(
+        _ address: inout sockaddr_in,
+        _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R
+    ) rethrows -> R {
         try withUnsafePointer(to: &address) {
             try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }

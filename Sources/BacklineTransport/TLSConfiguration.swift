@@ -22,20 +22,31 @@ public struct TLSServerConfiguration: Sendable {
 
     /// A configuration from explicit paths.
     public static func makeServer(
-        federation: String, caCertificatePath: String, certificatePath: String, keyPath: String, crlPath: String
+        federation: String,
+        caCertificatePath: String,
+        certificatePath: String,
+        keyPath: String,
+        crlPath: String
     ) -> TLSServerConfiguration {
         TLSServerConfiguration(
-            federation: federation, caCertificatePath: caCertificatePath, certificatePath: certificatePath,
-            keyPath: keyPath, crlPath: crlPath)
+            federation: federation,
+            caCertificatePath: caCertificatePath,
+            certificatePath: certificatePath,
+            keyPath: keyPath,
+            crlPath: crlPath
+        )
     }
 
     /// The configuration of aggregator `name` from a Keys directory.
     public static func makeServer(pki: FederationPKI, name: String) throws -> TLSServerConfiguration {
         let index = try pki.readIndex()
         return makeServer(
-            federation: index.federation, caCertificatePath: pki.caCertificatePath,
+            federation: index.federation,
+            caCertificatePath: pki.caCertificatePath,
             certificatePath: pki.certificatePath(role: .aggregator, name: name),
-            keyPath: pki.keyPath(role: .aggregator, name: name), crlPath: pki.crlPath)
+            keyPath: pki.keyPath(role: .aggregator, name: name),
+            crlPath: pki.crlPath
+        )
     }
 }
 
@@ -60,22 +71,37 @@ public struct TLSClientConfiguration: Sendable {
 
     /// A configuration from explicit paths.
     public static func makeClient(
-        caCertificatePath: String, certificatePath: String, keyPath: String, crlPath: String?,
+        caCertificatePath: String,
+        certificatePath: String,
+        keyPath: String,
+        crlPath: String?,
         expectedServer: PeerIdentity
     ) -> TLSClientConfiguration {
         TLSClientConfiguration(
-            caCertificatePath: caCertificatePath, certificatePath: certificatePath, keyPath: keyPath, crlPath: crlPath,
-            expectedServer: expectedServer)
+            caCertificatePath: caCertificatePath,
+            certificatePath: certificatePath,
+            keyPath: keyPath,
+            crlPath: crlPath,
+            expectedServer: expectedServer
+        )
     }
 
     /// The configuration of `role`/`name` talking to aggregator `server`, from a Keys directory.
-    public static func makeClient(pki: FederationPKI, role: PeerRole, name: String, server: String) throws
+    public static func makeClient(
+        pki: FederationPKI,
+        role: PeerRole,
+        name: String,
+        server: String
+    ) throws
         -> TLSClientConfiguration
     {
         let index = try pki.readIndex()
         return makeClient(
-            caCertificatePath: pki.caCertificatePath, certificatePath: pki.certificatePath(role: role, name: name),
-            keyPath: pki.keyPath(role: role, name: name), crlPath: pki.crlPath,
-            expectedServer: try PeerIdentity(federation: index.federation, role: .aggregator, name: server))
+            caCertificatePath: pki.caCertificatePath,
+            certificatePath: pki.certificatePath(role: role, name: name),
+            keyPath: pki.keyPath(role: role, name: name),
+            crlPath: pki.crlPath,
+            expectedServer: try PeerIdentity(federation: index.federation, role: .aggregator, name: server)
+        )
     }
 }

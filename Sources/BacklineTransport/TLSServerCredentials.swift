@@ -1,8 +1,9 @@
+internal import BacklineCore
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import BacklineCore
-import Synchronization
 
 /// The server's current `SSL_CTX`, rebuilt when the certificate, key or CRL file changes (checked
 /// on every accepted connection: one `stat` each) or when a reload is requested (SIGHUP).
@@ -49,10 +50,13 @@ final class TLSServerCredentials: Sendable {
     }
 
     private func currentStamp() -> Stamp {
-        Stamp(files: [configuration.crlPath, configuration.certificatePath, configuration.keyPath, configuration.caCertificatePath].map { path in
-            var info = stat()
-            guard stat(path, &info) == 0 else { return [-1] }
-            return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
-        })
+        Stamp(
+            files: [configuration.crlPath, configuration.certificatePath, configuration.keyPath, configuration.caCertificatePath].map {
+                path in
+                var info = stat()
+                guard stat(path, &info) == 0 else { return [-1] }
+                return [Int(info.st_ino), Int(info.st_size), Int(info.st_mtim.tv_sec), Int(info.st_mtim.tv_nsec)]
+            }
+        )
     }
 }

@@ -74,7 +74,10 @@ extension ColumnarTable {
             let fieldName = try input.string(maximumBytes: 256)
             let kind = try input.integer(UInt8.self)
             guard fieldName == field.name, kind == field.kind.rawValue else {
-                throw VaultError.corrupt(what, "field \(index) is '\(fieldName)' of kind \(kind), expected '\(field.name)' of kind \(field.kind.rawValue)")
+                throw VaultError.corrupt(
+                    what,
+                    "field \(index) is '\(fieldName)' of kind \(kind), expected '\(field.name)' of kind \(field.kind.rawValue)"
+                )
             }
             var column = Column()
             switch field.kind {
@@ -82,7 +85,9 @@ extension ColumnarTable {
                 column.integers = try input.array(Int64.self, count: rows)
             case .real:
                 column.reals = try input.array(UInt32.self, count: rows).map(Float.init(bitPattern:))
-                guard column.reals.allSatisfy(\.isFinite) else { throw VaultError.corrupt(what, "field \(field.name) holds a non-finite number") }
+                guard column.reals.allSatisfy(\.isFinite) else {
+                    throw VaultError.corrupt(what, "field \(field.name) holds a non-finite number")
+                }
             case .text:
                 column.texts = try input.array(Int32.self, count: rows)
                 textColumns.append(index)
@@ -93,7 +98,9 @@ extension ColumnarTable {
                     throw VaultError.corrupt(what, "field \(field.name) list offsets decrease at row \(position - 1)")
                 }
                 let valueCount = offsets.last ?? 0
-                guard valueCount <= UInt64(maximumRows) else { throw VaultError.corrupt(what, "field \(field.name) has \(valueCount) list values") }
+                guard valueCount <= UInt64(maximumRows) else {
+                    throw VaultError.corrupt(what, "field \(field.name) has \(valueCount) list values")
+                }
                 column.listOffsets = offsets.map { Int($0) }
                 column.listValues = try input.array(Int64.self, count: Int(valueCount))
                 if field.kind == .textList { textListColumns.append(index) }
@@ -101,7 +108,9 @@ extension ColumnarTable {
             table.columns[index] = column
         }
         let stringCount = Int(try input.integer(UInt32.self))
-        guard stringCount >= 1, stringCount <= maximumStrings else { throw VaultError.corrupt(what, "string count \(stringCount) out of range") }
+        guard stringCount >= 1, stringCount <= maximumStrings else {
+            throw VaultError.corrupt(what, "string count \(stringCount) out of range")
+        }
         var strings = StringTable()
         for position in 0..<stringCount {
             let string = try input.string()

@@ -1,7 +1,8 @@
+internal import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-internal import BacklineCore
 
 /// Streams records out of a CSV/TSV file descriptor with a bounded buffer (RFC 4180 quoting:
 /// `"a,b"`, `"say ""hi"""`, newlines inside quotes; CRLF or LF line ends; blank lines skipped).
@@ -39,7 +40,13 @@ public final class DelimitedReader {
     /// (the most frequent of tab, comma, semicolon and `|`; comma if none occurs).
     public convenience init(path: String, delimiter: UInt8? = nil, maximumRecordBytes: Int = 1 << 20) throws {
         if path == "-" {
-            try self.init(descriptor: 0, ownsDescriptor: false, name: "<stdin>", delimiter: delimiter, maximumRecordBytes: maximumRecordBytes)
+            try self.init(
+                descriptor: 0,
+                ownsDescriptor: false,
+                name: "<stdin>",
+                delimiter: delimiter,
+                maximumRecordBytes: maximumRecordBytes
+            )
         } else {
             let fd = try SystemCall.retrying("open", path: path) { open(path, O_RDONLY | O_CLOEXEC) }
             try self.init(descriptor: fd, ownsDescriptor: true, name: path, delimiter: delimiter, maximumRecordBytes: maximumRecordBytes)
@@ -47,7 +54,14 @@ public final class DelimitedReader {
     }
 
     /// Reads from an open descriptor, closed on release when `ownsDescriptor`.
-    public init(descriptor: Int32, ownsDescriptor: Bool, name: String, delimiter: UInt8?, maximumRecordBytes: Int = 1 << 20, bufferSize: Int = DelimitedReader.bufferSize) throws {
+    public init(
+        descriptor: Int32,
+        ownsDescriptor: Bool,
+        name: String,
+        delimiter: UInt8?,
+        maximumRecordBytes: Int = 1 << 20,
+        bufferSize: Int = DelimitedReader.bufferSize
+    ) throws {
         self.descriptor = descriptor
         self.ownsDescriptor = ownsDescriptor
         self.path = name
@@ -77,7 +91,10 @@ public final class DelimitedReader {
         var counts = [Int](repeating: 0, count: candidates.count)
         var quoted = false
         for byte in bytes {
-            if byte == UInt8(ascii: "\"") { quoted.toggle(); continue }
+            if byte == UInt8(ascii: "\"") {
+                quoted.toggle()
+                continue
+            }
             if quoted { continue }
             if byte == UInt8(ascii: "\n") { break }
             if let index = candidates.firstIndex(of: byte) { counts[index] += 1 }
@@ -193,7 +210,11 @@ public final class DelimitedReader {
                                 complete = true
                                 return
                             } else if byte != 13 {
-                                throw VaultError.malformedInput(self.path, line: line, "unexpected character after a closing quote in field \(fieldEnds.count + 1)")
+                                throw VaultError.malformedInput(
+                                    self.path,
+                                    line: line,
+                                    "unexpected character after a closing quote in field \(fieldEnds.count + 1)"
+                                )
                             }
                         }
                         if recordBytes.count > limit {

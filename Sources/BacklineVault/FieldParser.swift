@@ -60,8 +60,12 @@ enum FieldParser {
         }
         guard count == 10 || count == 16 || count == 19 else { throw bad }
         guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { throw bad }
-        let year = try number(0, 4), month = try number(5, 2), day = try number(8, 2)
-        var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
+        let year = try number(0, 4)
+        let month = try number(5, 2)
+        let day = try number(8, 2)
+        var hour: Int64 = 0
+        var minute: Int64 = 0
+        var second: Int64 = 0
         if count >= 16 {
             guard bytes[10] == UInt8(ascii: "T") || bytes[10] == UInt8(ascii: " "), bytes[13] == UInt8(ascii: ":") else { throw bad }
             hour = try number(11, 2)

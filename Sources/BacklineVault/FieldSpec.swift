@@ -15,7 +15,14 @@ public struct FieldSpec: Sendable {
     public let references: String?
 
     /// A field description.
-    public init(_ name: String, _ kind: FieldKind, required: Bool = true, minimum: Double? = nil, maximum: Double? = nil, references: String? = nil) {
+    public init(
+        _ name: String,
+        _ kind: FieldKind,
+        required: Bool = true,
+        minimum: Double? = nil,
+        maximum: Double? = nil,
+        references: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.required = required

@@ -25,7 +25,9 @@ extension ImportSession {
             var duplicates: [Int: Int] = [:]
             for rows in groups.values {
                 for (position, row) in rows.enumerated() where row >= start {
-                    if let earlier = rows[..<position].first(where: { duplicates[$0] == nil && table.keysEqual($0, row, keyIndices: keyIndices) }) {
+                    if let earlier = rows[..<position].first(where: {
+                        duplicates[$0] == nil && table.keysEqual($0, row, keyIndices: keyIndices)
+                    }) {
                         duplicates[row] = earlier
                     }
                 }
@@ -35,7 +37,16 @@ extension ImportSession {
             for (row, first) in duplicates.sorted(by: { $0.key < $1.key }) {
                 let (file, line) = location(table: name, row: row)
                 let earlier = first < start ? "a row already in the vault" : "line \(location(table: name, row: first).line)"
-                report(ImportIssue(reason: "duplicate", file: file, line: line, column: nil, field: keyNames, message: "same \(keyNames) as \(earlier)"))
+                report(
+                    ImportIssue(
+                        reason: "duplicate",
+                        file: file,
+                        line: line,
+                        column: nil,
+                        field: keyNames,
+                        message: "same \(keyNames) as \(earlier)"
+                    )
+                )
             }
             if options.skipInvalid {
                 table.retainRows(from: start) { duplicates[$0] == nil }

@@ -14,24 +14,59 @@ extension ImportSession {
             tagRows += 1
             let line = tagReader.recordLine
             guard tagReader.fieldCount == tagHeader.count else {
-                report(ImportIssue(reason: "column_count", file: tagNamesPath, line: line, column: nil, field: nil, message: "has \(tagReader.fieldCount) fields, the header has \(tagHeader.count)"))
+                report(
+                    ImportIssue(
+                        reason: "column_count",
+                        file: tagNamesPath,
+                        line: line,
+                        column: nil,
+                        field: nil,
+                        message: "has \(tagReader.fieldCount) fields, the header has \(tagHeader.count)"
+                    )
+                )
                 continue
             }
             do {
                 let id = try tagReader.withField(idColumn) { bytes throws(FieldParser.Failure) in try FieldParser.integer(bytes) }
                 guard let text = tagReader.withField(valueColumn, { source.encoding.decode($0) }) else {
-                    report(ImportIssue(reason: "encoding", file: tagNamesPath, line: line, column: valueColumn + 1, field: "tag",
-                                       message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)"))
+                    report(
+                        ImportIssue(
+                            reason: "encoding",
+                            file: tagNamesPath,
+                            line: line,
+                            column: valueColumn + 1,
+                            field: "tag",
+                            message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)"
+                        )
+                    )
                     continue
                 }
                 if let first = tagLines[id] {
-                    report(ImportIssue(reason: "duplicate", file: tagNamesPath, line: line, column: idColumn + 1, field: "tagID", message: "same tagID as line \(first)"))
+                    report(
+                        ImportIssue(
+                            reason: "duplicate",
+                            file: tagNamesPath,
+                            line: line,
+                            column: idColumn + 1,
+                            field: "tagID",
+                            message: "same tagID as line \(first)"
+                        )
+                    )
                     continue
                 }
                 tagNames[id] = text.trimmingSpaces
                 tagLines[id] = line
             } catch {
-                report(ImportIssue(reason: error.reason, file: tagNamesPath, line: line, column: idColumn + 1, field: "tagID", message: error.message))
+                report(
+                    ImportIssue(
+                        reason: error.reason,
+                        file: tagNamesPath,
+                        line: line,
+                        column: idColumn + 1,
+                        field: "tagID",
+                        message: error.message
+                    )
+                )
             }
         }
         if tagRows == 0 { throw VaultError.emptyInput(tagNamesPath, "the file has a header but no data rows") }
@@ -40,10 +75,14 @@ extension ImportSession {
         let reader = try DelimitedReader(path: source.path, delimiter: source.delimiter)
         let header = try readHeader(reader, path: source.path)
         let artistName = source.mapping["artist"] ?? "artistID"
-        guard let artistColumn = header.firstIndex(of: artistName), let tagColumn = header.firstIndex(of: source.mapping["tag"] ?? "tagID") else {
+        guard let artistColumn = header.firstIndex(of: artistName), let tagColumn = header.firstIndex(of: source.mapping["tag"] ?? "tagID")
+        else {
             throw VaultError.invalidMapping("\(source.path): expected columns artistID and tagID")
         }
-        struct Pair: Hashable { let artist: Int64; let tag: String }
+        struct Pair: Hashable {
+            let artist: Int64
+            let tag: String
+        }
         var counts: [Pair: (count: Int64, line: Int)] = [:]
         var order: [Pair] = []
         var rows = 0
@@ -53,7 +92,16 @@ extension ImportSession {
             progress.tick(rows: rows, bytes: reader.bytesRead)
             let line = reader.recordLine
             guard reader.fieldCount == header.count else {
-                report(ImportIssue(reason: "column_count", file: source.path, line: line, column: nil, field: nil, message: "has \(reader.fieldCount) fields, the header has \(header.count)"))
+                report(
+                    ImportIssue(
+                        reason: "column_count",
+                        file: source.path,
+                        line: line,
+                        column: nil,
+                        field: nil,
+                        message: "has \(reader.fieldCount) fields, the header has \(header.count)"
+                    )
+                )
                 continue
             }
             var column = artistColumn
@@ -63,7 +111,16 @@ extension ImportSession {
                 column = tagColumn
                 let tagID = try reader.withField(tagColumn) { bytes throws(FieldParser.Failure) in try FieldParser.integer(bytes) }
                 guard let tag = tagNames[tagID] else {
-                    report(ImportIssue(reason: "unknown_reference", file: source.path, line: line, column: tagColumn + 1, field: "tag", message: "tagID \(tagID) is not in \(tagNamesPath)"))
+                    report(
+                        ImportIssue(
+                            reason: "unknown_reference",
+                            file: source.path,
+                            line: line,
+                            column: tagColumn + 1,
+                            field: "tag",
+                            message: "tagID \(tagID) is not in \(tagNamesPath)"
+                        )
+                    )
                     continue
                 }
                 let pair = Pair(artist: artist, tag: tag)
@@ -74,7 +131,16 @@ extension ImportSession {
                     order.append(pair)
                 }
             } catch {
-                report(ImportIssue(reason: error.reason, file: source.path, line: line, column: column + 1, field: column == artistColumn ? "artist" : "tag", message: error.message))
+                report(
+                    ImportIssue(
+                        reason: error.reason,
+                        file: source.path,
+                        line: line,
+                        column: column + 1,
+                        field: column == artistColumn ? "artist" : "tag",
+                        message: error.message
+                    )
+                )
             }
         }
         if rows == 0 { throw VaultError.emptyInput(source.path, "the file has a header but no data rows") }

@@ -42,13 +42,17 @@ final class ImportSession {
             let column = source.mapping[field.name] ?? field.name
             if column.hasPrefix("#"), let number = Int(column.dropFirst()) {
                 guard number >= 1, number <= header.count else {
-                    throw VaultError.invalidMapping("\(source.path): field \(field.name) maps to column \(column), the header has \(header.count) columns")
+                    throw VaultError.invalidMapping(
+                        "\(source.path): field \(field.name) maps to column \(column), the header has \(header.count) columns"
+                    )
                 }
                 return number - 1
             }
             if let index = header.firstIndex(of: column) { return index }
             if field.required || source.mapping[field.name] != nil {
-                throw VaultError.invalidMapping("\(source.path): field \(field.name) needs column '\(column)', which is not in the header (\(header.joined(separator: ", ")))")
+                throw VaultError.invalidMapping(
+                    "\(source.path): field \(field.name) needs column '\(column)', which is not in the header (\(header.joined(separator: ", ")))"
+                )
             }
             return nil
         }
@@ -95,8 +99,16 @@ final class ImportSession {
             }
             let line = reader.recordLine
             guard reader.fieldCount == header.count else {
-                report(ImportIssue(reason: "column_count", file: source.path, line: line, column: nil, field: nil,
-                                   message: "has \(reader.fieldCount) fields, the header has \(header.count)"))
+                report(
+                    ImportIssue(
+                        reason: "column_count",
+                        file: source.path,
+                        line: line,
+                        column: nil,
+                        field: nil,
+                        message: "has \(reader.fieldCount) fields, the header has \(header.count)"
+                    )
+                )
                 continue
             }
             row.clear()
@@ -108,20 +120,40 @@ final class ImportSession {
                         try Self.parse(bytes, field: field, index: index, into: &row, table: &table, encoding: source.encoding)
                     }
                 } catch {
-                    failure = ImportIssue(reason: error.reason, file: source.path, line: line, column: column + 1, field: field.name, message: error.message)
+                    failure = ImportIssue(
+                        reason: error.reason,
+                        file: source.path,
+                        line: line,
+                        column: column + 1,
+                        field: field.name,
+                        message: error.message
+                    )
                     break
                 }
             }
             if failure == nil {
-                for (earlier, later) in ordered where row.integers[later] != ColumnarTable.missingInteger && row.integers[later] < row.integers[earlier] {
-                    failure = ImportIssue(reason: "order", file: source.path, line: line, column: columns[later].map { $0 + 1 }, field: schema.fields[later].name,
-                                          message: "\(schema.fields[later].name) is before \(schema.fields[earlier].name)")
+                for (earlier, later) in ordered
+                where row.integers[later] != ColumnarTable.missingInteger && row.integers[later] < row.integers[earlier] {
+                    failure = ImportIssue(
+                        reason: "order",
+                        file: source.path,
+                        line: line,
+                        column: columns[later].map { $0 + 1 },
+                        field: schema.fields[later].name,
+                        message: "\(schema.fields[later].name) is before \(schema.fields[earlier].name)"
+                    )
                 }
             }
             if failure == nil {
                 for (field, known) in references where !known.contains(row.integers[field]) {
-                    failure = ImportIssue(reason: "unknown_reference", file: source.path, line: line, column: columns[field].map { $0 + 1 }, field: schema.fields[field].name,
-                                          message: "names no row of table \(schema.fields[field].references!) in the vault or this import")
+                    failure = ImportIssue(
+                        reason: "unknown_reference",
+                        file: source.path,
+                        line: line,
+                        column: columns[field].map { $0 + 1 },
+                        field: schema.fields[field].name,
+                        message: "names no row of table \(schema.fields[field].references!) in the vault or this import"
+                    )
                     break
                 }
             }
@@ -139,7 +171,14 @@ final class ImportSession {
     }
 
     /// Parses one field into `row`.
-    static func parse(_ bytes: UnsafeBufferPointer<UInt8>, field: FieldSpec, index: Int, into row: inout TableRow, table: inout ColumnarTable, encoding: TextEncoding) throws(FieldParser.Failure) {
+    static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        field: FieldSpec,
+        index: Int,
+        into row: inout TableRow,
+        table: inout ColumnarTable,
+        encoding: TextEncoding
+    ) throws(FieldParser.Failure) {
         if bytes.isEmpty {
             if field.required { throw FieldParser.Failure(reason: "missing", message: "a value is required") }
             return
@@ -157,7 +196,10 @@ final class ImportSession {
             row.integers[index] = try FieldParser.timestamp(bytes)
         case .text:
             guard let text = encoding.decode(bytes) else {
-                throw FieldParser.Failure(reason: "encoding", message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)")
+                throw FieldParser.Failure(
+                    reason: "encoding",
+                    message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)"
+                )
             }
             row.texts[index] = table.intern(text)
         case .integerList, .textList:
@@ -172,12 +214,17 @@ final class ImportSession {
                     row.lists[index].append(value)
                 } else {
                     guard let text = encoding.decode(element) else {
-                        throw FieldParser.Failure(reason: "encoding", message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)")
+                        throw FieldParser.Failure(
+                            reason: "encoding",
+                            message: "text is not valid UTF-8 (use --encoding latin1 for ISO 8859-1 files)"
+                        )
                     }
                     row.lists[index].append(Int64(table.intern(text)))
                 }
             }
-            if field.required && row.lists[index].isEmpty { throw FieldParser.Failure(reason: "missing", message: "at least one value is required") }
+            if field.required && row.lists[index].isEmpty {
+                throw FieldParser.Failure(reason: "missing", message: "at least one value is required")
+            }
         }
     }
 

@@ -26,7 +26,14 @@ public struct ImportSource: Sendable {
     public var layout: Layout
 
     /// A source.
-    public init(path: String, table: TableSchema, mapping: [String: String] = [:], delimiter: UInt8? = nil, encoding: TextEncoding = .utf8, layout: Layout = .rows) {
+    public init(
+        path: String,
+        table: TableSchema,
+        mapping: [String: String] = [:],
+        delimiter: UInt8? = nil,
+        encoding: TextEncoding = .utf8,
+        layout: Layout = .rows
+    ) {
         self.path = path
         self.table = table
         self.mapping = mapping

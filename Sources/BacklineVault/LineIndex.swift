@@ -18,10 +18,17 @@ struct LineIndex: Sendable {
     }
 
     func line(of row: Int) -> Int {
-        var low = 0, high = rows.count - 1, found = 0
+        var low = 0
+        var high = rows.count - 1
+        var found = 0
         while low <= high {
             let mid = (low + high) / 2
-            if rows[mid] <= row { found = mid; low = mid + 1 } else { high = mid - 1 }
+            if rows[mid] <= row {
+                found = mid
+                low = mid + 1
+            } else {
+                high = mid - 1
+            }
         }
         guard !rows.isEmpty else { return 0 }
         return lines[found] + (row - rows[found])

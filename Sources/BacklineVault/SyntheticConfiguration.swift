@@ -20,8 +20,17 @@ public struct SyntheticConfiguration: Sendable, Equatable {
     public var popularityExponent: Double
 
     /// A configuration; ``validate()`` checks the ranges.
-    public init(seed: UInt64 = 1, promoters: Int = 5, membersPerPromoter: Int = 1000, artists: Int = 2000, showsPerPromoter: Int = 0,
-                factorDimension: Int = 8, candidateShowsPerMember: Int = 30, listening: Bool = true, popularityExponent: Double = 1.1) {
+    public init(
+        seed: UInt64 = 1,
+        promoters: Int = 5,
+        membersPerPromoter: Int = 1000,
+        artists: Int = 2000,
+        showsPerPromoter: Int = 0,
+        factorDimension: Int = 8,
+        candidateShowsPerMember: Int = 30,
+        listening: Bool = true,
+        popularityExponent: Double = 1.1
+    ) {
         self.seed = seed
         self.promoters = promoters
         self.membersPerPromoter = membersPerPromoter
@@ -42,7 +51,10 @@ public struct SyntheticConfiguration: Sendable, Equatable {
         try check((0...100_000).contains(showsPerPromoter), "shows per promoter must be 0–100000, got \(showsPerPromoter)")
         try check((1...64).contains(factorDimension), "factor dimension must be 1–64, got \(factorDimension)")
         try check((1...10_000).contains(candidateShowsPerMember), "candidate shows must be 1–10000, got \(candidateShowsPerMember)")
-        try check(popularityExponent.isFinite && popularityExponent > 0 && popularityExponent < 4, "popularity exponent must be in (0, 4), got \(popularityExponent)")
+        try check(
+            popularityExponent.isFinite && popularityExponent > 0 && popularityExponent < 4,
+            "popularity exponent must be in (0, 4), got \(popularityExponent)"
+        )
     }
 
     /// Shows per promoter after applying the default.

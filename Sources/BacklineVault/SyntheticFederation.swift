@@ -110,15 +110,21 @@ public struct SyntheticFederation: Sendable {
     }
 
     /// Genre names.
-    public static let genres = ["rock", "pop", "hip-hop", "electronic", "jazz", "classical", "metal", "folk", "indie", "r&b", "country", "punk"]
+    public static let genres = [
+        "rock", "pop", "hip-hop", "electronic", "jazz", "classical", "metal", "folk", "indie", "r&b", "country", "punk",
+    ]
     static let genreAge: [Double] = [38, 26, 24, 28, 47, 55, 33, 42, 30, 29, 44, 31]
     static let genreArrival: [Double] = [30, 40, 10, -30, 20, 25, 50, 25, 30, 15, 35, 45]
     static let genreMerch: [Double] = [0.3, 0.35, 0.25, 0.15, 0.1, 0.05, 0.5, 0.2, 0.3, 0.2, 0.25, 0.45]
     /// Venue kinds: name suffix, capacity, price in cents, price band.
     public static let venues: [(name: String, capacity: Int64, priceCents: Int64, band: String)] = [
-        ("Bar", 120, 1000, "low"), ("Club", 250, 1800, "low"), ("Hall", 900, 3000, "mid"), ("Academy", 2500, 4500, "high"), ("Arena", 8000, 7500, "premium"),
+        ("Bar", 120, 1000, "low"), ("Club", 250, 1800, "low"), ("Hall", 900, 3000, "mid"), ("Academy", 2500, 4500, "high"),
+        ("Arena", 8000, 7500, "premium"),
     ]
-    static let cities = ["Manchester", "Glasgow", "Bristol", "Leeds", "Cardiff", "Belfast", "Brighton", "Newcastle", "Nottingham", "Liverpool", "Sheffield", "Edinburgh"]
+    static let cities = [
+        "Manchester", "Glasgow", "Bristol", "Leeds", "Cardiff", "Belfast", "Brighton", "Newcastle", "Nottingham", "Liverpool", "Sheffield",
+        "Edinburgh",
+    ]
     static let regions = ["north", "south", "east", "west", "centre"]
     /// 2025-01-01T00:00:00Z.
     static let epoch: Int64 = 1_735_689_600
@@ -156,8 +162,16 @@ public struct SyntheticFederation: Sendable {
                 if secondary != primary { genres.append(secondary) }
             }
             let factor = centroids[primary].map { $0 + 0.6 * random.nextGaussian() }
-            artists.append(Artist(id: Int64(index + 1), name: Self.artistName(&random), genres: genres, factor: factor,
-                                  popularity: pow(Double(ranks[index]), -configuration.popularityExponent), rank: ranks[index]))
+            artists.append(
+                Artist(
+                    id: Int64(index + 1),
+                    name: Self.artistName(&random),
+                    genres: genres,
+                    factor: factor,
+                    popularity: pow(Double(ranks[index]), -configuration.popularityExponent),
+                    rank: ranks[index]
+                )
+            )
         }
         self.artists = artists
         popularitySampler = WeightedSampler(weights: artists.map(\.popularity))
@@ -182,8 +196,15 @@ public struct SyntheticFederation: Sendable {
                 let venue = share <= 0.02 ? 4 : share <= 0.10 ? 3 : share <= 0.30 ? 2 : (stream.next() % 2 == 0 ? 1 : 0)
                 let day = Int64(stream.next() % 730)
                 let minute = Int64(19 * 60 + Int(stream.next() % 5) * 30)
-                shows.append(Show(id: Int64(k) * 1_000_000 + Int64(s) + 1, artists: bill, venue: venue, start: Self.epoch + day * 86_400 + minute * 60,
-                                  priceCents: Self.venues[venue].priceCents))
+                shows.append(
+                    Show(
+                        id: Int64(k) * 1_000_000 + Int64(s) + 1,
+                        artists: bill,
+                        venue: venue,
+                        start: Self.epoch + day * 86_400 + minute * 60,
+                        priceCents: Self.venues[venue].priceCents
+                    )
+                )
             }
             let city = k < Self.cities.count ? Self.cities[k] : "\(Self.cities[k % Self.cities.count]) \(k / Self.cities.count + 1)"
             promoters.append(Promoter(city: city, genreMix: mix, shows: shows))
@@ -192,7 +213,9 @@ public struct SyntheticFederation: Sendable {
     }
 
     static func artistName(_ random: inout SeededGenerator) -> String {
-        let syllables = ["ka", "lo", "vi", "mar", "sel", "tor", "nu", "bri", "den", "fa", "gro", "hex", "ja", "lu", "mo", "ri", "sa", "ve", "zo", "quin"]
+        let syllables = [
+            "ka", "lo", "vi", "mar", "sel", "tor", "nu", "bri", "den", "fa", "gro", "hex", "ja", "lu", "mo", "ri", "sa", "ve", "zo", "quin",
+        ]
         func word() -> String {
             let count = 2 + Int(random.next() % 2)
             let text = (0..<count).map { _ in syllables[Int(random.next() % UInt64(syllables.count))] }.joined()
@@ -233,8 +256,17 @@ public struct SyntheticFederation: Sendable {
         for genre in Self.genres.indices where genre != favourite && random.nextUnitDouble() < 0.5 * mix[genre] { interests.append(genre) }
         let factor = genreCentroids[favourite].map { 0.8 * $0 + 0.7 * random.nextGaussian() }
         let activity = 0.5 * random.nextGaussian()
-        return Member(id: Int64(promoter) * 10_000_000 + Int64(index) + 1, birthYear: Int64(Self.referenceYear - age), age: age, gender: gender, region: region,
-                      favouriteGenre: favourite, interests: interests, factor: factor, activity: activity)
+        return Member(
+            id: Int64(promoter) * 10_000_000 + Int64(index) + 1,
+            birthYear: Int64(Self.referenceYear - age),
+            age: age,
+            gender: gender,
+            region: region,
+            favouriteGenre: favourite,
+            interests: interests,
+            factor: factor,
+            activity: activity
+        )
     }
 
     func affinity(_ member: Member, _ artist: Artist) -> Double {
@@ -251,7 +283,8 @@ public struct SyntheticFederation: Sendable {
         let headliner = artists[promoters[promoter].shows[show].artists[0]]
         let genre = headliner.genres[0]
         let ageGap = (Double(member.age) - Self.genreAge[genre]) / 15
-        let score = affinity(member, headliner) + member.activity + 0.35 * log(headliner.popularity)
+        let score =
+            affinity(member, headliner) + member.activity + 0.35 * log(headliner.popularity)
             + (member.interests.contains(genre) ? 0.8 : 0) - 0.5 * ageGap * ageGap - 2.5
         return Self.sigmoid(score)
     }
@@ -273,22 +306,39 @@ public struct SyntheticFederation: Sendable {
         let shows = promoters[promoter].shows
         for show in shows {
             let venue = Self.venues[show.venue]
-            try sink.add(VaultSchema.shows, [.integers(show.artists.map { artists[$0].id }), .text("\(city) \(venue.name)"), .text(city),
-                                             .timestamp(show.start), .integer(venue.capacity), .text(venue.band)].withID(show.id))
+            try sink.add(
+                VaultSchema.shows,
+                [
+                    .integers(show.artists.map { artists[$0].id }), .text("\(city) \(venue.name)"), .text(city),
+                    .timestamp(show.start), .integer(venue.capacity), .text(venue.band),
+                ].withID(show.id)
+            )
         }
         var sold = [Int64](repeating: 0, count: shows.count)
         for index in 0..<configuration.membersPerPromoter {
             var random = memberStream(promoter: promoter, index: index)
             let member = drawMember(promoter: promoter, index: index, &random)
-            try sink.add(VaultSchema.members, [.integer(member.id), .integer(member.birthYear), .missing, .text(member.gender), .text(member.region),
-                                               .texts(member.interests.map { Self.genres[$0] })])
+            try sink.add(
+                VaultSchema.members,
+                [
+                    .integer(member.id), .integer(member.birthYear), .missing, .text(member.gender), .text(member.region),
+                    .texts(member.interests.map { Self.genres[$0] }),
+                ]
+            )
             try generateTickets(promoter: promoter, member: member, shows: shows, sold: &sold, random: &random, sink: &sink)
             if configuration.listening { try generateListening(member: member, random: &random, sink: &sink) }
             if let progress, (index + 1) % 100_000 == 0 { progress(index + 1) }
         }
     }
 
-    private func generateTickets(promoter: Int, member: Member, shows: [Show], sold: inout [Int64], random: inout SeededGenerator, sink: inout some SyntheticSink) throws {
+    private func generateTickets(
+        promoter: Int,
+        member: Member,
+        shows: [Show],
+        sold: inout [Int64],
+        random: inout SeededGenerator,
+        sink: inout some SyntheticSink
+    ) throws {
         var considered = Set<Int>()
         for _ in 0..<min(configuration.candidateShowsPerMember, shows.count) {
             let show = Int(random.next() % UInt64(shows.count))
@@ -302,8 +352,13 @@ public struct SyntheticFederation: Sendable {
             sold[show] += quantity
             let leadDays = -25 * log(1 - random.nextUnitDouble()) + 0.05
             let start = shows[show].start
-            try sink.add(VaultSchema.tickets, [.integer(member.id), .integer(shows[show].id), .timestamp(start - Int64(leadDays * 86_400)),
-                                               .integer(quantity), .cents(shows[show].priceCents * quantity)])
+            try sink.add(
+                VaultSchema.tickets,
+                [
+                    .integer(member.id), .integer(shows[show].id), .timestamp(start - Int64(leadDays * 86_400)),
+                    .integer(quantity), .cents(shows[show].priceCents * quantity),
+                ]
+            )
             var showUp = 0.92
             if member.age < 25 { showUp -= 0.08 }
             if leadDays > 60 { showUp -= 0.05 }
@@ -320,7 +375,10 @@ public struct SyntheticFederation: Sendable {
                 let pounds = exp(log(25) + 0.5 * random.nextGaussian()) * (genre == 6 || genre == 11 ? 1.3 : 1)
                 spend = Int64((pounds * 100).rounded())
             }
-            try sink.add(VaultSchema.attendance, [.integer(member.id), .integer(shows[show].id), .timestamp(scanIn), .timestamp(scanOut), .cents(spend)])
+            try sink.add(
+                VaultSchema.attendance,
+                [.integer(member.id), .integer(shows[show].id), .timestamp(scanIn), .timestamp(scanOut), .cents(spend)]
+            )
         }
     }
 

@@ -22,7 +22,8 @@ public struct TrainingView: Sendable {
     public func artistIndex(of id: Int64) -> Int? { Self.search(artistIDs, id) }
 
     static func search(_ sorted: [Int64], _ id: Int64) -> Int? {
-        var low = 0, high = sorted.count - 1
+        var low = 0
+        var high = sorted.count - 1
         while low <= high {
             let mid = (low + high) / 2
             if sorted[mid] == id { return mid }

@@ -6,11 +6,19 @@ extension VaultData {
     /// `minimumTagCount` times are left out.
     /// - Throws: ``VaultError`` `invalidParameter` for a bad weighting, `corrupt` when a ticket
     ///   names a show that is not in the vault.
-    public func trainingView(weighting: InteractionWeighting = InteractionWeighting(), referenceYear: Int = 2026, minimumTagCount: Int64 = 1) throws -> TrainingView {
+    public func trainingView(
+        weighting: InteractionWeighting = InteractionWeighting(),
+        referenceYear: Int = 2026,
+        minimumTagCount: Int64 = 1
+    ) throws -> TrainingView {
         try weighting.validate()
-        let members = self[VaultSchema.members], artists = self[VaultSchema.artists], tags = self[VaultSchema.artistTags]
-        let shows = self[VaultSchema.shows], tickets = self[VaultSchema.tickets]
-        let attendance = self[VaultSchema.attendance], listening = self[VaultSchema.listening]
+        let members = self[VaultSchema.members]
+        let artists = self[VaultSchema.artists]
+        let tags = self[VaultSchema.artistTags]
+        let shows = self[VaultSchema.shows]
+        let tickets = self[VaultSchema.tickets]
+        let attendance = self[VaultSchema.attendance]
+        let listening = self[VaultSchema.listening]
 
         let bill = shows.list("artists")
         var memberIDs = Set(members.integers("id"))
@@ -21,12 +29,15 @@ extension VaultData {
         artistIDs.formUnion(tags.integers("artist"))
         artistIDs.formUnion(bill.values)
         artistIDs.formUnion(listening.integers("artist"))
-        let sortedMembers = memberIDs.sorted(), sortedArtists = artistIDs.sorted()
+        let sortedMembers = memberIDs.sorted()
+        let sortedArtists = artistIDs.sorted()
         let memberIndex = Dictionary(uniqueKeysWithValues: sortedMembers.enumerated().map { ($1, Int32($0)) })
         let artistIndex = Dictionary(uniqueKeysWithValues: sortedArtists.enumerated().map { ($1, Int32($0)) })
         let showRow = Dictionary(shows.integers("id").enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
 
-        var rows: [Int32] = [], columns: [Int32] = [], values: [Float] = []
+        var rows: [Int32] = []
+        var columns: [Int32] = []
+        var values: [Float] = []
         if weighting.playWeight > 0 {
             let plays = listening.integers("plays")
             rows.reserveCapacity(plays.count)
@@ -41,7 +52,9 @@ extension VaultData {
         }
         func addShow(_ table: ColumnarTable, weight: (Int) -> Float) throws {
             for (row, (member, show)) in zip(table.integers("member"), table.integers("show")).enumerated() {
-                guard let position = showRow[show] else { throw VaultError.corrupt("table \(table.schema.name)", "row \(row) names a show that is not in the vault") }
+                guard let position = showRow[show] else {
+                    throw VaultError.corrupt("table \(table.schema.name)", "row \(row) names a show that is not in the vault")
+                }
                 let value = weight(row)
                 for artist in bill.values[bill.offsets[position]..<bill.offsets[position + 1]] {
                     rows.append(memberIndex[member]!)
@@ -55,16 +68,24 @@ extension VaultData {
             try addShow(tickets) { weighting.ticketWeight * Float(quantity[$0]) }
         }
         if weighting.attendanceWeight > 0 { try addShow(attendance) { _ in weighting.attendanceWeight } }
-        let interactions = CSRMatrix.build(rowCount: sortedMembers.count, columnCount: sortedArtists.count, rows: rows, columns: columns, values: values)
+        let interactions = CSRMatrix.build(
+            rowCount: sortedMembers.count,
+            columnCount: sortedArtists.count,
+            rows: rows,
+            columns: columns,
+            values: values
+        )
 
         // Member side features.
         var featureNames = StringTable()
-        var featureRows: [Int32] = [], featureColumns: [Int32] = []
+        var featureRows: [Int32] = []
+        var featureColumns: [Int32] = []
         func add(_ row: Int32, _ name: String) {
             featureRows.append(row)
             featureColumns.append(featureNames.intern(name) - 1)
         }
-        let birthYears = members.integers("birth_year"), interests = members.list("interests")
+        let birthYears = members.integers("birth_year")
+        let interests = members.list("interests")
         for (row, id) in members.integers("id").enumerated() {
             let dense = memberIndex[id]!
             let band = members.text("age_band", row: row)
@@ -82,8 +103,13 @@ extension VaultData {
             }
         }
         let memberFeatureNames = Array(featureNames.strings.dropFirst())
-        let memberFeatures = CSRMatrix.build(rowCount: sortedMembers.count, columnCount: memberFeatureNames.count, rows: featureRows, columns: featureColumns,
-                                             values: [Float](repeating: 1, count: featureRows.count)).binarized()
+        let memberFeatures = CSRMatrix.build(
+            rowCount: sortedMembers.count,
+            columnCount: memberFeatureNames.count,
+            rows: featureRows,
+            columns: featureColumns,
+            values: [Float](repeating: 1, count: featureRows.count)
+        ).binarized()
 
         // Artist side features.
         featureNames = StringTable()
@@ -100,10 +126,22 @@ extension VaultData {
             add(artistIndex[artist]!, "tag:" + tags.text("tag", row: row))
         }
         let artistFeatureNames = Array(featureNames.strings.dropFirst())
-        let artistFeatures = CSRMatrix.build(rowCount: sortedArtists.count, columnCount: artistFeatureNames.count, rows: featureRows, columns: featureColumns,
-                                             values: [Float](repeating: 1, count: featureRows.count)).binarized()
-        return TrainingView(interactions: interactions, memberIDs: sortedMembers, artistIDs: sortedArtists, memberFeatures: memberFeatures,
-                            memberFeatureNames: memberFeatureNames, artistFeatures: artistFeatures, artistFeatureNames: artistFeatureNames)
+        let artistFeatures = CSRMatrix.build(
+            rowCount: sortedArtists.count,
+            columnCount: artistFeatureNames.count,
+            rows: featureRows,
+            columns: featureColumns,
+            values: [Float](repeating: 1, count: featureRows.count)
+        ).binarized()
+        return TrainingView(
+            interactions: interactions,
+            memberIDs: sortedMembers,
+            artistIDs: sortedArtists,
+            memberFeatures: memberFeatures,
+            memberFeatureNames: memberFeatureNames,
+            artistFeatures: artistFeatures,
+            artistFeatureNames: artistFeatureNames
+        )
     }
 }
 

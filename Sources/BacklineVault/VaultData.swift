@@ -1,6 +1,5 @@
 internal import BacklineCore
 
-
 /// A promoter's whole vault in memory, one ``ColumnarTable`` per ``VaultSchema`` table, loaded
 /// from and committed to a ``VaultStreamFactory``.
 public struct VaultData: Sendable {

@@ -34,8 +34,14 @@ extension BacklineError where Domain == VaultErrorDomain {
         Self(code: .corrupt, reason: "\(what) is corrupt: \(detail)", fileID: fileID, line: line)
     }
     /// `what` has version `found`; this build reads `supported`.
-    public static func unsupportedVersion(_ what: String, found: Int, supported: Int, fileID: String = #fileID, line: UInt = #line) -> Self {
-        Self(code: .unsupportedVersion, reason: "\(what) has version \(found); this build reads version \(supported)", fileID: fileID, line: line)
+    public static func unsupportedVersion(_ what: String, found: Int, supported: Int, fileID: String = #fileID, line: UInt = #line) -> Self
+    {
+        Self(
+            code: .unsupportedVersion,
+            reason: "\(what) has version \(found); this build reads version \(supported)",
+            fileID: fileID,
+            line: line
+        )
     }
     /// An import with `issues` (the first few named) was refused as a whole.
     public static func importRejected(_ issues: [ImportIssue], total: Int, fileID: String = #fileID, line: UInt = #line) -> Self {
@@ -49,7 +55,13 @@ extension BacklineError where Domain == VaultErrorDomain {
         Self(code: .emptyInput, reason: "\(path): \(detail)", fileID: fileID, line: line)
     }
     /// `path` is malformed at `lineNumber`.
-    public static func malformedInput(_ path: String, line lineNumber: Int, _ detail: String, fileID: String = #fileID, line: UInt = #line) -> Self {
+    public static func malformedInput(
+        _ path: String,
+        line lineNumber: Int,
+        _ detail: String,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: .malformedInput, reason: "\(path):\(lineNumber): \(detail)", fileID: fileID, line: line)
     }
     /// A mapping or option problem.

@@ -13,7 +13,11 @@ public enum VaultImporter {
     /// - Throws: ``VaultError`` `importRejected` listing the first issues, `emptyInput`,
     ///   `malformedInput`, `invalidMapping`; errors of the factory. Nothing is committed then.
     @discardableResult
-    public static func run(_ sources: [ImportSource], into factory: any VaultStreamFactory, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+    public static func run(
+        _ sources: [ImportSource],
+        into factory: any VaultStreamFactory,
+        options: ImportOptions = ImportOptions()
+    ) throws -> ImportSummary {
         var data = try VaultData.load(from: factory)
         var summary = try apply(sources, to: &data, options: options)
         let changed = Set(summary.imported.filter { $0.value > 0 }.keys)
@@ -24,7 +28,11 @@ public enum VaultImporter {
 
     /// Applies `sources` to `data` in memory, without committing. On a thrown error `data` is
     /// left unchanged.
-    public static func apply(_ sources: [ImportSource], to data: inout VaultData, options: ImportOptions = ImportOptions()) throws -> ImportSummary {
+    public static func apply(
+        _ sources: [ImportSource],
+        to data: inout VaultData,
+        options: ImportOptions = ImportOptions()
+    ) throws -> ImportSummary {
         let session = ImportSession(data: data, options: options)
         let ordered = sources.enumerated().sorted {
             (VaultSchema.order(of: $0.element.table.name), $0.offset) < (VaultSchema.order(of: $1.element.table.name), $1.offset)

@@ -45,7 +45,15 @@ public struct VaultInspection: Codable, Sendable {
     /// - Throws: only when the stream list or the manifest cannot be read at all.
     public static func inspect(_ factory: any VaultStreamFactory) throws -> VaultInspection {
         let names = try factory.fileNames()
-        var report = VaultInspection(schemaVersion: nil, generation: 0, tables: [], otherStreams: [], verifiedStreams: 0, streamCount: names.count, failures: [])
+        var report = VaultInspection(
+            schemaVersion: nil,
+            generation: 0,
+            tables: [],
+            otherStreams: [],
+            verifiedStreams: 0,
+            streamCount: names.count,
+            failures: []
+        )
         var referenced = Set<String>()
         if let manifest = try VaultData.readManifest(from: factory) {
             report.schemaVersion = manifest.schemaVersion
@@ -57,7 +65,11 @@ public struct VaultInspection: Codable, Sendable {
                 var table = Table(table: entry.table, stream: entry.stream, rows: 0, verified: false)
                 do {
                     let schema = VaultSchema.table(named: entry.table)!
-                    let columns = try ColumnarTable.read(schema: schema, from: try factory.makeReader(name: entry.stream), name: entry.stream)
+                    let columns = try ColumnarTable.read(
+                        schema: schema,
+                        from: try factory.makeReader(name: entry.stream),
+                        name: entry.stream
+                    )
                     table.rows = columns.rowCount
                     var dates: [Int64] = []
                     for field in schema.fields where field.kind == .timestamp {

@@ -59,7 +59,7 @@ public struct VaultManifest: Codable, Sendable, Equatable {
         }
         for entry in manifest.tables {
             guard VaultSchema.table(named: entry.table) != nil, entry.rows >= 0,
-                  entry.stream == "\(entry.table).a" || entry.stream == "\(entry.table).b"
+                entry.stream == "\(entry.table).a" || entry.stream == "\(entry.table).b"
             else { throw VaultError.corrupt("stream \(streamName)", "bad entry for table '\(entry.table)'") }
         }
         return manifest

@@ -18,7 +18,8 @@ public enum VaultSchema {
             FieldSpec("region", .text, required: false),
             FieldSpec("interests", .textList, required: false),
         ],
-        key: ["id"])
+        key: ["id"]
+    )
 
     /// The shared artist catalogue (stable artist ids across promoters).
     public static let artists = TableSchema(
@@ -28,7 +29,8 @@ public enum VaultSchema {
             FieldSpec("name", .text),
             FieldSpec("genres", .textList, required: false),
         ],
-        key: ["id"])
+        key: ["id"]
+    )
 
     /// Free-form tags of artists with how often each was given (Last.fm tags).
     public static let artistTags = TableSchema(
@@ -38,7 +40,8 @@ public enum VaultSchema {
             FieldSpec("tag", .text),
             FieldSpec("count", .integer, minimum: 1),
         ],
-        key: ["artist", "tag"])
+        key: ["artist", "tag"]
+    )
 
     /// Shows: artists on the bill, venue, city, start, capacity and price band.
     public static let shows = TableSchema(
@@ -52,7 +55,8 @@ public enum VaultSchema {
             FieldSpec("capacity", .integer, required: false, minimum: 0, maximum: 10_000_000),
             FieldSpec("price_band", .text, required: false),
         ],
-        key: ["id"])
+        key: ["id"]
+    )
 
     /// Ticket purchases.
     public static let tickets = TableSchema(
@@ -64,7 +68,8 @@ public enum VaultSchema {
             FieldSpec("quantity", .integer, minimum: 1, maximum: 10_000),
             FieldSpec("price", .real, minimum: 0, maximum: 1_000_000),
         ],
-        key: ["member", "show", "purchased"])
+        key: ["member", "show", "purchased"]
+    )
 
     /// Attendance and in-show behaviour (a ticket without attendance is a no-show).
     public static let attendance = TableSchema(
@@ -77,7 +82,8 @@ public enum VaultSchema {
             FieldSpec("merch_spend", .real, required: false, minimum: 0, maximum: 1_000_000),
         ],
         key: ["member", "show"],
-        ordered: [(earlier: "scan_in", later: "scan_out")])
+        ordered: [(earlier: "scan_in", later: "scan_out")]
+    )
 
     /// Listening: play counts per member and artist. Members need not be in `members`
     /// (listening exports such as Last.fm's come without a member table).
@@ -88,7 +94,8 @@ public enum VaultSchema {
             FieldSpec("artist", .integer, minimum: 0),
             FieldSpec("plays", .integer, minimum: 0),
         ],
-        key: ["member", "artist"])
+        key: ["member", "artist"]
+    )
 
     /// Every table, in dependency order.
     public static let tables: [TableSchema] = [members, artists, artistTags, shows, tickets, attendance, listening]

@@ -16,7 +16,8 @@ struct WeightedSampler: Sendable {
 
     func sample(_ generator: inout SeededGenerator) -> Int {
         let target = generator.nextUnitDouble() * cumulative[cumulative.count - 1]
-        var low = 0, high = cumulative.count - 1
+        var low = 0
+        var high = cumulative.count - 1
         while low < high {
             let mid = (low + high) / 2
             if cumulative[mid] > target { high = mid } else { low = mid + 1 }

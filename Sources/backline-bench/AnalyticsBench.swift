@@ -20,7 +20,8 @@ func runAnalyticsBench(_ reporter: BenchReporter) throws {
 
 private func syntheticEngine(_ reporter: BenchReporter, members: Int, seed: UInt64) throws -> AnalyticsEngine {
     let federation = try SyntheticFederation(
-        SyntheticConfiguration(seed: seed, promoters: 1, membersPerPromoter: members, listening: false))
+        SyntheticConfiguration(seed: seed, promoters: 1, membersPerPromoter: members, listening: false)
+    )
     var sink = VaultSyntheticSink()
     let generated = try measureSeconds { try federation.generate(promoter: 0, into: &sink) }
     reporter.progress("generated \(members) members in \(String(format: "%.1f", generated)) s")
@@ -35,9 +36,18 @@ private func benchAccuracy(_ reporter: BenchReporter, members: Int) throws {
     var source = SecureNoiseSource()
     let epsilons = [0.1, 0.5, 1, 2]
     let rows = try AccuracyTable.measure(
-        engine, queries: AnalyticsQuery.builtIn, epsilons: epsilons, delta: 1e-5, minimumMembers: 1000, using: &source)
+        engine,
+        queries: AnalyticsQuery.builtIn,
+        epsilons: epsilons,
+        delta: 1e-5,
+        minimumMembers: 1000,
+        using: &source
+    )
     reporter.progress("accuracy table, \(members) members, δ = 1e-5, cells with ≥ 1 000 members (relative error of the mean):")
-    reporter.progress("query/cell                                  members   exact      " + epsilons.map { "ε=\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+    reporter.progress(
+        "query/cell                                  members   exact      "
+            + epsilons.map { "ε=\($0)".padding(toLength: 9, withPad: " ", startingAt: 0) }.joined()
+    )
     var keys: [String] = []
     for row in rows where !keys.contains("\(row.query)/\(row.cell)") { keys.append("\(row.query)/\(row.cell)") }
     for key in keys {
@@ -48,7 +58,8 @@ private func benchAccuracy(_ reporter: BenchReporter, members: Int) throws {
         let first = cells[0]
         reporter.progress(
             key.padding(toLength: 44, withPad: " ", startingAt: 0) + String(format: "%7d  %9.4g  ", first.members, first.exact)
-                + errors.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined())
+                + errors.map { $0.padding(toLength: 9, withPad: " ", startingAt: 0) }.joined()
+        )
     }
     for epsilon in epsilons {
         let errors = rows.filter { $0.epsilon == epsilon }.map { $0.relativeError ?? .infinity }.sorted()

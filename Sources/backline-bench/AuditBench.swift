@@ -32,15 +32,28 @@ private func benchPolicyDecisions(_ reporter: BenchReporter) throws {
             for request in requests where engine.evaluate(request).allowed { engineAllowed += 1 }
         }
     }
-    reporter.emit("policy_engine_decisions_per_second", Double(requests.count * (rounds / 3)) / engineSeconds, "decisions/s", goal: ">= 1000000")
+    reporter.emit(
+        "policy_engine_decisions_per_second",
+        Double(requests.count * (rounds / 3)) / engineSeconds,
+        "decisions/s",
+        goal: ">= 1000000"
+    )
 }
 
 private func benchEntry(_ i: Int) throws -> AuditEntry {
     try AuditEntry(
         time: AuditTime.string(from: Date(timeIntervalSince1970: 1_796_306_752 + Double(i) / 1000)),
-        spiffeID: "spiffe://fed/promoter/p\(i % 50)", role: "promoter", action: i % 3 == 0 ? "submit_update" : "read_model",
-        resource: "update:p\(i % 50):r\(i / 5000)", round: i / 5000, decision: i % 11 == 0 ? .deny : .allow, ruleID: i % 11 == 0 ? "D2" : "P1",
-        policySHA256: String(repeating: "3f", count: 32), requestDigest: String(repeating: "a7", count: 32), outcome: "ok")
+        spiffeID: "spiffe://fed/promoter/p\(i % 50)",
+        role: "promoter",
+        action: i % 3 == 0 ? "submit_update" : "read_model",
+        resource: "update:p\(i % 50):r\(i / 5000)",
+        round: i / 5000,
+        decision: i % 11 == 0 ? .deny : .allow,
+        ruleID: i % 11 == 0 ? "D2" : "P1",
+        policySHA256: String(repeating: "3f", count: 32),
+        requestDigest: String(repeating: "a7", count: 32),
+        outcome: "ok"
+    )
 }
 
 private func benchAuditVerify(_ reporter: BenchReporter, entries count: Int) throws {
@@ -49,7 +62,12 @@ private func benchAuditVerify(_ reporter: BenchReporter, entries count: Int) thr
     let leafSize = entries[0].canonicalBytes.count
     let storage = InMemoryAuditStorage()
     let signer = try NoteSigner(name: "bench.example/audit", privateKey: Ed25519.PrivateKey())
-    let log = try AuditLog(storage: storage, signer: signer, origin: signer.name, configuration: .init(checkpointEvery: count + 1, checkpointInterval: .seconds(3600)))
+    let log = try AuditLog(
+        storage: storage,
+        signer: signer,
+        origin: signer.name,
+        configuration: .init(checkpointEvery: count + 1, checkpointInterval: .seconds(3600))
+    )
     try log.append(contentsOf: entries)
     try log.checkpoint()
 
@@ -92,7 +110,9 @@ private func benchAuditVerify(_ reporter: BenchReporter, entries count: Int) thr
     }
     try file.saveCheckpoint(try require(try storage.latestCheckpoint()), size: count)
     var fileReport: AuditVerificationReport?
-    let fileSeconds = try measureSeconds { fileReport = verifier.verify(storage: try FileAuditStorage(path: path, readOnly: true), saved: nil) }
+    let fileSeconds = try measureSeconds {
+        fileReport = verifier.verify(storage: try FileAuditStorage(path: path, readOnly: true), saved: nil)
+    }
     let fileOutcome = try require(fileReport)
     precondition(fileOutcome.ok, "\(fileOutcome.problems)")
     reporter.emit("audit_verify_1m_file_seconds", fileSeconds, "s", goal: "<= 3")
@@ -122,14 +142,19 @@ private func benchAuditAppends(_ reporter: BenchReporter) throws {
     }
     reporter.emit("audit_append_file_batch100_per_second", Double(entries.count) / batchSeconds, "entries/s (one fsync per 100)")
     let grouped = try AuditLog(storage: try FileAuditStorage(path: directory + "/grouped.log"), signer: signer, origin: signer.name)
-    let threads = 16, perThread = 250
+    let threads = 16
+    let perThread = 250
     let groupSeconds = measureSeconds {
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             for i in 0..<perThread { _ = try? grouped.append(entries[worker * perThread + i]) }
         }
     }
     precondition(grouped.size == threads * perThread)
-    reporter.emit("audit_append_file_16_concurrent_callers_per_second", Double(threads * perThread) / groupSeconds, "entries/s (group commit, single-entry appends)")
+    reporter.emit(
+        "audit_append_file_16_concurrent_callers_per_second",
+        Double(threads * perThread) / groupSeconds,
+        "entries/s (group commit, single-entry appends)"
+    )
 }
 
 /// Unwraps or fails the benchmark.

@@ -43,8 +43,19 @@ struct BenchReporter {
     /// (`"<= 0.5"` or `">= 0.8"`).
     func emit(_ name: String, _ value: Double, _ unit: String, peer: String, peerValue: Double, goal: String) {
         let ratio = value / peerValue
-        emit(BenchFigure(group: group, name: name, value: value, unit: unit, peer: peer, peer_value: peerValue,
-                         ratio: ratio, goal: goal, met: Self.meets(ratio, goal)))
+        emit(
+            BenchFigure(
+                group: group,
+                name: name,
+                value: value,
+                unit: unit,
+                peer: peer,
+                peer_value: peerValue,
+                ratio: ratio,
+                goal: goal,
+                met: Self.meets(ratio, goal)
+            )
+        )
     }
 
     /// Emits a figure checked against an absolute bound `goal` (`"<= 3"`).

@@ -20,8 +20,14 @@ func runCodecBench(_ reporter: BenchReporter) async throws {
     reporter.emit("safetensors_decode_4_5MB", try CodecBench.medianMilliseconds { _ = try SafeTensors.decode(encoded) }, "ms")
 
     let envelope = UpdateEnvelope(
-        round: 1, node: "bench", sampleCount: 10, clipNorm: 1, noiseMultiplier: 1.1, parameters: parameters,
-        modelSHA256: String(repeating: "ab", count: 32))
+        round: 1,
+        node: "bench",
+        sampleCount: 10,
+        clipNorm: 1,
+        noiseMultiplier: 1.1,
+        parameters: parameters,
+        modelSHA256: String(repeating: "ab", count: 32)
+    )
     let body = try envelope.encoded()
     reporter.emit("envelope_encode_4_5MB", try CodecBench.medianMilliseconds { _ = try envelope.encoded() }, "ms")
     reporter.emit("envelope_decode_4_5MB", try CodecBench.medianMilliseconds { _ = try UpdateEnvelope(decoding: body) }, "ms")
@@ -29,7 +35,9 @@ func runCodecBench(_ reporter: BenchReporter) async throws {
     let update = try envelope.modelUpdate()
     reporter.emit("envelope_model_update_4_5MB", try CodecBench.medianMilliseconds { _ = try envelope.modelUpdate() }, "ms")
     let validator = try UpdateValidator(round: 1, shape: update.shape, maximumNorm: 1e9)
-    guard case .success = validator.validate(update) else { throw CodecBenchFailure(step: "validate", detail: "the bench update was refused") }
+    guard case .success = validator.validate(update) else {
+        throw CodecBenchFailure(step: "validate", detail: "the bench update was refused")
+    }
     reporter.emit("validate_4_5MB", CodecBench.medianMilliseconds { _ = validator.validate(update) }, "ms")
 
     reporter.emit("sha256_4_5MB", CodecBench.medianMilliseconds { _ = SHA256.hash(body) }, "ms")

@@ -18,14 +18,18 @@ enum CodecBenchLoopback {
         var router = HTTPRouter()
         router.add("POST", "/echo") { request, _ in .bytes(request.body) }
         let server = HTTPServer(
-            configuration: HTTPServerConfiguration(), tls: try .makeServer(pki: pki, name: "main"), router: router,
-            logger: Logger(label: "codec-bench-server", minimumLevel: .warning))
+            configuration: HTTPServerConfiguration(),
+            tls: try .makeServer(pki: pki, name: "main"),
+            router: router,
+            logger: Logger(label: "codec-bench-server", minimumLevel: .warning)
+        )
         let port = try server.start()
         defer { server.shutdown() }
 
         let context = try TLSClientContext(
             configuration: try .makeClient(pki: pki, role: .promoter, name: "load", server: "main"),
-            logger: Logger(label: "codec-bench-client", minimumLevel: .error))
+            logger: Logger(label: "codec-bench-client", minimumLevel: .error)
+        )
         let connection = try HTTPClientConnection(host: "127.0.0.1", port: port, tls: context)
         defer { connection.close() }
         let request = HTTPRequest(method: "POST", path: "/echo", body: body)

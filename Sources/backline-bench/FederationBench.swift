@@ -15,33 +15,56 @@ func runFederationBench(_ reporter: BenchReporter) throws {
     func number(_ key: String, _ fallback: Int) -> Int { environment[key].flatMap { Int($0) } ?? fallback }
     let learningRate = environment["FEDERATION_LEARNING_RATE"].flatMap { Double($0) } ?? 0.2
     if parts.contains("speed") {
-        try runFederationSpeedBench(reporter, members: number("FEDERATION_SPEED_MEMBERS", 200_000), serial: environment["FEDERATION_SPEED_SERIAL"] == "1")
+        try runFederationSpeedBench(
+            reporter,
+            members: number("FEDERATION_SPEED_MEMBERS", 200_000),
+            serial: environment["FEDERATION_SPEED_SERIAL"] == "1"
+        )
     }
     if parts.contains("curve") {
         try runFederationCurveBench(reporter, plan: FederationCurvePlan(environment: environment, learningRate: learningRate))
     }
     if parts.contains("lastfm") {
-        try runFederationLastFMBench(reporter, directory: environment["MODEL_BENCH_DATA"] ?? "../shared/data/lastfm-2k",
-                                     plan: FederationLastFMPlan(environment: environment))
+        try runFederationLastFMBench(
+            reporter,
+            directory: environment["MODEL_BENCH_DATA"] ?? "../shared/data/lastfm-2k",
+            plan: FederationLastFMPlan(environment: environment)
+        )
     }
 }
 
 /// A simulation over `promoters` with FedAdam, optional DP calibrated to `epsilon` over `rounds`.
-func makeFederationBenchSimulation(promoters: [PromoterData], specification: ModelSpecification, epsilon: Double?, rounds: Int,
-                                   clip: Double, learningRate: Double, threads: Int, samplingRate: Double = 1) throws -> FederatedSimulation {
+func makeFederationBenchSimulation(
+    promoters: [PromoterData],
+    specification: ModelSpecification,
+    epsilon: Double?,
+    rounds: Int,
+    clip: Double,
+    learningRate: Double,
+    threads: Int,
+    samplingRate: Double = 1
+) throws -> FederatedSimulation {
     let privacy = try epsilon.map {
         try PrivacySettings.calibrated(targetEpsilon: $0, delta: 1e-6, samplingRate: samplingRate, rounds: rounds, clipNorm: clip)
     }
     var seedGenerator = SeededGenerator(seed: 99)
     let nodes = try promoters.map { data in
-        try NodeRound(data: data, specification: specification, samplingRate: samplingRate,
-                      samplingSeed: SecureBytes((0..<PoissonSampler.seedCount).map { _ in UInt8.random(in: 0...255, using: &seedGenerator) }),
-                      privacy: privacy,
-                      ledger: epsilon.map { try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: $0, delta: 1e-6)) },
-                      threads: threads)
+        try NodeRound(
+            data: data,
+            specification: specification,
+            samplingRate: samplingRate,
+            samplingSeed: SecureBytes((0..<PoissonSampler.seedCount).map { _ in UInt8.random(in: 0...255, using: &seedGenerator) }),
+            privacy: privacy,
+            ledger: epsilon.map { try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: $0, delta: 1e-6)) },
+            threads: threads
+        )
     }
-    let trainer = try FederatedTrainer(specification: specification, initial: specification.initialParameters(seed: 42, scale: 0.1),
-                                       optimizer: .adam(learningRate: learningRate), minimumContributions: 1)
+    let trainer = try FederatedTrainer(
+        specification: specification,
+        initial: specification.initialParameters(seed: 42, scale: 0.1),
+        optimizer: .adam(learningRate: learningRate),
+        minimumContributions: 1
+    )
     return try FederatedSimulation(nodes: nodes, trainer: trainer)
 }
 
@@ -56,16 +79,36 @@ func runFederationSpeedBench(_ reporter: BenchReporter, members: Int, serial: Bo
     let threads = NodeRound.availableThreads
     let global = try specification.initialParameters(seed: 42, scale: 0.1)
     let solveSeconds = try measureSeconds {
-        _ = try specification.model(global).foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures, threads: threads)
+        _ = try specification.model(global).foldInMembers(
+            interactions: data.interactions,
+            memberFeatures: data.memberFeatures,
+            threads: threads
+        )
     }
     reporter.emit("federation_node_member_solves_seconds_\(members)_members", solveSeconds, "s")
     for count in serial ? [1, threads] : [threads] {
-        var simulation = try makeFederationBenchSimulation(promoters: federation.promoters, specification: specification, epsilon: 2,
-                                                          rounds: 10, clip: 1, learningRate: 0.05, threads: count)
+        var simulation = try makeFederationBenchSimulation(
+            promoters: federation.promoters,
+            specification: specification,
+            epsilon: 2,
+            rounds: 10,
+            clip: 1,
+            learningRate: 0.05,
+            threads: count
+        )
         var noise = SecureNoiseSource()
         let summary = try simulation.runRound(noise: &noise)
-        reporter.progress(String(format: "federation speed: %d members, %d thread(s): one round %.2f s (node %.2f s, of which member solves ~%.2f s), k=16, 300 artists",
-                                 members, count, summary.seconds, summary.slowestNodeSeconds, solveSeconds))
+        reporter.progress(
+            String(
+                format:
+                    "federation speed: %d members, %d thread(s): one round %.2f s (node %.2f s, of which member solves ~%.2f s), k=16, 300 artists",
+                members,
+                count,
+                summary.seconds,
+                summary.slowestNodeSeconds,
+                solveSeconds
+            )
+        )
         let suffix = count == threads ? "" : "_\(count)_thread"
         reporter.emit("federation_node_round_seconds_\(members)_members\(suffix)", summary.slowestNodeSeconds, "s", goal: "<= 60")
         reporter.emit("federation_node_round_threads\(suffix)", Double(count), "threads")

@@ -42,7 +42,9 @@ struct FederationCurvePlan {
 /// node and amplifies privacy.
 func runFederationCurveBench(_ reporter: BenchReporter, plan: FederationCurvePlan) throws {
     let members = plan.members
-    reporter.progress("federation curve: 5 promoters x \(members) synthetic members, \(plan.rounds) rounds at q = \(plan.samplingRate), C = \(plan.clipNorm), η = \(plan.learningRate)")
+    reporter.progress(
+        "federation curve: 5 promoters x \(members) synthetic members, \(plan.rounds) rounds at q = \(plan.samplingRate), C = \(plan.clipNorm), η = \(plan.learningRate)"
+    )
     var federation: SyntheticFederation?
     let generation = try measureSeconds {
         federation = try SyntheticFederation(shape: .init(members: Array(repeating: members, count: 5), artists: 300), seed: 7)
@@ -51,7 +53,12 @@ func runFederationCurveBench(_ reporter: BenchReporter, plan: FederationCurvePla
     reporter.progress(String(format: "federation curve: data generated in %.1f s", generation))
     let specification = try federation.specification(factors: 16)
     let threads = NodeRound.availableThreads
-    let comparison = try FederationComparison(promoters: federation.promoters, tests: federation.tests, specification: specification, threads: threads)
+    let comparison = try FederationComparison(
+        promoters: federation.promoters,
+        tests: federation.tests,
+        specification: specification,
+        threads: threads
+    )
     let label = "\(members)x5"
     reporter.emit("federation_synthetic_\(label)_rounds", Double(plan.rounds), "rounds")
     reporter.emit("federation_synthetic_\(label)_sampling_rate", plan.samplingRate, "q")
@@ -59,9 +66,16 @@ func runFederationCurveBench(_ reporter: BenchReporter, plan: FederationCurvePla
     var curveSeconds = 0.0
     for epsilon in [nil, 8, 4, 2, 1, 0.5] as [Double?] {
         let name = epsilon.map { String($0) } ?? "inf"
-        var simulation = try makeFederationBenchSimulation(promoters: federation.promoters, specification: specification, epsilon: epsilon,
-                                                          rounds: plan.rounds, clip: plan.clipNorm, learningRate: plan.learningRate,
-                                                          threads: threads, samplingRate: plan.samplingRate)
+        var simulation = try makeFederationBenchSimulation(
+            promoters: federation.promoters,
+            specification: specification,
+            epsilon: epsilon,
+            rounds: plan.rounds,
+            clip: plan.clipNorm,
+            learningRate: plan.learningRate,
+            threads: threads,
+            samplingRate: plan.samplingRate
+        )
         if let privacy = simulation.nodes.first?.privacy {
             reporter.emit("federation_synthetic_\(label)_noise_multiplier_eps_\(name)", privacy.noiseMultiplier, "z")
         }
@@ -79,16 +93,30 @@ func runFederationCurveBench(_ reporter: BenchReporter, plan: FederationCurvePla
         let evaluationSeconds = try measureSeconds { ndcg = federationBenchMean(try comparison.federated(simulation.trainer.parameters)) }
         curveSeconds += trainSeconds + evaluationSeconds
         results.append((epsilon, ndcg))
-        reporter.progress(String(format: "federation curve: ε=%@ NDCG@10 %.4f, ε spent %.3f, train %.1f s, evaluate %.1f s",
-                                 name, ndcg, spent, trainSeconds, evaluationSeconds))
+        reporter.progress(
+            String(
+                format: "federation curve: ε=%@ NDCG@10 %.4f, ε spent %.3f, train %.1f s, evaluate %.1f s",
+                name,
+                ndcg,
+                spent,
+                trainSeconds,
+                evaluationSeconds
+            )
+        )
         reporter.emit("federation_synthetic_\(label)_ndcg10_eps_\(name)", ndcg, "ndcg")
         if epsilon != nil { reporter.emit("federation_synthetic_\(label)_epsilon_spent_eps_\(name)", spent, "epsilon") }
     }
     reporter.emit("federation_synthetic_\(label)_curve_seconds", curveSeconds, "s", goal: "<= 600")
     let reference = results[0].ndcg
     for (epsilon, ndcg) in results.dropFirst() where epsilon! <= 2 {
-        reporter.emit("federation_synthetic_\(label)_ndcg10_eps_\(epsilon!)_vs_nondp", ndcg, "ndcg", peer: "non-private federated",
-                      peerValue: reference, goal: ">= 0.90")
+        reporter.emit(
+            "federation_synthetic_\(label)_ndcg10_eps_\(epsilon!)_vs_nondp",
+            ndcg,
+            "ndcg",
+            peer: "non-private federated",
+            peerValue: reference,
+            goal: ">= 0.90"
+        )
     }
     guard plan.baselines else { return }
     let pooled = federationBenchMean(try comparison.pooled(iterations: 15, seed: 42))

@@ -54,37 +54,72 @@ func runFederationLastFMBench(_ reporter: BenchReporter, directory: String, plan
         byPromoter[promoter, default: []].append(member)
     }
     func specification(factors: Int) throws -> ModelSpecification {
-        try ModelSpecification(artistFeatures: .empty(rowCount: data.artists.count, columnCount: 0), memberFeatureCount: 0,
-                               factors: factors, regularization: 50, featureRegularization: 50, weighting: .log(alpha: 2))
+        try ModelSpecification(
+            artistFeatures: .empty(rowCount: data.artists.count, columnCount: 0),
+            memberFeatureCount: 0,
+            factors: factors,
+            regularization: 50,
+            featureRegularization: 50,
+            weighting: .log(alpha: 2)
+        )
     }
     let groups = byPromoter.keys.sorted().map { (name: "promoter\($0)", rows: byPromoter[$0]!.sorted()) }
     func comparison(train: SparseMatrix, test: SparseMatrix, factors: Int) throws -> FederationComparison {
         let specification = try specification(factors: factors)
-        var promoters: [PromoterData] = [], tests: [SparseMatrix] = []
+        var promoters: [PromoterData] = []
+        var tests: [SparseMatrix] = []
         for group in groups {
-            promoters.append(try PromoterData(name: group.name, interactions: federationBenchRows(group.rows, of: train),
-                                              memberFeatures: .empty(rowCount: group.rows.count, columnCount: 0), specification: specification))
+            promoters.append(
+                try PromoterData(
+                    name: group.name,
+                    interactions: federationBenchRows(group.rows, of: train),
+                    memberFeatures: .empty(rowCount: group.rows.count, columnCount: 0),
+                    specification: specification
+                )
+            )
             tests.append(try federationBenchRows(group.rows, of: test))
         }
-        return try FederationComparison(promoters: promoters, tests: tests, specification: specification, threads: NodeRound.availableThreads)
+        return try FederationComparison(
+            promoters: promoters,
+            tests: tests,
+            specification: specification,
+            threads: NodeRound.availableThreads
+        )
     }
     let (validationTrain, validation) = try LastFMData.holdout(data.train, fraction: 0.2, seed: 7)
-    reporter.progress("federation lastfm: choosing k in \(plan.factors), η in \(plan.learningRates) and R ≤ \(plan.maximumRounds) on validation")
+    reporter.progress(
+        "federation lastfm: choosing k in \(plan.factors), η in \(plan.learningRates) and R ≤ \(plan.maximumRounds) on validation"
+    )
 
     // 1. k, η and R on validation.
     var chosen: (factors: Int, rate: Double, rounds: Int, ndcg: Double, parameters: ParameterSet, tuning: FederationComparison)?
     for factors in plan.factors {
         let tuning = try comparison(train: validationTrain, test: validation, factors: factors)
         for rate in plan.learningRates {
-            var simulation = try makeFederationBenchSimulation(promoters: tuning.promoters, specification: tuning.specification, epsilon: nil,
-                                                              rounds: plan.maximumRounds, clip: 1, learningRate: rate, threads: NodeRound.availableThreads)
+            var simulation = try makeFederationBenchSimulation(
+                promoters: tuning.promoters,
+                specification: tuning.specification,
+                epsilon: nil,
+                rounds: plan.maximumRounds,
+                clip: 1,
+                learningRate: rate,
+                threads: NodeRound.availableThreads
+            )
             var noise = SecureNoiseSource()
             for round in 1...plan.maximumRounds {
                 let summary = try simulation.runRound(noise: &noise)
                 guard round % plan.checkEvery == 0 else { continue }
                 let ndcg = federationBenchMean(try tuning.federated(simulation.trainer.parameters))
-                reporter.progress(String(format: "federation lastfm: validation k=%d η=%.3g R=%d NDCG@10 %.4f (round %.2f s)", factors, rate, round, ndcg,
-                                          summary.seconds))
+                reporter.progress(
+                    String(
+                        format: "federation lastfm: validation k=%d η=%.3g R=%d NDCG@10 %.4f (round %.2f s)",
+                        factors,
+                        rate,
+                        round,
+                        ndcg,
+                        summary.seconds
+                    )
+                )
                 reporter.emit("federation_lastfm_validation_ndcg10_k\(factors)_eta\(rate)_R\(round)", ndcg, "ndcg")
                 if chosen == nil || ndcg > chosen!.ndcg { chosen = (factors, rate, round, ndcg, simulation.trainer.parameters, tuning) }
             }
@@ -102,48 +137,110 @@ func runFederationLastFMBench(_ reporter: BenchReporter, directory: String, plan
     for index in tuning.promoters.indices {
         var best = (rounds: 0, ndcg: try tuning.federated(promoter: index, chosen.parameters).ndcg)
         let longest = plan.fineTuneRounds.max() ?? 0
-        _ = try tuning.fineTuned(promoter: index, global: chosen.parameters, rounds: longest, optimizer: fineTuneOptimizer) { round, parameters in
+        _ = try tuning.fineTuned(promoter: index, global: chosen.parameters, rounds: longest, optimizer: fineTuneOptimizer) {
+            round,
+            parameters in
             guard plan.fineTuneRounds.contains(round) else { return }
             let ndcg = try tuning.federated(promoter: index, parameters).ndcg
             if ndcg > best.ndcg { best = (round, ndcg) }
         }
         fineTune.append(best.rounds)
-        reporter.progress(String(format: "federation lastfm: %@ fine-tuning chosen on validation: %d rounds (validation NDCG@10 %.4f)",
-                                 tuning.promoters[index].name, best.rounds, best.ndcg))
+        reporter.progress(
+            String(
+                format: "federation lastfm: %@ fine-tuning chosen on validation: %d rounds (validation NDCG@10 %.4f)",
+                tuning.promoters[index].name,
+                best.rounds,
+                best.ndcg
+            )
+        )
     }
 
     // 3. Train on all of train with the choices; score on test.
     let final = try comparison(train: data.train, test: data.test, factors: chosen.factors)
-    var simulation = try makeFederationBenchSimulation(promoters: final.promoters, specification: final.specification, epsilon: nil,
-                                                      rounds: chosen.rounds, clip: 1, learningRate: chosen.rate, threads: NodeRound.availableThreads)
+    var simulation = try makeFederationBenchSimulation(
+        promoters: final.promoters,
+        specification: final.specification,
+        epsilon: nil,
+        rounds: chosen.rounds,
+        clip: 1,
+        learningRate: chosen.rate,
+        threads: NodeRound.availableThreads
+    )
     var noise = SecureNoiseSource()
     let seconds = try measureSeconds { try simulation.run(rounds: chosen.rounds, noise: &noise) }
-    reporter.progress(String(format: "federation lastfm: %d rounds on train, %.1f s (%.2f s per round)", chosen.rounds, seconds, seconds / Double(chosen.rounds)))
+    reporter.progress(
+        String(
+            format: "federation lastfm: %d rounds on train, %.1f s (%.2f s per round)",
+            chosen.rounds,
+            seconds,
+            seconds / Double(chosen.rounds)
+        )
+    )
     let global = simulation.trainer.parameters
     let federated = try final.federated(global)
     let tuned = try final.promoters.indices.map { index in
-        try final.federated(promoter: index, final.fineTuned(promoter: index, global: global, rounds: fineTune[index], optimizer: fineTuneOptimizer))
+        try final.federated(
+            promoter: index,
+            final.fineTuned(promoter: index, global: global, rounds: fineTune[index], optimizer: fineTuneOptimizer)
+        )
     }
     let pooled = try final.pooled(iterations: 15, seed: 42)
     let aloneChosen = try final.alone(iterations: 15, seed: 42)
-    let aloneSmall = chosen.factors == 32 ? aloneChosen : try comparison(train: data.train, test: data.test, factors: 32).alone(iterations: 15, seed: 42)
+    let aloneSmall =
+        chosen.factors == 32 ? aloneChosen : try comparison(train: data.train, test: data.test, factors: 32).alone(iterations: 15, seed: 42)
     let alone = zip(aloneChosen, aloneSmall).map { $0.ndcg >= $1.ndcg ? $0 : $1 }
     for index in final.promoters.indices {
         let name = final.promoters[index].name
-        reporter.progress(String(format: "federation lastfm: %@ (%d members) alone k=%d %.4f, alone k=32 %.4f, federated %.4f, federated+fine-tune(%d) %.4f, pooled %.4f",
-                                 name, final.promoters[index].memberCount, chosen.factors, aloneChosen[index].ndcg, aloneSmall[index].ndcg,
-                                 federated[index].ndcg, fineTune[index], tuned[index].ndcg, pooled[index].ndcg))
+        reporter.progress(
+            String(
+                format:
+                    "federation lastfm: %@ (%d members) alone k=%d %.4f, alone k=32 %.4f, federated %.4f, federated+fine-tune(%d) %.4f, pooled %.4f",
+                name,
+                final.promoters[index].memberCount,
+                chosen.factors,
+                aloneChosen[index].ndcg,
+                aloneSmall[index].ndcg,
+                federated[index].ndcg,
+                fineTune[index],
+                tuned[index].ndcg,
+                pooled[index].ndcg
+            )
+        )
         reporter.emit("federation_lastfm_\(name)_ndcg10_alone", alone[index].ndcg, "ndcg")
         reporter.emit("federation_lastfm_\(name)_ndcg10_pooled", pooled[index].ndcg, "ndcg")
-        reporter.emit("federation_lastfm_\(name)_ndcg10_federated_vs_alone", federated[index].ndcg, "ndcg",
-                      peer: "same promoter alone (ALS)", peerValue: alone[index].ndcg, goal: "> 1")
-        reporter.emit("federation_lastfm_\(name)_ndcg10_federated_finetuned_vs_alone", tuned[index].ndcg, "ndcg",
-                      peer: "same promoter alone (ALS)", peerValue: alone[index].ndcg, goal: "> 1")
+        reporter.emit(
+            "federation_lastfm_\(name)_ndcg10_federated_vs_alone",
+            federated[index].ndcg,
+            "ndcg",
+            peer: "same promoter alone (ALS)",
+            peerValue: alone[index].ndcg,
+            goal: "> 1"
+        )
+        reporter.emit(
+            "federation_lastfm_\(name)_ndcg10_federated_finetuned_vs_alone",
+            tuned[index].ndcg,
+            "ndcg",
+            peer: "same promoter alone (ALS)",
+            peerValue: alone[index].ndcg,
+            goal: "> 1"
+        )
     }
-    reporter.emit("federation_lastfm_ndcg10_federated_vs_pooled", federationBenchMean(federated), "ndcg", peer: "pooled central ALS",
-                  peerValue: federationBenchMean(pooled), goal: ">= 0.99")
-    reporter.emit("federation_lastfm_ndcg10_federated_finetuned_vs_pooled", federationBenchMean(tuned), "ndcg", peer: "pooled central ALS",
-                  peerValue: federationBenchMean(pooled), goal: ">= 0.99")
+    reporter.emit(
+        "federation_lastfm_ndcg10_federated_vs_pooled",
+        federationBenchMean(federated),
+        "ndcg",
+        peer: "pooled central ALS",
+        peerValue: federationBenchMean(pooled),
+        goal: ">= 0.99"
+    )
+    reporter.emit(
+        "federation_lastfm_ndcg10_federated_finetuned_vs_pooled",
+        federationBenchMean(tuned),
+        "ndcg",
+        peer: "pooled central ALS",
+        peerValue: federationBenchMean(pooled),
+        goal: ">= 0.99"
+    )
 }
 
 /// Member-weighted mean NDCG@10.
@@ -153,7 +250,9 @@ func federationBenchMean(_ metrics: [RankingMetrics]) -> Double {
 
 /// Rows `rows` (ascending) of `matrix`.
 func federationBenchRows(_ rows: [Int], of matrix: SparseMatrix) throws -> SparseMatrix {
-    var offsets = [0], columns: [Int32] = [], values: [Float] = []
+    var offsets = [0]
+    var columns: [Int32] = []
+    var values: [Float] = []
     for row in rows {
         let range = matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1]
         columns += matrix.columns[range]

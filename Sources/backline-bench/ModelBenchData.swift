@@ -24,15 +24,22 @@ struct LastFMData {
 
     /// Tag features over these members and artists.
     func tagFeatures(minimumCount: Int, maximumPerRow: Int, inverseFrequency: Bool) throws -> TagFeatures {
-        try TagFeatures(table: tagTable, members: members, artists: artists, minimumCount: minimumCount, maximumPerRow: maximumPerRow,
-                        inverseFrequency: inverseFrequency)
+        try TagFeatures(
+            table: tagTable,
+            members: members,
+            artists: artists,
+            minimumCount: minimumCount,
+            maximumPerRow: maximumPerRow,
+            inverseFrequency: inverseFrequency
+        )
     }
 
     /// Splits `matrix` per member: about `fraction` of each member's items (members with ≥ 5) go to
     /// the second matrix, chosen by a seeded shuffle.
     static func holdout(_ matrix: SparseMatrix, fraction: Double, seed: UInt64) throws -> (SparseMatrix, SparseMatrix) {
         var generator = SeededGenerator(seed: seed)
-        var kept: [(row: Int, column: Int, value: Float)] = [], held: [(row: Int, column: Int, value: Float)] = []
+        var kept: [(row: Int, column: Int, value: Float)] = []
+        var held: [(row: Int, column: Int, value: Float)] = []
         for row in 0..<matrix.rowCount {
             let range = matrix.rowOffsets[row]..<matrix.rowOffsets[row + 1]
             let n = range.count
@@ -44,7 +51,9 @@ struct LastFMData {
                 if position < holdCount { held.append(triple) } else { kept.append(triple) }
             }
         }
-        return (try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, triples: kept),
-                try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, triples: held))
+        return (
+            try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, triples: kept),
+            try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, triples: held)
+        )
     }
 }

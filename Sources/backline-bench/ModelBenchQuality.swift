@@ -65,10 +65,22 @@ enum ModelBenchQuality {
             let evaluator = try RankingEvaluator(k: 10, includeAUC: true, threads: 2)
             let artists = result.model.artistRepresentations()
             let test = try evaluator.evaluate(members: result.memberRepresentations, artists: artists, train: data.train, test: data.test)
-            let coldMetrics = try evaluator.evaluate(members: result.memberRepresentations, artists: artists, train: data.train,
-                                                     test: data.test, candidates: cold)
-            reporter.progress(String(format: "%@: validation NDCG@10 %.4f, test NDCG@10 %.4f recall@10 %.4f", setting.description,
-                                     validationNDCG, test.ndcg, test.recall))
+            let coldMetrics = try evaluator.evaluate(
+                members: result.memberRepresentations,
+                artists: artists,
+                train: data.train,
+                test: data.test,
+                candidates: cold
+            )
+            reporter.progress(
+                String(
+                    format: "%@: validation NDCG@10 %.4f, test NDCG@10 %.4f recall@10 %.4f",
+                    setting.description,
+                    validationNDCG,
+                    test.ndcg,
+                    test.recall
+                )
+            )
             reporter.emit("grid_validation_ndcg10 \(setting)", validationNDCG, "ndcg")
             reporter.emit("grid_test_ndcg10 \(setting)", test.ndcg, "ndcg")
             if best == nil || validationNDCG > best!.validation { best = (setting, validationNDCG, test, coldMetrics) }
@@ -77,8 +89,16 @@ enum ModelBenchQuality {
         let metrics = best.test
         reporter.progress("chosen on validation: \(best.setting)")
         let peerBest = peer.bestNDCG ?? 0.2447
-        let peerName = peer.bestNDCG == nil ? "implicit-als best (reference figure, peer unavailable)" : "implicit-als f=128 reg=50 alpha=2 log1p"
-        reporter.emit("test_ndcg10 (validation-chosen \(best.setting))", metrics.ndcg, "ndcg", peer: peerName, peerValue: peerBest, goal: ">= 1.1")
+        let peerName =
+            peer.bestNDCG == nil ? "implicit-als best (reference figure, peer unavailable)" : "implicit-als f=128 reg=50 alpha=2 log1p"
+        reporter.emit(
+            "test_ndcg10 (validation-chosen \(best.setting))",
+            metrics.ndcg,
+            "ndcg",
+            peer: peerName,
+            peerValue: peerBest,
+            goal: ">= 1.1"
+        )
         reporter.emit("test_recall10", metrics.recall, "recall")
         reporter.emit("test_precision10", metrics.precision, "precision")
         reporter.emit("test_hr10", metrics.hitRate, "hit rate")
@@ -100,19 +120,35 @@ enum ModelBenchQuality {
         configuration.conjugateGradientSteps = setting.steps
         if setting.tags > 0 {
             // 1: member and artist tags, 2: artist tags only, 3: member tags only.
-            let tags = try data.tagFeatures(minimumCount: setting.tagMinimum, maximumPerRow: setting.tagMaximum, inverseFrequency: setting.idf == 1)
+            let tags = try data.tagFeatures(
+                minimumCount: setting.tagMinimum,
+                maximumPerRow: setting.tagMaximum,
+                inverseFrequency: setting.idf == 1
+            )
             let none = SideFeatures.none(memberCount: train.rowCount, artistCount: train.columnCount)
-            features = SideFeatures(members: setting.tags == 2 ? none.members : tags.members,
-                                    artists: setting.tags == 3 ? none.artists : tags.artists)
+            features = SideFeatures(
+                members: setting.tags == 2 ? none.members : tags.members,
+                artists: setting.tags == 3 ? none.artists : tags.artists
+            )
         } else {
             features = .none(memberCount: train.rowCount, artistCount: train.columnCount)
         }
         return try ALSTrainer(configuration: configuration).train(interactions: train, features: features)
     }
 
-    static func score(_ setting: Setting, data: LastFMData, train trainMatrix: SparseMatrix, test: SparseMatrix, auc: Bool = false) throws -> RankingMetrics {
+    static func score(
+        _ setting: Setting,
+        data: LastFMData,
+        train trainMatrix: SparseMatrix,
+        test: SparseMatrix,
+        auc: Bool = false
+    ) throws -> RankingMetrics {
         let result = try train(setting, data: data, train: trainMatrix)
         return try RankingEvaluator(k: 10, includeAUC: auc, threads: 2).evaluate(
-            members: result.memberRepresentations, artists: result.model.artistRepresentations(), train: trainMatrix, test: test)
+            members: result.memberRepresentations,
+            artists: result.model.artistRepresentations(),
+            train: trainMatrix,
+            test: test
+        )
     }
 }

@@ -8,10 +8,13 @@ enum ModelBenchScale {
     static func run(_ reporter: BenchReporter) throws {
         let environment = ProcessInfo.processInfo.environment
         let members = Int(environment["MODEL_BENCH_SCALE_MEMBERS"] ?? "") ?? 1_000_000
-        let perMember = 50, artists = 100_000
+        let perMember = 50
+        let artists = 100_000
         reporter.progress("generating \(members) x \(artists) with \(perMember) interactions per member")
         var matrix: SparseMatrix?
-        let generation = try measureSeconds { matrix = try generate(members: members, artists: artists, perMember: perMember, reporter: reporter) }
+        let generation = try measureSeconds {
+            matrix = try generate(members: members, artists: artists, perMember: perMember, reporter: reporter)
+        }
         reporter.emit("scale_generation_seconds", generation, "s")
         var configuration = TrainingConfiguration()
         configuration.factors = 64
@@ -21,7 +24,8 @@ enum ModelBenchScale {
         let train = matrix!
         let seconds = try measureSeconds {
             _ = try ALSTrainer(configuration: configuration).train(
-                interactions: train, features: .none(memberCount: train.rowCount, artistCount: train.columnCount)
+                interactions: train,
+                features: .none(memberCount: train.rowCount, artistCount: train.columnCount)
             ) { progress in reporter.progress(String(format: "scale sweep %d: %.1f s", progress.iteration, progress.seconds)) }
         }
         reporter.emit("scale_interactions", Double(train.entryCount), "count")
@@ -32,7 +36,8 @@ enum ModelBenchScale {
     static func generate(members: Int, artists: Int, perMember: Int, reporter: BenchReporter) throws -> SparseMatrix {
         var generator = SeededGenerator(seed: 2024)
         var offsets = [Int](repeating: 0, count: members + 1)
-        var columns = [Int32](), values = [Float]()
+        var columns = [Int32]()
+        var values = [Float]()
         columns.reserveCapacity(members * perMember)
         values.reserveCapacity(members * perMember)
         var row = Set<Int32>()

@@ -14,13 +14,21 @@ enum ModelBenchTiming {
             configuration.threads = threads
             let times = TimesBox()
             _ = try ALSTrainer(configuration: configuration).train(
-                interactions: data.train, features: .none(memberCount: data.train.rowCount, artistCount: data.train.columnCount)
+                interactions: data.train,
+                features: .none(memberCount: data.train.rowCount, artistCount: data.train.columnCount)
             ) { progress in times.append(progress.seconds) }
             let median = times.values.sorted()[times.values.count / 2]
             let peerValue = threads == 1 ? peer.secondsPerIteration1 : peer.secondsPerIteration2
             let name = "seconds_per_sweep_f64_\(threads)thread\(threads == 1 ? "" : "s")"
             if let peerValue {
-                reporter.emit(name, median, "s", peer: "implicit-als f=64 cg, \(threads) thread(s), same run", peerValue: peerValue, goal: "<= 0.5")
+                reporter.emit(
+                    name,
+                    median,
+                    "s",
+                    peer: "implicit-als f=64 cg, \(threads) thread(s), same run",
+                    peerValue: peerValue,
+                    goal: "<= 0.5"
+                )
             } else {
                 reporter.emit(name, median, "s")
             }

@@ -6,8 +6,10 @@ import Foundation
 /// scale, and noise throughput from the production CSPRNG. PRIVACY_BENCH_PARTS (default
 /// `accountant,pld,noise,aggregation`; `none` for only the federation parts) picks parts.
 func runPrivacyBench(_ reporter: BenchReporter) throws {
-    let parts = Set((ProcessInfo.processInfo.environment["PRIVACY_BENCH_PARTS"] ?? "accountant,pld,noise,aggregation")
-        .split(separator: ",").map(String.init))
+    let parts = Set(
+        (ProcessInfo.processInfo.environment["PRIVACY_BENCH_PARTS"] ?? "accountant,pld,noise,aggregation")
+            .split(separator: ",").map(String.init)
+    )
     if parts.contains("accountant") { try benchAccountant(reporter) }
     if parts.contains("pld") { try benchPLDAccountant(reporter) }
     if parts.contains("noise") { try benchNoise(reporter) }
@@ -22,24 +24,43 @@ private func benchAccountant(_ reporter: BenchReporter) throws {
     let seconds = try measureSeconds {
         for vector in vectors {
             let parameters = MechanismParameters(
-                noiseMultiplier: vector.sigma, samplingRate: vector.q, steps: vector.steps)
+                noiseMultiplier: vector.sigma,
+                samplingRate: vector.q,
+                steps: vector.steps
+            )
             let epsilon = try RDPAccountant.loss(of: parameters, delta: vector.delta).epsilon
             reporter.emit(
-                "epsilon_rdp[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 RdpAccountant",
-                peerValue: vector.rdp, goal: "<= 1.01")
+                "epsilon_rdp[\(vector.label)]",
+                epsilon,
+                "epsilon",
+                peer: "dp_accounting 0.6.0 RdpAccountant",
+                peerValue: vector.rdp,
+                goal: "<= 1.01"
+            )
             reporter.emit(
-                "epsilon_vs_pld[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD (tight)",
-                peerValue: vector.pld, goal: ">= 1")
+                "epsilon_vs_pld[\(vector.label)]",
+                epsilon,
+                "epsilon",
+                peer: "dp_accounting 0.6.0 PLD (tight)",
+                peerValue: vector.pld,
+                goal: ">= 1"
+            )
             worst = max(worst, epsilon / vector.rdp)
         }
     }
     let rows = vectors.count
     let abadi = try RDPAccountant.loss(
-        of: MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000), delta: 1e-5
+        of: MechanismParameters(noiseMultiplier: 4, samplingRate: 0.01, steps: 10_000),
+        delta: 1e-5
     ).epsilon
     reporter.emit(
-        "epsilon_abadi_q0.01_sigma4_10000steps", abadi, "epsilon", peer: "Abadi et al. 2016 (RDP)", peerValue: 1.035,
-        goal: "<= 1.01")
+        "epsilon_abadi_q0.01_sigma4_10000steps",
+        abadi,
+        "epsilon",
+        peer: "Abadi et al. 2016 (RDP)",
+        peerValue: 1.035,
+        goal: "<= 1.01"
+    )
     reporter.emit("accountant_rows", Double(rows), "rows")
     reporter.emit("accountant_worst_ratio_to_eps_rdp", worst, "ratio", goal: "<= 1.01")
     reporter.emit("accountant_seconds_per_row", seconds / Double(max(rows, 1)), "s")
@@ -56,8 +77,13 @@ private func benchPLDAccountant(_ reporter: BenchReporter) throws {
         var epsilon = 0.0
         let seconds = try measureSeconds { epsilon = try PLDAccountant.epsilon(of: parameters, delta: vector.delta) }
         reporter.emit(
-            "epsilon_pld[\(vector.label)]", epsilon, "epsilon", peer: "dp_accounting 0.6.0 PLD", peerValue: vector.pld,
-            goal: "<= 1.01")
+            "epsilon_pld[\(vector.label)]",
+            epsilon,
+            "epsilon",
+            peer: "dp_accounting 0.6.0 PLD",
+            peerValue: vector.pld,
+            goal: "<= 1.01"
+        )
         worst = max(worst, epsilon / vector.pld)
         lowest = min(lowest, epsilon / vector.pld)
         slowest = max(slowest, seconds)
@@ -67,9 +93,13 @@ private func benchPLDAccountant(_ reporter: BenchReporter) throws {
     let abadiSeconds = try measureSeconds {
         let epsilon = try PLDAccountant.epsilon(of: abadi, delta: 1e-5)
         reporter.emit(
-            "epsilon_pld_abadi_q0.01_sigma4_10000steps", epsilon, "epsilon",
+            "epsilon_pld_abadi_q0.01_sigma4_10000steps",
+            epsilon,
+            "epsilon",
             peer: "Abadi et al. setting, dp_accounting PLD",
-            peerValue: 0.947, goal: "<= 1.01")
+            peerValue: 0.947,
+            goal: "<= 1.01"
+        )
     }
     reporter.emit("pld_abadi_seconds", abadiSeconds, "s")
     reporter.emit("pld_worst_ratio_to_eps_pld", worst, "ratio", goal: "<= 1.01")
@@ -100,7 +130,11 @@ private func referenceVectors() throws -> [ReferenceVector] {
 private func benchNoise(_ reporter: BenchReporter) throws {
     let count = 1_128_448
     let mechanism = try GaussianSumMechanism(
-        shape: .flat(count), clipNorm: 1, noiseMultiplier: 1.1, count: .noised(multiplier: 10))
+        shape: .flat(count),
+        clipNorm: 1,
+        noiseMultiplier: 1.1,
+        count: .noised(multiplier: 10)
+    )
     var source = SecureNoiseSource()
     let draws = 2_000_000
     var sink: Int64 = 0
@@ -137,7 +171,8 @@ private func benchAggregation(_ reporter: BenchReporter) throws {
             updates.append(
                 try validator.validate(
                     ModelUpdate(node: "p\(node)", round: 1, shape: shape, values: row, sampleCount: 50)
-                ).get())
+                ).get()
+            )
         }
     }
     reporter.emit("validate_100_updates_1.1M_params", validationSeconds, "s")

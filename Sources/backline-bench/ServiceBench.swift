@@ -36,7 +36,12 @@ func runServiceBench(_ reporter: BenchReporter) async throws {
         if let flower { ServiceBench.report(flower, reporter: reporter) }
         ServiceBench.emitLoadAverage(reporter, "before_backline_\(count)_promoters")
         let (outcomes, exposition) = try await ServiceBench.runRounds(
-            promoters: count, rounds: rounds, federation: federation, values: values, reporter: reporter)
+            promoters: count,
+            rounds: rounds,
+            federation: federation,
+            values: values,
+            reporter: reporter
+        )
         ServiceBench.report(outcomes, promoters: count, peer: flower, reporter: reporter)
         ServiceBench.reportRoutes(exposition, promoters: count, reporter: reporter)
     }
@@ -56,12 +61,20 @@ enum ServiceBench {
 
     /// `rounds` rounds of `promoters` promoters against an aggregator served in this process
     /// (its own SQLite file); returns them and the service's `/metrics` text.
-    static func runRounds(promoters: Int, rounds: Int, federation: ServiceBenchFederation, values: [Float], reporter: BenchReporter)
+    static func runRounds(
+        promoters: Int,
+        rounds: Int,
+        federation: ServiceBenchFederation,
+        values: [Float],
+        reporter: BenchReporter
+    )
         async throws -> ([ServiceBenchRounds.Outcome], String)
     {
         let configuration = try AggregatorConfiguration.load(path: try federation.writeConfiguration(database: "n\(promoters)"))
         let service = try AggregatorService.make(
-            configuration: configuration, logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in })
+            configuration: configuration,
+            logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in }
+        )
         let driver = try ServiceBenchRounds(federation: federation, count: promoters, port: try await service.start(), values: values)
         defer {
             driver.close()
@@ -72,11 +85,17 @@ enum ServiceBench {
         for index in 1...rounds {
             let outcome = try await driver.run()
             outcomes.append(outcome)
-            reporter.progress("\(promoters) promoters, round \(index): \(String(format: "%.3f", outcome.seconds)) s, published: \(outcome.published)")
+            reporter.progress(
+                "\(promoters) promoters, round \(index): \(String(format: "%.3f", outcome.seconds)) s, published: \(outcome.published)"
+            )
         }
         // Aggregator and clients share this process: its CPU time per round is the whole round's
         // (both cores' worth), a floor for the round on a 2-core machine once halved.
-        reporter.emit("backline_process_cpu_seconds_per_round_\(promoters)_promoters", (processCPUSeconds() - cpuBefore) / Double(rounds), "s")
+        reporter.emit(
+            "backline_process_cpu_seconds_per_round_\(promoters)_promoters",
+            (processCPUSeconds() - cpuBefore) / Double(rounds),
+            "s"
+        )
         return (outcomes, service.metrics.exposition())
     }
 
@@ -98,7 +117,8 @@ enum ServiceBench {
     }
 
     /// Emits the rounds' median (against Flower when its figure exists), spread and traffic.
-    static func report(_ outcomes: [ServiceBenchRounds.Outcome], promoters: Int, peer: ServiceBenchFlower.Figures?, reporter: BenchReporter) {
+    static func report(_ outcomes: [ServiceBenchRounds.Outcome], promoters: Int, peer: ServiceBenchFlower.Figures?, reporter: BenchReporter)
+    {
         let seconds = outcomes.map(\.seconds).sorted()
         let median = Self.median(seconds)
         let name = "backline_median_round_seconds_\(promoters)_promoters"
@@ -110,9 +130,17 @@ enum ServiceBench {
         }
         reporter.emit("backline_min_round_seconds_\(promoters)_promoters", seconds.first ?? 0, "s")
         reporter.emit("backline_max_round_seconds_\(promoters)_promoters", seconds.last ?? 0, "s")
-        reporter.emit("backline_median_loopback_bytes_per_round_\(promoters)_promoters", Self.median(outcomes.map(\.loopbackBytes).sorted()), "bytes")
+        reporter.emit(
+            "backline_median_loopback_bytes_per_round_\(promoters)_promoters",
+            Self.median(outcomes.map(\.loopbackBytes).sorted()),
+            "bytes"
+        )
         // Below 3 promoters the round closes as failed by design (k-anonymity floor, item 77).
-        reporter.emit("backline_rounds_published_\(promoters)_promoters", Double(outcomes.filter(\.published).count), "rounds of \(outcomes.count)")
+        reporter.emit(
+            "backline_rounds_published_\(promoters)_promoters",
+            Double(outcomes.filter(\.published).count),
+            "rounds of \(outcomes.count)"
+        )
     }
 
     /// 100 promoters complete one round against the CLI aggregator in its own process; its
@@ -121,12 +149,18 @@ enum ServiceBench {
     static func runHundred(federation: ServiceBenchFederation, values: [Float], reporter: BenchReporter) async throws {
         let configurationPath = try federation.writeConfiguration(database: "n100")
         guard FileManager.default.isExecutableFile(atPath: ServiceBenchAggregatorProcess.binary) else {
-            reporter.progress("\(ServiceBenchAggregatorProcess.binary) missing (build with `swift build -c release`): aggregator in process")
+            reporter.progress(
+                "\(ServiceBenchAggregatorProcess.binary) missing (build with `swift build -c release`): aggregator in process"
+            )
             let service = try AggregatorService.make(
                 configuration: try AggregatorConfiguration.load(path: configurationPath),
-                logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in })
+                logger: Logger(label: "service-bench-aggregator", minimumLevel: .info) { _ in }
+            )
             let driver = try ServiceBenchRounds(federation: federation, count: 100, port: try await service.start(), values: values)
-            defer { driver.close(); service.shutdown() }
+            defer {
+                driver.close()
+                service.shutdown()
+            }
             let outcome = try await driver.run()
             reporter.emit("backline_round_seconds_100_promoters", outcome.seconds, "s")
             reporter.emit("bench_process_peak_rss_100_promoters_aggregator_and_clients_in_process", peakResidentBytes(), "bytes")
@@ -145,7 +179,9 @@ enum ServiceBench {
         let peak = aggregator.peakResidentBytes()
         driver.close()
         let status = aggregator.stop()
-        reporter.progress("100 promoters: \(String(format: "%.2f", outcome.seconds)) s, published: \(outcome.published); aggregator exit status \(status)")
+        reporter.progress(
+            "100 promoters: \(String(format: "%.2f", outcome.seconds)) s, published: \(outcome.published); aggregator exit status \(status)"
+        )
         reporter.emit("backline_round_seconds_100_promoters", outcome.seconds, "s")
         reporter.emit("backline_rounds_published_100_promoters", outcome.published ? 1 : 0, "rounds of 1")
         if let peak { reporter.emit("backline_aggregator_process_peak_rss_100_promoters", peak, "bytes") }
@@ -153,7 +189,8 @@ enum ServiceBench {
 
     /// Where the server's time went: mean seconds per request of each route, from `/metrics`.
     static func reportRoutes(_ exposition: String, promoters: Int, reporter: BenchReporter) {
-        var sums: [String: Double] = [:], counts: [String: Double] = [:]
+        var sums: [String: Double] = [:]
+        var counts: [String: Double] = [:]
         for line in exposition.split(separator: "\n") where line.hasPrefix("backline_request_duration_seconds_") {
             guard let open = line.firstIndex(of: "\""), let close = line.lastIndex(of: "\""), open < close,
                 let value = line.split(separator: " ").last.flatMap({ Double($0) })

@@ -24,9 +24,16 @@ struct ServiceBenchFederation {
     /// Mints the federation with `promoterCount` promoters under `directory` (created, mode 0700).
     init(directory: String, promoterCount: Int, policy: String = "Policies/federation.policy") throws {
         guard FileManager.default.isReadableFile(atPath: policy) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: policy, NSLocalizedDescriptionKey: "run from the repository root: \(policy) is missing"])
+            throw CocoaError(
+                .fileReadNoSuchFile,
+                userInfo: [NSFilePathErrorKey: policy, NSLocalizedDescriptionKey: "run from the repository root: \(policy) is missing"]
+            )
         }
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            atPath: directory,
+            withIntermediateDirectories: true,
+            attributes: [.posixPermissions: 0o700]
+        )
         self.directory = directory
         pki = FederationPKI(directory: directory + "/Keys")
         try pki.initialize(federation: Self.federation, passphrase: nil)
@@ -48,12 +55,23 @@ struct ServiceBenchFederation {
     /// and returns its path.
     func writeConfiguration(database: String) throws -> String {
         let configuration = AggregatorConfiguration(
-            federation: Self.federation, name: "main", port: 0,
+            federation: Self.federation,
+            name: "main",
+            port: 0,
             tls: .init(
-                certificate: pki.certificatePath(role: .aggregator, name: "main"), key: pki.keyPath(role: .aggregator, name: "main"),
-                ca: pki.caCertificatePath, crl: pki.crlPath),
-            policy: policyPath, store: .init(sqlite: directory + "/\(database).db"), auditSigningKey: signingKeyPath,
-            auditOrigin: Self.origin, initialModel: initialModelPath, roundDefaults: Self.roundDefaults, production: true)
+                certificate: pki.certificatePath(role: .aggregator, name: "main"),
+                key: pki.keyPath(role: .aggregator, name: "main"),
+                ca: pki.caCertificatePath,
+                crl: pki.crlPath
+            ),
+            policy: policyPath,
+            store: .init(sqlite: directory + "/\(database).db"),
+            auditSigningKey: signingKeyPath,
+            auditOrigin: Self.origin,
+            initialModel: initialModelPath,
+            roundDefaults: Self.roundDefaults,
+            production: true
+        )
         let path = directory + "/aggregator-\(database).json"
         try JSONEncoder().encode(configuration).write(to: URL(fileURLWithPath: path))
         return path
@@ -65,7 +83,9 @@ struct ServiceBenchFederation {
         var configuration = HTTPClientConfiguration.make(port: port)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         return try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: pki, role: role, name: name, server: "main"),
-            logger: Logger(label: "service-bench-client", minimumLevel: .error))
+            configuration: configuration,
+            tls: try .makeClient(pki: pki, role: role, name: name, server: "main"),
+            logger: Logger(label: "service-bench-client", minimumLevel: .error)
+        )
     }
 }

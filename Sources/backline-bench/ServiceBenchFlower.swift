@@ -34,9 +34,14 @@ enum ServiceBenchFlower {
         if measure {
             reporter.progress("running Flower 1.42 (legacy API) with \(clients) clients, 5 rounds")
             let port = 30_000 + (Int(getpid()) + clients) % 20_000
-            let arguments = [venv + "/bin/python", script, "--clients", String(clients), "--rounds", "5", "--base-port", String(port),
-                             "--out-dir", scratch + "/flower", "--log-dir", scratch + "/flower/logs"]
-            if let output = try? ModelBenchPeer.shell(arguments, environment: ["FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1"]),
+            let arguments = [
+                venv + "/bin/python", script, "--clients", String(clients), "--rounds", "5", "--base-port", String(port),
+                "--out-dir", scratch + "/flower", "--log-dir", scratch + "/flower/logs",
+            ]
+            if let output = try? ModelBenchPeer.shell(
+                arguments,
+                environment: ["FLWR_TELEMETRY_ENABLED": "0", "FLWR_DISABLE_UPDATE_CHECK": "1"]
+            ),
                 let figures = parse(output)[clients]
             {
                 return figures
@@ -56,8 +61,12 @@ enum ServiceBenchFlower {
                 let clients = object["n_clients"] as? Int, let median = object["median_round_s"] as? Double
             else { continue }
             figures[clients] = Figures(
-                clients: clients, medianRoundSeconds: median, serverPeakRSSMegabytes: object["server_peak_rss_mb"] as? Double,
-                loopbackBytes: object["median_lo_bytes"] as? Double, measured: true)
+                clients: clients,
+                medianRoundSeconds: median,
+                serverPeakRSSMegabytes: object["server_peak_rss_mb"] as? Double,
+                loopbackBytes: object["median_lo_bytes"] as? Double,
+                measured: true
+            )
         }
         return figures
     }
@@ -73,8 +82,12 @@ enum ServiceBenchFlower {
             else { continue }
             let megabytes = { (cell: String) in Double(cell.split(separator: " ").first ?? "") }
             figures[clients] = Figures(
-                clients: clients, medianRoundSeconds: median, serverPeakRSSMegabytes: megabytes(cells[4]),
-                loopbackBytes: megabytes(cells[3]).map { $0 * 1e6 }, measured: false)
+                clients: clients,
+                medianRoundSeconds: median,
+                serverPeakRSSMegabytes: megabytes(cells[4]),
+                loopbackBytes: megabytes(cells[3]).map { $0 * 1e6 },
+                measured: false
+            )
         }
         return figures
     }

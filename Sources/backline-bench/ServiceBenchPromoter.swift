@@ -20,11 +20,17 @@ struct ServiceBenchPromoter: Sendable {
     /// Takes part in round `round`.
     /// - Throws: ``ServiceBenchFailure`` naming the step and the status when the aggregator refuses.
     func participate(in round: Int64) async throws {
-        struct Current: Decodable { let round: Int64; let accepting: Bool }
+        struct Current: Decodable {
+            let round: Int64
+            let accepting: Bool
+        }
         let current = try await checked(HTTPRequest(method: "GET", path: "/v1/rounds/current"), "read the round")
         let announced = try current.decodeJSON(Current.self)
         guard announced.round == round, announced.accepting else {
-            throw ServiceBenchFailure(step: "\(name): read the round", detail: "round \(announced.round) accepting=\(announced.accepting), expected \(round)")
+            throw ServiceBenchFailure(
+                step: "\(name): read the round",
+                detail: "round \(announced.round) accepting=\(announced.accepting), expected \(round)"
+            )
         }
         let model = try await checked(HTTPRequest(method: "GET", path: "/v1/models/latest"), "download the model")
         let checksum = Hex.encode(SHA256.hash(model.body))
@@ -33,14 +39,29 @@ struct ServiceBenchPromoter: Sendable {
         }
         let global = try SafeTensors.decode(model.body).parameters
         let body = try UpdateEnvelope(
-            round: round, node: name, sampleCount: 10, clipNorm: ServiceBenchFederation.roundDefaults.clipNorm,
-            noiseMultiplier: ServiceBenchFederation.roundDefaults.noiseMultiplier, parameters: try global.unflattened(values),
+            round: round,
+            node: name,
+            sampleCount: 10,
+            clipNorm: ServiceBenchFederation.roundDefaults.clipNorm,
+            noiseMultiplier: ServiceBenchFederation.roundDefaults.noiseMultiplier,
+            parameters: try global.unflattened(values),
             modelSHA256: checksum
         ).encoded()
         let answer = try await checked(
-            HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/updates", headers: HTTPHeaders([("Content-Type", "application/octet-stream")]), body: body),
-            "submit the update", idempotent: true)
-        struct Receipt: Decodable { let round: Int64; let node: String; let digest: String }
+            HTTPRequest(
+                method: "POST",
+                path: "/v1/rounds/\(round)/updates",
+                headers: HTTPHeaders([("Content-Type", "application/octet-stream")]),
+                body: body
+            ),
+            "submit the update",
+            idempotent: true
+        )
+        struct Receipt: Decodable {
+            let round: Int64
+            let node: String
+            let digest: String
+        }
         let receipt = try answer.decodeJSON(Receipt.self)
         guard receipt.round == round, receipt.node == name, receipt.digest == Hex.encode(SHA256.hash(body)) else {
             throw ServiceBenchFailure(step: "\(name): submit the update", detail: "the receipt names another round, node or digest")
@@ -50,7 +71,10 @@ struct ServiceBenchPromoter: Sendable {
     private func checked(_ request: HTTPRequest, _ step: String, idempotent: Bool? = nil) async throws -> HTTPResponse {
         let response = try await client.send(request, idempotent: idempotent)
         guard response.status == 200 else {
-            throw ServiceBenchFailure(step: "\(name): \(step)", detail: "status \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))")
+            throw ServiceBenchFailure(
+                step: "\(name): \(step)",
+                detail: "status \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+            )
         }
         return response
     }

@@ -33,7 +33,10 @@ struct ServiceBenchRounds {
         let started = DispatchTime.now().uptimeNanoseconds
         let opened = try await operatorClient.send(HTTPRequest(method: "POST", path: "/v1/rounds"), idempotent: false)
         guard opened.status == 201 else {
-            throw ServiceBenchFailure(step: "open a round", detail: "status \(opened.status): \(String(decoding: opened.body.prefix(300), as: UTF8.self))")
+            throw ServiceBenchFailure(
+                step: "open a round",
+                detail: "status \(opened.status): \(String(decoding: opened.body.prefix(300), as: UTF8.self))"
+            )
         }
         struct Opened: Decodable { let round: Int64 }
         let round = try opened.decodeJSON(Opened.self).round
@@ -44,13 +47,22 @@ struct ServiceBenchRounds {
         let closed = try await operatorClient.send(HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"), idempotent: false)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         guard closed.status == 200 else {
-            throw ServiceBenchFailure(step: "close round \(round)", detail: "status \(closed.status): \(String(decoding: closed.body.prefix(300), as: UTF8.self))")
+            throw ServiceBenchFailure(
+                step: "close round \(round)",
+                detail: "status \(closed.status): \(String(decoding: closed.body.prefix(300), as: UTF8.self))"
+            )
         }
-        struct Closure: Decodable { let state: String; let contributors: [String] }
+        struct Closure: Decodable {
+            let state: String
+            let contributors: [String]
+        }
         let closure = try closed.decodeJSON(Closure.self)
         let published = closure.state == "published"
         if published && closure.contributors.count != promoters.count {
-            throw ServiceBenchFailure(step: "close round \(round)", detail: "\(closure.contributors.count) contributors, expected \(promoters.count)")
+            throw ServiceBenchFailure(
+                step: "close round \(round)",
+                detail: "\(closure.contributors.count) contributors, expected \(promoters.count)"
+            )
         }
         return Outcome(seconds: seconds, published: published, loopbackBytes: Self.loopbackReceivedBytes() - bytesBefore)
     }

@@ -15,8 +15,14 @@ func runStoreBench(_ reporter: BenchReporter) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let sqlite = try SQLFederationStore.makeSQLite(.file(directory + "/bench.db"))
-    try measureAuditAppends(sqlite, name: "store_audit_append_sqlite", entries: entries, batch: batch,
-                            seconds: seconds, reporter: reporter)
+    try measureAuditAppends(
+        sqlite,
+        name: "store_audit_append_sqlite",
+        entries: entries,
+        batch: batch,
+        seconds: seconds,
+        reporter: reporter
+    )
 
     guard let server = try PostgresConfiguration.fromEnvironment() else {
         reporter.progress("PostgreSQL NOT MEASURED: BACKLINE_PG_URL is not set (run under scripts/with-postgres.sh)")
@@ -25,14 +31,26 @@ func runStoreBench(_ reporter: BenchReporter) throws {
     let database = try PostgresScratchDatabase(server: server, prefix: "backline_bench")
     defer { try? database.drop() }
     let postgres = try SQLFederationStore.makePostgres(database.configuration)
-    try measureAuditAppends(postgres, name: "store_audit_append_postgres", entries: entries, batch: batch,
-                            seconds: seconds, reporter: reporter)
+    try measureAuditAppends(
+        postgres,
+        name: "store_audit_append_postgres",
+        entries: entries,
+        batch: batch,
+        seconds: seconds,
+        reporter: reporter
+    )
 }
 
 /// Appends `entries` in batches for about `seconds`, writing a checkpoint row each second, and
 /// emits appends per second against the ≥ 20 000 goal.
-private func measureAuditAppends(_ store: SQLFederationStore, name: String, entries: [AuditEntryRecord], batch: Int,
-                                 seconds: Double, reporter: BenchReporter) throws {
+private func measureAuditAppends(
+    _ store: SQLFederationStore,
+    name: String,
+    entries: [AuditEntryRecord],
+    batch: Int,
+    seconds: Double,
+    reporter: BenchReporter
+) throws {
     var appended = 0
     var checkpoints = 0
     let cpuBefore = processCPUSeconds()
@@ -44,7 +62,8 @@ private func measureAuditAppends(_ store: SQLFederationStore, name: String, entr
             try store.appendAuditEntries(Array(entries[appended..<(appended + batch)]))
             appended += batch
             if now() >= nextCheckpoint {
-                let note = "backline.example/audit\n\(appended)\n\(Data(entries[appended - 1].leafHash).base64EncodedString())\n\n"
+                let note =
+                    "backline.example/audit\n\(appended)\n\(Data(entries[appended - 1].leafHash).base64EncodedString())\n\n"
                     + "— backline.example/audit AAAAAA==\n"
                 try store.withTransaction {
                     try $0.insertCheckpoint(CheckpointRecord(size: Int64(appended), signedNote: note, createdAt: Date()))
@@ -59,9 +78,11 @@ private func measureAuditAppends(_ store: SQLFederationStore, name: String, entr
         throw BenchStoreError.mismatch("log holds \(verified) entries, \(appended) appended")
     }
     let cpu = processCPUSeconds() - cpuBefore
-    reporter.progress("\(name): \(appended) entries in batches of \(batch), \(checkpoints) checkpoints, "
-        + "\(String(format: "%.2f", elapsed)) s wall, \(String(format: "%.2f", cpu)) s CPU in this process "
-        + "(machine shared with parallel builds)")
+    reporter.progress(
+        "\(name): \(appended) entries in batches of \(batch), \(checkpoints) checkpoints, "
+            + "\(String(format: "%.2f", elapsed)) s wall, \(String(format: "%.2f", cpu)) s CPU in this process "
+            + "(machine shared with parallel builds)"
+    )
     reporter.emit(name, Double(appended) / elapsed, "appends/s", goal: ">= 20000")
 }
 
@@ -69,10 +90,20 @@ private func measureAuditAppends(_ store: SQLFederationStore, name: String, entr
 private func makeBenchAuditEntries(count: Int) -> [AuditEntryRecord] {
     let base = Date()
     return (0..<count).map { index in
-        let entry = Array(#"{"action":"submit_update","actor":"spiffe://backline/promoter/p\#(index % 40)","decision":"allow","index":\#(index),"round":\#(index / 1000 + 1)}"#.utf8)
-        return AuditEntryRecord(index: Int64(index), entry: entry, leafHash: SHA256.hash([0] + entry),
-                                loggedAt: base, actor: "spiffe://backline/promoter/p\(index % 40)",
-                                action: "submit_update", decision: "allow", round: Int64(index / 1000 + 1))
+        let entry = Array(
+            #"{"action":"submit_update","actor":"spiffe://backline/promoter/p\#(index % 40)","decision":"allow","index":\#(index),"round":\#(index / 1000 + 1)}"#
+                .utf8
+        )
+        return AuditEntryRecord(
+            index: Int64(index),
+            entry: entry,
+            leafHash: SHA256.hash([0] + entry),
+            loggedAt: base,
+            actor: "spiffe://backline/promoter/p\(index % 40)",
+            action: "submit_update",
+            decision: "allow",
+            round: Int64(index / 1000 + 1)
+        )
     }
 }
 

@@ -14,8 +14,12 @@ enum TransportLoad {
 
         /// Two runs of the same measurement as one.
         func merged(with other: Outcome) -> Outcome {
-            Outcome(completed: completed + other.completed, failed: failed + other.failed,
-                    latencies: latencies + other.latencies, elapsed: elapsed + other.elapsed)
+            Outcome(
+                completed: completed + other.completed,
+                failed: failed + other.failed,
+                latencies: latencies + other.latencies,
+                elapsed: elapsed + other.elapsed
+            )
         }
 
         func percentile(_ fraction: Double) -> Double {
@@ -28,7 +32,9 @@ enum TransportLoad {
     /// Runs `threads` workers for `seconds`; each worker calls `setUp` once (for example to open
     /// its connection), then `operation` repeatedly, which returns whether it succeeded.
     static func run<State>(
-        threads: Int, seconds: Double, setUp: @escaping @Sendable (Int) throws -> State,
+        threads: Int,
+        seconds: Double,
+        setUp: @escaping @Sendable (Int) throws -> State,
         operation: @escaping @Sendable (inout State) -> Bool
     ) -> Outcome {
         let results = Mutex(Outcome())

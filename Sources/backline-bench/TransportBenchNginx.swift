@@ -22,7 +22,11 @@ final class NginxPeer {
         self.port = port
         let fileManager = FileManager.default
         for directory in ["logs", "html", "tmp"] {
-            try fileManager.createDirectory(atPath: "\(prefix)/\(directory)", withIntermediateDirectories: true, attributes: [.posixPermissions: 0o777])
+            try fileManager.createDirectory(
+                atPath: "\(prefix)/\(directory)",
+                withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o777]
+            )
         }
         try Data("ok".utf8).write(to: URL(fileURLWithPath: "\(prefix)/html/upload"))  // static target of /upload
         try fileManager.setAttributes([.posixPermissions: 0o755], ofItemAtPath: prefix)

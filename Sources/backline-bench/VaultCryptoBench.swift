@@ -36,7 +36,11 @@ private func measureVaultThroughput(_ reporter: BenchReporter, _ plaintext: [UIn
     try KeyFile.generate(at: keyPath)
     let vault = try EncryptedVault.create(at: directory + "/vault", kek: .keyFile(keyPath))
 
-    var push: [Double] = [], pull: [Double] = [], write: [Double] = [], writeBeforeFinish: [Double] = [], read: [Double] = []
+    var push: [Double] = []
+    var pull: [Double] = []
+    var write: [Double] = []
+    var writeBeforeFinish: [Double] = []
+    var read: [Double] = []
     var plainWrite: [Double] = []
     for round in 1...rounds {
         reporter.progress("\(root) round \(round)/\(rounds): raw push, vault write, plain file write, raw pull, vault read")
@@ -55,20 +59,49 @@ private func measureVaultThroughput(_ reporter: BenchReporter, _ plaintext: [UIn
     let pushRate = gigabytes / median(push)
     let pullRate = gigabytes / median(pull)
     reporter.emit(
-        "secretstream_push_throughput" + suffix, pushRate, "GB/s")
+        "secretstream_push_throughput" + suffix,
+        pushRate,
+        "GB/s"
+    )
     reporter.emit(
-        "secretstream_pull_throughput" + suffix, pullRate, "GB/s")
+        "secretstream_pull_throughput" + suffix,
+        pullRate,
+        "GB/s"
+    )
     reporter.emit(
-        "vault_write_throughput" + suffix, gigabytes / median(write), "GB/s", peer: "secretstream_push_throughput" + suffix, peerValue: pushRate, goal: ">= 0.8")
+        "vault_write_throughput" + suffix,
+        gigabytes / median(write),
+        "GB/s",
+        peer: "secretstream_push_throughput" + suffix,
+        peerValue: pushRate,
+        goal: ">= 0.8"
+    )
     reporter.emit(
-        "vault_write_throughput_before_final_fsync" + suffix, gigabytes / median(writeBeforeFinish), "GB/s", peer: "secretstream_push_throughput" + suffix,
-        peerValue: pushRate, goal: ">= 0.8")
+        "vault_write_throughput_before_final_fsync" + suffix,
+        gigabytes / median(writeBeforeFinish),
+        "GB/s",
+        peer: "secretstream_push_throughput" + suffix,
+        peerValue: pushRate,
+        goal: ">= 0.8"
+    )
     reporter.emit(
-        "vault_read_throughput" + suffix, gigabytes / median(read), "GB/s", peer: "secretstream_pull_throughput" + suffix, peerValue: pullRate, goal: ">= 0.8")
+        "vault_read_throughput" + suffix,
+        gigabytes / median(read),
+        "GB/s",
+        peer: "secretstream_pull_throughput" + suffix,
+        peerValue: pullRate,
+        goal: ">= 0.8"
+    )
     reporter.emit(
-        "plain_file_write_throughput_same_path" + suffix, gigabytes / median(plainWrite), "GB/s")
+        "plain_file_write_throughput_same_path" + suffix,
+        gigabytes / median(plainWrite),
+        "GB/s"
+    )
     reporter.emit(
-        "vault_final_fsync_and_commit_seconds" + suffix, median(zip(write, writeBeforeFinish).map { $0 - $1 }), "s")
+        "vault_final_fsync_and_commit_seconds" + suffix,
+        median(zip(write, writeBeforeFinish).map { $0 - $1 }),
+        "s"
+    )
 }
 
 private let piece = VaultFileFormat.defaultChunkSize
@@ -94,9 +127,11 @@ private struct RawStream {
                         for index in 0..<count {
                             let offset = index * (piece + SecretStream.overheadCount)
                             _ = try pusher.push(
-                                UnsafeRawBufferPointer(rebasing: input[(index * piece)..<((index + 1) * piece)]), additionalData: adBuffer,
+                                UnsafeRawBufferPointer(rebasing: input[(index * piece)..<((index + 1) * piece)]),
+                                additionalData: adBuffer,
                                 tag: index == count - 1 ? .final : .message,
-                                into: UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + piece + SecretStream.overheadCount)]))
+                                into: UnsafeMutableRawBufferPointer(rebasing: out[offset..<(offset + piece + SecretStream.overheadCount)])
+                            )
                         }
                     }
                 }
@@ -178,7 +213,9 @@ private func timeVaultRead(_ vault: EncryptedVault, _ expected: [UInt8]) throws 
                 while true {
                     let count = try reader.read(into: output)
                     if count == 0 { break }
-                    if total + count > plain.count || memcmp(output.baseAddress!, plain.baseAddress! + total, count) != 0 { mismatch = true }
+                    if total + count > plain.count || memcmp(output.baseAddress!, plain.baseAddress! + total, count) != 0 {
+                        mismatch = true
+                    }
                     total += count
                 }
             }

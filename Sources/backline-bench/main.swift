@@ -30,7 +30,9 @@ if requested.isEmpty || requested.contains("--help") {
 }
 for name in requested {
     guard let run = groups[name] else {
-        FileHandle.standardError.write(Data("backline-bench: no benchmark group '\(name)' yet (have: \(groups.keys.sorted().joined(separator: ", ")))\n".utf8))
+        FileHandle.standardError.write(
+            Data("backline-bench: no benchmark group '\(name)' yet (have: \(groups.keys.sorted().joined(separator: ", ")))\n".utf8)
+        )
         exit(1)
     }
     // The machine's load when the group starts, so every run's figures can be read in context.

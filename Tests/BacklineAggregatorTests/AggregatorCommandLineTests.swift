@@ -25,8 +25,11 @@ import Testing
 
         // A free port: bind 0, read it, release it.
         let probe = HTTPServer(
-            configuration: HTTPServerConfiguration(), tls: try .makeServer(pki: fixture.pki, name: "main"), router: HTTPRouter(),
-            logger: Logger(label: "probe") { _ in })
+            configuration: HTTPServerConfiguration(),
+            tls: try .makeServer(pki: fixture.pki, name: "main"),
+            router: HTTPRouter(),
+            logger: Logger(label: "probe") { _ in }
+        )
         let port = try probe.start()
         probe.shutdown()
         let modelPath = fixture.directory.file("initial.safetensors")
@@ -57,8 +60,10 @@ import Testing
         var configurationClient = HTTPClientConfiguration.make(port: port)
         configurationClient.retry = RetryPolicy(maxAttempts: 1)
         let client = try HTTPClient(
-            configuration: configurationClient, tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "c", minimumLevel: .error) { _ in })
+            configuration: configurationClient,
+            tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
+            logger: Logger(label: "c", minimumLevel: .error) { _ in }
+        )
         var health: HTTPResponse?
         for _ in 0..<100 where health == nil {
             health = try? await client.send(HTTPRequest(method: "GET", path: "/healthz"))
@@ -77,7 +82,10 @@ import Testing
     @Test func serveRefusesAProductionConfigurationWithoutNoise() throws {
         let fixture = try AggregatorFixture()
         let path = fixture.directory.file("bad.json")
-        let text = AggregatorConfiguration.exampleText.replacingOccurrences(of: "\"noise_multiplier\": 1.1", with: "\"noise_multiplier\": 0")
+        let text = AggregatorConfiguration.exampleText.replacingOccurrences(
+            of: "\"noise_multiplier\": 1.1",
+            with: "\"noise_multiplier\": 0"
+        )
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         let result = try BuiltBinary.run(["aggregator", "serve", "--config", path])
         #expect(result.status != 0)

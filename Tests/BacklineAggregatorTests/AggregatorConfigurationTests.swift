@@ -1,12 +1,13 @@
-@testable import BacklineAggregator
 import BacklineCore
+import BacklinePrivacy
 import BacklineStore
 import BacklineTestSupport
-import Foundation
-import Testing
-import BacklinePrivacy
 import BacklineTransport
+import Foundation
 import Synchronization
+import Testing
+
+@testable import BacklineAggregator
 
 /// Start-up refusals (item 69 and the configuration checks): each names the field and the file.
 @Suite struct AggregatorConfigurationTests {
@@ -19,14 +20,22 @@ import Synchronization
         let modelPath = fixture.directory.file("initial.safetensors")
         try Data(fixture.initialModel.bytes).write(to: URL(fileURLWithPath: modelPath))
         return AggregatorConfiguration(
-            federation: AggregatorFixture.federation, name: "main", port: 0,
+            federation: AggregatorFixture.federation,
+            name: "main",
+            port: 0,
             tls: .init(
-                certificate: fixture.pki.certificatePath(role: .aggregator, name: "main"), key: fixture.pki.keyPath(role: .aggregator, name: "main"),
-                ca: fixture.pki.caCertificatePath, crl: fixture.pki.crlPath),
-            policy: AggregatorFixture.policyPath, store: .init(sqlite: fixture.directory.file("config.db")), auditSigningKey: keyPath,
+                certificate: fixture.pki.certificatePath(role: .aggregator, name: "main"),
+                key: fixture.pki.keyPath(role: .aggregator, name: "main"),
+                ca: fixture.pki.caCertificatePath,
+                crl: fixture.pki.crlPath
+            ),
+            policy: AggregatorFixture.policyPath,
+            store: .init(sqlite: fixture.directory.file("config.db")),
+            auditSigningKey: keyPath,
             initialModel: modelPath,
             roundDefaults: RoundParameters(minClients: 3, deadlineSeconds: 60, clipNorm: 1, noiseMultiplier: 1.1, strategy: .fedAvg),
-            production: true)
+            production: true
+        )
     }
 
     func write(_ configuration: AggregatorConfiguration, to path: String) throws {
@@ -39,7 +48,10 @@ import Synchronization
         let fixture = try AggregatorFixture()
         let path = fixture.directory.file("aggregator.json")
         try write(try valid(fixture), to: path)
-        let service = try AggregatorService.make(configuration: try AggregatorConfiguration.load(path: path), logger: Logger(label: "t") { _ in })
+        let service = try AggregatorService.make(
+            configuration: try AggregatorConfiguration.load(path: path),
+            logger: Logger(label: "t") { _ in }
+        )
         let port = try await service.start()
         defer { service.shutdown() }
         #expect(port > 0)
@@ -105,11 +117,13 @@ import Synchronization
     @Test func anOperatorCannotOpenAProductionRoundWithoutNoise() async throws {
         let fixture = try AggregatorFixture()
         let coordinator = RoundCoordinator(
-            store: InMemoryFederationStore(), defaults: fixture.roundDefaults, initialModel: fixture.initialModel)
+            store: InMemoryFederationStore(),
+            defaults: fixture.roundDefaults,
+            initialModel: fixture.initialModel
+        )
         var parameters = fixture.roundDefaults
         parameters.noiseMultiplier = 0
         #expect(throws: AggregatorError.self) { try coordinator.openRound(parameters, production: true) }
         #expect(try coordinator.openRound(parameters, production: false).id == 1)
     }
 }
-

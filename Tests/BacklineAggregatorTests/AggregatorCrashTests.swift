@@ -1,14 +1,15 @@
-@testable import BacklineAggregator
 import BacklineCore
 import BacklineCrypto
 import BacklineModel
+import BacklinePrivacy
 import BacklineStore
 import BacklineTestSupport
-import BacklinePrivacy
 import BacklineTransport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BacklineAggregator
 
 /// `kill -9` of a real `backline aggregator serve` process mid-collection, mid-aggregation,
 /// mid-publish, after a commit whose receipt was never sent, and at random moments of a run of
@@ -20,9 +21,10 @@ import Testing
     static func serve(roundDefaults: String? = nil, autoRounds: Int? = nil) throws -> (AggregatorFixture, String, AggregatorProcess) {
         let fixture = try AggregatorFixture()
         let path = fixture.directory.file("process.db")
-        let process = try roundDefaults.map {
-            try AggregatorProcess(fixture: fixture, store: #"{"sqlite": "\#(path)"}"#, roundDefaults: $0, autoRounds: autoRounds)
-        } ?? AggregatorProcess(fixture: fixture, store: #"{"sqlite": "\#(path)"}"#, autoRounds: autoRounds)
+        let process =
+            try roundDefaults.map {
+                try AggregatorProcess(fixture: fixture, store: #"{"sqlite": "\#(path)"}"#, roundDefaults: $0, autoRounds: autoRounds)
+            } ?? AggregatorProcess(fixture: fixture, store: #"{"sqlite": "\#(path)"}"#, autoRounds: autoRounds)
         return (fixture, path, process)
     }
 
@@ -42,7 +44,11 @@ import Testing
         }
     }
 
-    struct Receipt: Decodable, Equatable { let receipt_id: String; let round: Int64; let node: String }
+    struct Receipt: Decodable, Equatable {
+        let receipt_id: String
+        let round: Int64
+        let node: String
+    }
 
     @Test func killedMidCollectionKeepsEveryAcknowledgedUpdateAndCountsEachOnce() async throws {
         let (fixture, path, process) = try Self.serve()
@@ -127,7 +133,9 @@ import Testing
 
     @Test func killedBetweenTheTargetUpdateAndTheCloseTheRestartClosesTheRound() async throws {
         let (fixture, path, process) = try Self.serve(
-            roundDefaults: #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#)
+            roundDefaults:
+                #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#
+        )
         try await process.start()
         let round = try await process.openRound()
         for node in ["p1", "p2"] {
@@ -151,8 +159,10 @@ import Testing
     @Test func randomKillsDuringAutomaticRoundsLoseNothingAndPublishEachRoundOnce() async throws {
         let rounds = 3
         let (fixture, path, process) = try Self.serve(
-            roundDefaults: #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#,
-            autoRounds: rounds)
+            roundDefaults:
+                #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#,
+            autoRounds: rounds
+        )
         try await process.start()
         var generator = SeededGenerator(seed: 0x0B_AC_C1)
         let delays = (0..<4).map { _ in Int.random(in: 80...700, using: &generator) }
@@ -175,7 +185,9 @@ import Testing
                             try await Task.sleep(for: .milliseconds(30))
                             continue
                         }
-                        if current.model_version < newestVersion { seen.wentBack.append("\(node): \(newestVersion) → \(current.model_version)") }
+                        if current.model_version < newestVersion {
+                            seen.wentBack.append("\(node): \(newestVersion) → \(current.model_version)")
+                        }
                         newestVersion = max(newestVersion, current.model_version)
                         if current.accepting && !submitted.contains(current.round) {
                             let body = try fixture.updateBody(round: current.round, node: node, delta: Float(current.round) * 0.1)

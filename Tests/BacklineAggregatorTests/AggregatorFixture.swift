@@ -1,16 +1,17 @@
-import BacklineFederation
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore
 import BacklineCrypto
+import BacklineFederation
 import BacklineModel
 import BacklinePolicy
+import BacklinePrivacy
 import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Synchronization
-import BacklinePrivacy
+
+@testable import BacklineAggregator
 
 /// A federation minted for one test — CA, aggregator `main`, promoters p1…p4, operator `ops`,
 /// auditor `aud` — and an aggregator served on 127.0.0.1 (port 0) over a SQLite file store.
@@ -30,8 +31,11 @@ final class AggregatorFixture: Sendable {
     let logLines = LogBox()
 
     init(
-        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
-        targetClients: Int? = nil, autoRounds: Int? = nil, openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes,
+        noiseMultiplier: Double = 1.1,
+        targetClients: Int? = nil,
+        autoRounds: Int? = nil,
+        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
     ) throws {
         directory = try TemporaryDirectory(prefix: "backline-aggregator")
         let path = directory.file("aggregator.db")
@@ -51,18 +55,31 @@ final class AggregatorFixture: Sendable {
         try FileManager.default.copyItem(atPath: Self.policyPath, toPath: directory.file("federation.policy"))
         self.maxBodyBytes = maxBodyBytes
         self.roundDefaults = RoundParameters(
-            minClients: 3, deadlineSeconds: 600, clipNorm: 1, noiseMultiplier: noiseMultiplier, strategy: .fedAvg, targetClients: targetClients)
+            minClients: 3,
+            deadlineSeconds: 600,
+            clipNorm: 1,
+            noiseMultiplier: noiseMultiplier,
+            strategy: .fedAvg,
+            targetClients: targetClients
+        )
         self.autoRounds = autoRounds
     }
 
     /// A fixture with its aggregator started.
     static func make(
-        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes, noiseMultiplier: Double = 1.1,
-        targetClients: Int? = nil, autoRounds: Int? = nil, openStore: (@Sendable (String) throws -> any FederationStore)? = nil
+        maxBodyBytes: Int = AggregatorConfiguration.defaultMaxBodyBytes,
+        noiseMultiplier: Double = 1.1,
+        targetClients: Int? = nil,
+        autoRounds: Int? = nil,
+        openStore: (@Sendable (String) throws -> any FederationStore)? = nil
     ) async throws -> AggregatorFixture {
         let fixture = try AggregatorFixture(
-            maxBodyBytes: maxBodyBytes, noiseMultiplier: noiseMultiplier, targetClients: targetClients, autoRounds: autoRounds,
-            openStore: openStore)
+            maxBodyBytes: maxBodyBytes,
+            noiseMultiplier: noiseMultiplier,
+            targetClients: targetClients,
+            autoRounds: autoRounds,
+            openStore: openStore
+        )
         try await fixture.startService()
         return fixture
     }
@@ -87,12 +104,24 @@ final class AggregatorFixture: Sendable {
         http.limits = HTTPLimits(maxBodyBytes: maxBodyBytes)
         let lines = logLines
         let parts = AggregatorService.Parts(
-            store: store, auditStorage: SwitchableAuditStorage(StoreAuditStorage(store: store), outage: outage),
-            auditSigner: signer, auditOrigin: Self.origin, policy: try PolicyEngine(contentsOf: policyFile),
-            tls: try .makeServer(pki: pki, name: "main"), http: http, name: "main", roundDefaults: roundDefaults,
-            initialModel: initialModel, production: false, policyPath: policyFile, autoRounds: autoRounds)
+            store: store,
+            auditStorage: SwitchableAuditStorage(StoreAuditStorage(store: store), outage: outage),
+            auditSigner: signer,
+            auditOrigin: Self.origin,
+            policy: try PolicyEngine(contentsOf: policyFile),
+            tls: try .makeServer(pki: pki, name: "main"),
+            http: http,
+            name: "main",
+            roundDefaults: roundDefaults,
+            initialModel: initialModel,
+            production: false,
+            policyPath: policyFile,
+            autoRounds: autoRounds
+        )
         let service = try AggregatorService(
-            parts: parts, logger: Logger(label: "aggregator-test", minimumLevel: .debug) { line in lines.append(line) })
+            parts: parts,
+            logger: Logger(label: "aggregator-test", minimumLevel: .debug) { line in lines.append(line) }
+        )
         try await service.start()
         current.withLock { $0 = (store, service) }
     }
@@ -108,8 +137,10 @@ final class AggregatorFixture: Sendable {
         var configuration = HTTPClientConfiguration.make(port: port)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         return try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: pki, role: role, name: name, server: "main"),
-            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try .makeClient(pki: pki, role: role, name: name, server: "main"),
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in }
+        )
     }
 
     func promoter(_ name: String) throws -> HTTPClient { try client(.promoter, name) }
@@ -118,21 +149,33 @@ final class AggregatorFixture: Sendable {
 
     /// An update body for `round` from `node`: every value `delta`, with the given metadata.
     func updateBody(
-        round: Int64, node: String, delta: Float = 0.5, sampleCount: Double = 10, clipNorm: Double = 1, noiseMultiplier: Double = 1.1,
+        round: Int64,
+        node: String,
+        delta: Float = 0.5,
+        sampleCount: Double = 10,
+        clipNorm: Double = 1,
+        noiseMultiplier: Double = 1.1,
         modelSHA256: String? = nil
     ) throws -> [UInt8] {
         let values = [Float](repeating: delta, count: initialModel.shape.count)
         let parameters = try initialModel.parameters.unflattened(values)
         return try UpdateEnvelope(
-            round: round, node: node, sampleCount: sampleCount, clipNorm: clipNorm, noiseMultiplier: noiseMultiplier,
-            parameters: parameters, modelSHA256: modelSHA256
+            round: round,
+            node: node,
+            sampleCount: sampleCount,
+            clipNorm: clipNorm,
+            noiseMultiplier: noiseMultiplier,
+            parameters: parameters,
+            modelSHA256: modelSHA256
         ).encoded()
     }
 
     /// Opens a round as the operator; returns its id.
     func openRound(_ body: String = "") async throws -> Int64 {
         let response = try await operatorClient().send(HTTPRequest(method: "POST", path: "/v1/rounds", body: Array(body.utf8)))
-        guard response.status == 201 else { throw HTTPError(status: response.status, code: "open_failed", message: String(decoding: response.body, as: UTF8.self)) }
+        guard response.status == 201 else {
+            throw HTTPError(status: response.status, code: "open_failed", message: String(decoding: response.body, as: UTF8.self))
+        }
         struct Round: Decodable { let round: Int64 }
         return try response.decodeJSON(Round.self).round
     }
@@ -183,7 +226,10 @@ final class AggregatorFixture: Sendable {
 
     /// The error code of a JSON error response.
     static func errorCode(_ response: HTTPResponse) -> String? {
-        struct Body: Decodable { struct Inner: Decodable { let code: String }; let error: Inner }
+        struct Body: Decodable {
+            struct Inner: Decodable { let code: String }
+            let error: Inner
+        }
         return try? response.decodeJSON(Body.self).error.code
     }
 }

@@ -1,10 +1,11 @@
 import BacklineAggregator
 import BacklineAudit
 import BacklineCore
-@testable import BacklineStore
 import BacklineTransport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// The aggregator on PostgreSQL (the production store): a full round and the audit log in the
 /// database verify. Needs `BACKLINE_PG_URL` (scripts/with-postgres.sh); under CI=true or

@@ -1,10 +1,11 @@
-@testable import BacklineAggregator
 import BacklineCore
 import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Synchronization
+
+@testable import BacklineAggregator
 
 /// A real `backline aggregator serve` process over an ``AggregatorFixture``'s federation
 /// (its PKI, policy and initial model): written configuration, started, killed with SIGKILL,
@@ -23,16 +24,23 @@ final class AggregatorProcess: @unchecked Sendable {
     /// Writes the configuration: `store` is the JSON of the `store` key, `roundDefaults` that of
     /// `round_defaults`; `autoRounds` adds the top-level key.
     init(
-        fixture: AggregatorFixture, name: String = "main", store: String, port: UInt16? = nil,
-        roundDefaults: String = #"{"min_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#,
-        autoRounds: Int? = nil, production: Bool = true
+        fixture: AggregatorFixture,
+        name: String = "main",
+        store: String,
+        port: UInt16? = nil,
+        roundDefaults: String =
+            #"{"min_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#,
+        autoRounds: Int? = nil,
+        production: Bool = true
     ) throws {
         self.fixture = fixture
         self.name = name
         self.port = try port ?? Self.freePort(fixture)
         let directory = fixture.directory
         let keyPath = directory.file("audit.key")
-        if !FileManager.default.fileExists(atPath: keyPath) { _ = try AuditSigningKey.generate(path: keyPath, origin: AggregatorFixture.origin) }
+        if !FileManager.default.fileExists(atPath: keyPath) {
+            _ = try AuditSigningKey.generate(path: keyPath, origin: AggregatorFixture.origin)
+        }
         let modelPath = directory.file("initial.safetensors")
         try Data(fixture.initialModel.bytes).write(to: URL(fileURLWithPath: modelPath))
         let pki = fixture.pki
@@ -55,8 +63,11 @@ final class AggregatorProcess: @unchecked Sendable {
     /// A port nothing listens on now (bound to 0 and released).
     static func freePort(_ fixture: AggregatorFixture) throws -> UInt16 {
         let probe = HTTPServer(
-            configuration: HTTPServerConfiguration(), tls: try .makeServer(pki: fixture.pki, name: "main"), router: HTTPRouter(),
-            logger: Logger(label: "probe") { _ in })
+            configuration: HTTPServerConfiguration(),
+            tls: try .makeServer(pki: fixture.pki, name: "main"),
+            router: HTTPRouter(),
+            logger: Logger(label: "probe") { _ in }
+        )
         let port = try probe.start()
         probe.shutdown()
         return port
@@ -67,10 +78,16 @@ final class AggregatorProcess: @unchecked Sendable {
     func start(crashAt: String? = nil, waitForHealth: Bool = true) async throws {
         var environment = ProcessInfo.processInfo.environment
         environment["BACKLINE_TEST_CRASH_AT"] = crashAt
-        let run = lock.withLock { runs += 1; return runs }
+        let run = lock.withLock {
+            runs += 1
+            return runs
+        }
         let process = try SpawnedProcess(
-            BuiltBinary.path, ["aggregator", "serve", "--config", configPath], environment: environment,
-            errorPath: fixture.directory.file("\(name)-run\(run).log"))
+            BuiltBinary.path,
+            ["aggregator", "serve", "--config", configPath],
+            environment: environment,
+            errorPath: fixture.directory.file("\(name)-run\(run).log")
+        )
         lock.withLock { self.process = process }
         guard waitForHealth else { return }
         let deadline = Date().addingTimeInterval(30)
@@ -96,8 +113,10 @@ final class AggregatorProcess: @unchecked Sendable {
     /// Every run's standard error so far.
     var log: String {
         let runs = lock.withLock { self.runs }
-        return (1...max(runs, 1)).compactMap { try? String(contentsOfFile: fixture.directory.file("\(name)-run\($0).log"), encoding: .utf8) }
-            .joined(separator: "\n--- restart ---\n")
+        return (1...max(runs, 1)).compactMap {
+            try? String(contentsOfFile: fixture.directory.file("\(name)-run\($0).log"), encoding: .utf8)
+        }
+        .joined(separator: "\n--- restart ---\n")
     }
 
     /// One request as `role`/`name` on a fresh connection, no retries (a dead process is an error).
@@ -105,8 +124,10 @@ final class AggregatorProcess: @unchecked Sendable {
         var configuration = HTTPClientConfiguration.make(port: port)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         let client = try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: fixture.pki, role: role, name: peer, server: "main"),
-            logger: Logger(label: "process-client", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try .makeClient(pki: fixture.pki, role: role, name: peer, server: "main"),
+            logger: Logger(label: "process-client", minimumLevel: .error) { _ in }
+        )
         defer { client.close() }
         return try await client.send(request, idempotent: false)
     }
@@ -119,7 +140,9 @@ final class AggregatorProcess: @unchecked Sendable {
     /// Opens a round as the operator (optional JSON overrides); its id.
     func openRound(_ body: String = "") async throws -> Int64 {
         let response = try await send(.operator, "ops", HTTPRequest(method: "POST", path: "/v1/rounds", body: Array(body.utf8)))
-        guard response.status == 201 else { throw ProcessFailure(message: "open: \(response.status) \(String(decoding: response.body, as: UTF8.self))") }
+        guard response.status == 201 else {
+            throw ProcessFailure(message: "open: \(response.status) \(String(decoding: response.body, as: UTF8.self))")
+        }
         struct Round: Decodable { let round: Int64 }
         return try response.decodeJSON(Round.self).round
     }

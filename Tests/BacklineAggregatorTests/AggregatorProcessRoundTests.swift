@@ -1,4 +1,3 @@
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore
 import BacklineStore
@@ -6,6 +5,8 @@ import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
 
 /// One round against a real `backline aggregator serve` process (issue 7, item 4; SECURITY-TESTS
 /// 51, 52, 54, 74, 76, 77): idempotent resubmission, a conflicting resubmission refused and
@@ -19,7 +20,10 @@ import Testing
         try await process.start()
         let round = try await process.openRound(#"{"deadline_seconds": 3}"#)
 
-        struct Receipt: Decodable, Equatable { let receipt_id: String; let digest: String }
+        struct Receipt: Decodable, Equatable {
+            let receipt_id: String
+            let digest: String
+        }
         let first = try await process.submit(try fixture.updateBody(round: round, node: "p1"), as: "p1", to: round)
         #expect(first.status == 200)
         let again = try await process.submit(try fixture.updateBody(round: round, node: "p1"), as: "p1", to: round)

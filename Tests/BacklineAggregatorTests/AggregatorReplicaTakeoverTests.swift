@@ -1,11 +1,12 @@
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
+@testable import BacklineStore
 
 /// Issue 7 ("kill -9 at any point … mid-aggregation" and "several aggregator processes on one
 /// PostgreSQL … a round still completes exactly once"; SECURITY-TESTS 49, 55): two real
@@ -27,7 +28,12 @@ import Testing
         #expect(try AggregatorConfiguration.load(path: process.configPath).effectiveStallTimeoutSeconds == seconds)
     }
 
-    @Test(.enabled(if: AggregatorReplicaTests.environment["BACKLINE_PG_BIN"] != nil || AggregatorReplicaTests.required, "BACKLINE_PG_BIN is not set"))
+    @Test(
+        .enabled(
+            if: AggregatorReplicaTests.environment["BACKLINE_PG_BIN"] != nil || AggregatorReplicaTests.required,
+            "BACKLINE_PG_BIN is not set"
+        )
+    )
     func aReplicaDyingMidAggregationIsPublishedByTheOtherExactlyOnce() async throws {
         let cluster = try ThrowawayPostgresCluster()
         let fixture = try AggregatorFixture()
@@ -105,6 +111,9 @@ import Testing
         try Data(signer.verifierKey.text.utf8).write(to: URL(fileURLWithPath: keyFile))
         let verified = try BuiltBinary.run(["audit", "verify", "--postgres", cluster.url, "--key", keyFile, "--json"])
         #expect(verified.status == 0, "\(verified.standardOutput) \(verified.standardError)")
-        #expect(verified.standardOutput.contains("\"ok\":true") && verified.standardOutput.contains("\"entries\":\(count)"), "\(verified.standardOutput)")
+        #expect(
+            verified.standardOutput.contains("\"ok\":true") && verified.standardOutput.contains("\"entries\":\(count)"),
+            "\(verified.standardOutput)"
+        )
     }
 }

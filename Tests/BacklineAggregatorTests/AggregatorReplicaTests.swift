@@ -1,11 +1,12 @@
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
+@testable import BacklineStore
 
 /// Real aggregator processes on PostgreSQL (issue 7, item 2; SECURITY-TESTS 49, 55): two
 /// replicas on one database complete a round exactly once, and a `pg_ctl restart -m immediate`
@@ -98,8 +99,11 @@ import Testing
         let cluster = try ThrowawayPostgresCluster()
         let fixture = try AggregatorFixture()
         let process = try AggregatorProcess(
-            fixture: fixture, store: #"{"postgres": "\#(cluster.url)"}"#,
-            roundDefaults: #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#)
+            fixture: fixture,
+            store: #"{"postgres": "\#(cluster.url)"}"#,
+            roundDefaults:
+                #"{"min_clients": 3, "target_clients": 3, "deadline_seconds": 600, "clip_norm": 1, "noise_multiplier": 1.1, "strategy": "fedavg"}"#
+        )
         try await process.start()
         let round = try await process.openRound()
         struct Receipt: Decodable, Equatable { let receipt_id: String }

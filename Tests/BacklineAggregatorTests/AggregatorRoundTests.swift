@@ -1,15 +1,16 @@
-@testable import BacklineAggregator
 import BacklineAudit
+import BacklineCore
 import BacklineCrypto
 import BacklineModel
+import BacklinePrivacy
 import BacklineStore
 import BacklineTestSupport
 import BacklineTransport
 import Foundation
-import Testing
-import BacklinePrivacy
 import Synchronization
-import BacklineCore
+import Testing
+
+@testable import BacklineAggregator
 
 /// Whole rounds over the mTLS API: publish with 3 promoters, fail with 2 (items 51, 77), and
 /// a restart mid-round on the same store (item 49, in-process form).
@@ -28,7 +29,12 @@ import BacklineCore
         let deltas: [String: (Float, Double)] = ["p1": (0.5, 10), "p2": (-0.25, 30), "p3": (1.0, 20)]
         for (node, (delta, count)) in deltas.sorted(by: { $0.key < $1.key }) {
             let body = try fixture.updateBody(
-                round: round, node: node, delta: delta, sampleCount: count, modelSHA256: Hex.encode(fixture.initialModel.checksum))
+                round: round,
+                node: node,
+                delta: delta,
+                sampleCount: count,
+                modelSHA256: Hex.encode(fixture.initialModel.checksum)
+            )
             let response = try await fixture.submit(body, as: node, to: round)
             #expect(response.status == 200, "\(String(decoding: response.body, as: UTF8.self))")
         }
@@ -61,7 +67,10 @@ import BacklineCore
         #expect(FileManager.default.fileExists(atPath: fixture.directory.file("aggregator.db-spool/models")))
         let ledger = try await fixture.auditor().send(HTTPRequest(method: "GET", path: "/v1/ledger"))
         #expect(ledger.status == 200)
-        struct Line: Decodable { let promoter: String; let epsilon: Double }
+        struct Line: Decodable {
+            let promoter: String
+            let epsilon: Double
+        }
         let lines = try ledger.decodeJSON([Line].self)
         #expect(lines.map(\.promoter).sorted() == ["p1", "p2", "p3"])
         #expect(lines.allSatisfy { $0.epsilon > 0 && $0.epsilon.isFinite })
@@ -103,12 +112,16 @@ import BacklineCore
         let fixture = try await AggregatorFixture.make()
         let round = try await fixture.openRound(#"{"strategy": "median"}"#)
         for (node, delta) in [("p1", Float(0.1)), ("p2", 0.1), ("p3", 0.1), ("p4", 10)] {
-            #expect(try await fixture.submit(try fixture.updateBody(round: round, node: node, delta: delta), as: node, to: round).status == 200)
+            #expect(
+                try await fixture.submit(try fixture.updateBody(round: round, node: node, delta: delta), as: node, to: round).status == 200
+            )
         }
         let closure = try await fixture.close(round).decodeJSON(Closure.self)
         #expect(closure.state == "published")
         let model = try await fixture.promoter("p1").send(HTTPRequest(method: "GET", path: "/v1/models/latest"))
-        let change = zip(try SafeTensors.decode(model.body).parameters.flattened(), fixture.initialModel.parameters.flattened()).map { $0 - $1 }
+        let change = zip(try SafeTensors.decode(model.body).parameters.flattened(), fixture.initialModel.parameters.flattened()).map {
+            $0 - $1
+        }
         // Gradient sums {0.1, 0.1, 0.1, 10} over 10 members each: the median of the descent steps
         // {−0.01, −0.01, −0.01, −1} is −0.01; a mean would have moved −0.2575.
         #expect(change.allSatisfy { abs($0 + 0.01) < 1e-5 }, "\(change)")
@@ -200,8 +213,17 @@ import BacklineCore
         let coordinator = RoundCoordinator(store: store, defaults: fixture.roundDefaults, initialModel: fixture.initialModel)
         let round = try coordinator.openRound(production: false)
         let body = try fixture.updateBody(round: round.id, node: "p1")
-        _ = try store.submitUpdate(UpdateSubmission(
-            round: round.id, promoterID: "p1", payload: body, digest: SHA256.hash(body), norm: 1, sampleCount: 10, receivedAt: Date()))
+        _ = try store.submitUpdate(
+            UpdateSubmission(
+                round: round.id,
+                promoterID: "p1",
+                payload: body,
+                digest: SHA256.hash(body),
+                norm: 1,
+                sampleCount: 10,
+                receivedAt: Date()
+            )
+        )
         _ = try store.transitionRound(round.id, to: .failed)  // a process stopped before discarding
         #expect(try store.updates(inRound: round.id).first?.payload == body)
         #expect(try coordinator.discardLeftoverPayloads() == 1)
@@ -211,7 +233,11 @@ import BacklineCore
 
     @Test func onlyOneRoundRunsAtATimeAndIdsIncrease() throws {
         let fixture = try AggregatorFixture()
-        let coordinator = RoundCoordinator(store: InMemoryFederationStore(), defaults: fixture.roundDefaults, initialModel: fixture.initialModel)
+        let coordinator = RoundCoordinator(
+            store: InMemoryFederationStore(),
+            defaults: fixture.roundDefaults,
+            initialModel: fixture.initialModel
+        )
         let first = try coordinator.openRound(production: true)
         #expect(throws: StoreError.self) { try coordinator.openRound(production: true) }
         #expect(try coordinator.claim(first.id))

@@ -1,9 +1,10 @@
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineStore
 import BacklineTransport
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
 
 /// Rounds without an operator: `round_defaults.target_clients` closes a round as soon as that
 /// many promoters submitted, `auto_rounds` opens rounds until N exist, and
@@ -46,7 +47,9 @@ import Testing
     @Test func anOperatorMayAskForATargetPerRoundButNotBelowMinClients() async throws {
         let fixture = try await AggregatorFixture.make()
         let refused = try await fixture.operatorClient().send(
-            HTTPRequest(method: "POST", path: "/v1/rounds", body: Array(#"{"min_clients": 4, "target_clients": 3}"#.utf8)), idempotent: false)
+            HTTPRequest(method: "POST", path: "/v1/rounds", body: Array(#"{"min_clients": 4, "target_clients": 3}"#.utf8)),
+            idempotent: false
+        )
         #expect(refused.status == 422)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("target_clients"))
         let round = try await fixture.openRound(#"{"target_clients": 3}"#)
@@ -62,9 +65,11 @@ import Testing
         let store = fixture.store
         // Round 1 exists as soon as the service started, opened by the aggregator and audited.
         #expect(try store.withTransaction { try $0.rounds(in: nil) }.map(\.id) == [1])
-        #expect(try fixture.auditEntries().contains {
-            $0.action == "manage_round" && $0.outcome == "auto_round" && $0.spiffeID.hasSuffix("/aggregator/main")
-        })
+        #expect(
+            try fixture.auditEntries().contains {
+                $0.action == "manage_round" && $0.outcome == "auto_round" && $0.spiffeID.hasSuffix("/aggregator/main")
+            }
+        )
         for round in Int64(1)...2 {
             #expect(try await fixture.eventually { try store.round(round)?.state == .open })
             for node in ["p1", "p2", "p3"] {
@@ -93,8 +98,13 @@ import Testing
     @Test(arguments: [("auto_rounds", 0), ("auto_rounds", -1), ("target_clients", 2)])
     func outOfRangeSchedulingKeysAreRefusedNamingTheField(key: String, value: Int) throws {
         let defaults = RoundParameters(
-            minClients: 3, deadlineSeconds: 60, clipNorm: 1, noiseMultiplier: 1, strategy: .fedAvg,
-            targetClients: key == "target_clients" ? value : nil)
+            minClients: 3,
+            deadlineSeconds: 60,
+            clipNorm: 1,
+            noiseMultiplier: 1,
+            strategy: .fedAvg,
+            targetClients: key == "target_clients" ? value : nil
+        )
         if key == "target_clients" {
             #expect { try defaults.validate(production: true, field: "round_defaults") } throws: { error in
                 "\(error)".contains("round_defaults.target_clients")

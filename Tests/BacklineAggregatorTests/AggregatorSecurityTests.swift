@@ -1,16 +1,17 @@
-import BacklineFederation
-@testable import BacklineAggregator
 import BacklineAudit
+import BacklineCore
 import BacklineCrypto
+import BacklineFederation
 import BacklineModel
+import BacklinePolicy
+import BacklinePrivacy
 import BacklineStore
 import BacklineTransport
 import Foundation
-import Testing
-import BacklinePrivacy
 import Synchronization
-import BacklineCore
-import BacklinePolicy
+import Testing
+
+@testable import BacklineAggregator
 
 /// The attacks of SECURITY-TESTS performed against the running aggregator, each checked for the
 /// refusal, the audit entry, and that nothing was stored.
@@ -48,7 +49,10 @@ import BacklinePolicy
     @Test func theSameUpdateGetsTheSameReceiptAndDifferentBytesAConflict() async throws {  // item 54, 74 (within a round)
         let fixture = try await AggregatorFixture.make()
         let round = try await fixture.openRound()
-        struct Receipt: Decodable { let receipt_id: String; let digest: String }
+        struct Receipt: Decodable {
+            let receipt_id: String
+            let digest: String
+        }
         let body = try fixture.updateBody(round: round, node: "p1", delta: 0.2)
         let first = try await fixture.submit(body, as: "p1", to: round)
         let again = try await fixture.submit(body, as: "p1", to: round)
@@ -63,7 +67,10 @@ import BacklinePolicy
     }
 
     /// Bad bodies: the byte surgery is done on a valid file so the encoder's own checks are bypassed.
-    static let badBodies = ["nan", "inf", "wrong_shape", "garbage", "truncated", "huge_header", "negative_count", "missing_round", "weak_noise", "stale_model", "bad_model_hash", "f16_dtype"]
+    static let badBodies = [
+        "nan", "inf", "wrong_shape", "garbage", "truncated", "huge_header", "negative_count", "missing_round", "weak_noise", "stale_model",
+        "bad_model_hash", "f16_dtype",
+    ]
 
     @Test(arguments: badBodies)
     func badUpdatesAreRejectedWithAStableCodeAndNoTrace(kind: String) async throws {  // items 59, 60, 63, 66
@@ -80,15 +87,27 @@ import BacklinePolicy
             expected = (422, "non_finite")
         case "wrong_shape":
             let parameters = try ParameterSet([("artist_factors", Tensor(shape: [2, 2], values: [0, 0, 0, 0]))])
-            body = try UpdateEnvelope(round: round, node: "p1", sampleCount: 5, clipNorm: 1, noiseMultiplier: 1.1, parameters: parameters).encoded()
+            body = try UpdateEnvelope(round: round, node: "p1", sampleCount: 5, clipNorm: 1, noiseMultiplier: 1.1, parameters: parameters)
+                .encoded()
             expected = (422, "shape")
-        case "garbage": body = Array("not a tensor file at all".utf8); expected = (400, "malformed_update")
-        case "truncated": body.removeLast(3); expected = (400, "malformed_update")
-        case "huge_header": body.replaceSubrange(0..<8, with: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]); expected = (400, "malformed_update")
-        case "negative_count": body = try fixture.updateBody(round: round, node: "p1", sampleCount: -3); expected = (422, "count")
+        case "garbage":
+            body = Array("not a tensor file at all".utf8)
+            expected = (400, "malformed_update")
+        case "truncated":
+            body.removeLast(3)
+            expected = (400, "malformed_update")
+        case "huge_header":
+            body.replaceSubrange(0..<8, with: [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f])
+            expected = (400, "malformed_update")
+        case "negative_count":
+            body = try fixture.updateBody(round: round, node: "p1", sampleCount: -3)
+            expected = (422, "count")
         case "missing_round":
             let parameters = try fixture.initialModel.parameters.unflattened([Float](repeating: 0, count: fixture.initialModel.shape.count))
-            body = try SafeTensors.encode(parameters, metadata: ["node": "p1", "sample_count": "3", "clip_norm": "1", "noise_multiplier": "1.1"])
+            body = try SafeTensors.encode(
+                parameters,
+                metadata: ["node": "p1", "sample_count": "3", "clip_norm": "1", "noise_multiplier": "1.1"]
+            )
             expected = (422, "invalid_metadata")
         case "stale_model":
             body = try fixture.updateBody(round: round, node: "p1", modelSHA256: String(repeating: "0", count: 64))
@@ -98,14 +117,20 @@ import BacklinePolicy
             let index = try #require((0..<body.count - header.count).first { Array(body[$0..<$0 + header.count]) == header })
             body.replaceSubrange(index..<index + header.count, with: Array("\"F16\"".utf8))
             expected = (400, "malformed_update")
-        case "bad_model_hash": body = try fixture.updateBody(round: round, node: "p1", modelSHA256: "v1"); expected = (422, "invalid_metadata")
-        default: body = try fixture.updateBody(round: round, node: "p1", noiseMultiplier: 0.5); expected = (422, "privacy")
+        case "bad_model_hash":
+            body = try fixture.updateBody(round: round, node: "p1", modelSHA256: "v1")
+            expected = (422, "invalid_metadata")
+        default:
+            body = try fixture.updateBody(round: round, node: "p1", noiseMultiplier: 0.5)
+            expected = (422, "privacy")
         }
         let response = try await fixture.submit(body, as: "p1", to: round)
         #expect(response.status == expected.0)
         #expect(AggregatorFixture.errorCode(response) == expected.1)
         let text = String(decoding: response.body, as: UTF8.self) + fixture.logLines.text
-        for marker in ["Fatal error", "Stack", "backtrace", ".swift:"] { #expect(!text.contains(marker), "\(marker) in \(text.prefix(400))") }
+        for marker in ["Fatal error", "Stack", "backtrace", ".swift:"] {
+            #expect(!text.contains(marker), "\(marker) in \(text.prefix(400))")
+        }
         #expect(try fixture.store.updates(inRound: round).isEmpty)
         #expect(try fixture.auditEntries().last?.outcome == "rejected:\(expected.1)")
         #expect(fixture.service.metrics.exposition().contains("backline_rejections_total{reason=\"\(expected.1)\"} 1"))
@@ -260,17 +285,32 @@ import BacklinePolicy
             .read(String(decoding: again.body, as: UTF8.self))
         #expect(second.size > checkpoint.size)  // the first request's own audit entry is now covered
         try MerkleProof.verifyConsistency(
-            size1: checkpoint.size, size2: second.size, root1: checkpoint.root, root2: second.root,
-            proof: try fixture.service.auditLog.consistencyProof(from: checkpoint.size, to: second.size))
+            size1: checkpoint.size,
+            size2: second.size,
+            root1: checkpoint.root,
+            root2: second.root,
+            proof: try fixture.service.auditLog.consistencyProof(from: checkpoint.size, to: second.size)
+        )
         let proof = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/audit/proof", query: "index=1&size=\(checkpoint.size)"))
-        struct Proof: Decodable { let leaf_hash: String; let root: String; let proof: [String] }
+        struct Proof: Decodable {
+            let leaf_hash: String
+            let root: String
+            let proof: [String]
+        }
         let body = try proof.decodeJSON(Proof.self)
         #expect(body.root == checkpoint.root.hex)
         try MerkleProof.verifyInclusion(
-            leafHash: try TreeHash(hex: body.leaf_hash), index: 1, treeSize: checkpoint.size, proof: try body.proof.map { try TreeHash(hex: $0) },
-            root: checkpoint.root)
+            leafHash: try TreeHash(hex: body.leaf_hash),
+            index: 1,
+            treeSize: checkpoint.size,
+            proof: try body.proof.map { try TreeHash(hex: $0) },
+            root: checkpoint.root
+        )
         let entries = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/audit/entries", query: "action=submit_update"))
-        struct Line: Decodable { let index: Int64; let entry: AuditEntry }
+        struct Line: Decodable {
+            let index: Int64
+            let entry: AuditEntry
+        }
         let lines = try entries.decodeJSON([Line].self)
         #expect(!lines.isEmpty && lines.allSatisfy { $0.entry.action == "submit_update" })
         let bad = try await auditor.send(HTTPRequest(method: "GET", path: "/v1/audit/proof", query: "index=5&size=2"))

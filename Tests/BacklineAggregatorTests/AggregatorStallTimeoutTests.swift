@@ -1,8 +1,9 @@
-@testable import BacklineAggregator
 import BacklineCore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
 
 /// `stall_timeout_seconds`: how long a claimed round may stay `aggregating` before a replica's
 /// clock aggregates it again (the process behaviour is in ``AggregatorReplicaTakeoverTests``).
@@ -38,7 +39,8 @@ import Testing
         configuration.stallTimeoutSeconds = seconds
         #expect { try configuration.validate(file: "aggregator.json") } throws: { error in
             guard let error = error as? AggregatorError else { return false }
-            return error.code == .invalidConfiguration && error.reason.contains("aggregator.json") && error.reason.contains("stall_timeout_seconds")
+            return error.code == .invalidConfiguration && error.reason.contains("aggregator.json")
+                && error.reason.contains("stall_timeout_seconds")
         }
     }
 

@@ -1,4 +1,3 @@
-@testable import BacklineAggregator
 import BacklineAudit
 import BacklineCore
 import BacklineStore
@@ -6,12 +5,16 @@ import BacklineTransport
 import Foundation
 import Testing
 
+@testable import BacklineAggregator
+
 /// While the database is unreachable the API answers a retryable 503 `store_unavailable`, not a
 /// bare 500, and serves again once it is back (SECURITY-TESTS 55 at the API).
 @Suite struct AggregatorStoreOutageTests {
     @Test func aStoreOutageIsARetryable503AndServiceResumesAfterIt() async throws {
         let outage = OutageSwitch()
-        let fixture = try await AggregatorFixture.make { path in SwitchableStore(try SQLFederationStore.makeSQLite(.file(path)), outage: outage) }
+        let fixture = try await AggregatorFixture.make { path in
+            SwitchableStore(try SQLFederationStore.makeSQLite(.file(path)), outage: outage)
+        }
         let round = try await fixture.openRound()
         outage.isDown = true
         let current = try await fixture.promoter("p1").send(HTTPRequest(method: "GET", path: "/v1/rounds/current"))

@@ -19,7 +19,9 @@ import Testing
 
     static func publish(_ model: GlobalModel, in store: any FederationStore) throws {
         try store.withTransaction {
-            try $0.insertModelVersion(ModelVersionRecord(version: model.version, bytes: model.bytes, checksum: model.checksum, createdAt: Date()))
+            try $0.insertModelVersion(
+                ModelVersionRecord(version: model.version, bytes: model.bytes, checksum: model.checksum, createdAt: Date())
+            )
         }
     }
 

@@ -56,10 +56,14 @@ import Testing
 
     @Test func aStateNeedsItsModelVersionAndIsWrittenOnce() throws {
         let directory = try TemporaryDirectory(prefix: "backline-optimizer-state")
-        for store in [try SQLFederationStore.makeSQLite(.file(directory.file("store.db"))) as any FederationStore, InMemoryFederationStore()] {
+        for store in [
+            try SQLFederationStore.makeSQLite(.file(directory.file("store.db"))) as any FederationStore, InMemoryFederationStore(),
+        ] {
             #expect(throws: StoreError.self) { try store.withTransaction { try $0.insertOptimizerState(version: 1, state: [1]) } }
             try store.withTransaction { transaction in
-                try transaction.insertModelVersion(ModelVersionRecord(version: 1, bytes: [1, 2], checksum: [UInt8](repeating: 7, count: 32), createdAt: Date()))
+                try transaction.insertModelVersion(
+                    ModelVersionRecord(version: 1, bytes: [1, 2], checksum: [UInt8](repeating: 7, count: 32), createdAt: Date())
+                )
                 try transaction.insertOptimizerState(version: 1, state: [9, 9])
             }
             #expect(try store.withTransaction { try $0.optimizerState(version: 1) } == [9, 9])

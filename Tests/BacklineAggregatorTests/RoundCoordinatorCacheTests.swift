@@ -1,9 +1,10 @@
-@testable import BacklineAggregator
 import BacklineCrypto
 import BacklineFederation
 import BacklineStore
 import Foundation
 import Testing
+
+@testable import BacklineAggregator
 
 /// Closing a round takes the updates this process validated on arrival from its cache and reads
 /// the others from the store: whichever replica received which update, the model is the same.
@@ -16,7 +17,12 @@ import Testing
         let round = try aggregator.openRound(production: false)
         for (index, node) in ["p1", "p2", "p3"].enumerated() {
             let receiver = storedByAggregator[index] ? aggregator : other
-            let body = try fixture.updateBody(round: round.id, node: node, delta: Float(index + 1) * 0.25, sampleCount: Double(10 * (index + 1)))
+            let body = try fixture.updateBody(
+                round: round.id,
+                node: node,
+                delta: Float(index + 1) * 0.25,
+                sampleCount: Double(10 * (index + 1))
+            )
             guard case .success(let update) = try receiver.validate(try UpdateEnvelope(decoding: body), in: round) else {
                 throw StoreError.invalidInput("update", "the fixture's update for \(node) does not validate")
             }

@@ -1,14 +1,14 @@
 import BacklineAggregator
 import BacklineAudit
+import BacklineCore
 import BacklineCrypto
+import BacklinePrivacy
 import BacklineStore
 import BacklineTestSupport
-import Foundation
-import Testing
-import BacklinePrivacy
 import BacklineTransport
+import Foundation
 import Synchronization
-import BacklineCore
+import Testing
 
 /// The audit log kept in the SQLite store, checked by the auditor's verifier; tampering with
 /// the rows by raw SQL (after dropping the append-only triggers) is reported (items 43/44).
@@ -21,10 +21,19 @@ import BacklineCore
         let signer = try NoteSigner(name: Self.origin, privateKey: Ed25519.PrivateKey())
         let log = try AuditLog(storage: StoreAuditStorage(store: store), signer: signer, origin: Self.origin)
         for index in 0..<count {
-            try log.append(AuditEntry(
-                spiffeID: "spiffe://fed.test/promoter/p\(index)", role: "promoter", action: "submit_update",
-                resource: "update:p\(index):r1", round: 1, decision: .allow, ruleID: "P1", policySHA256: String(repeating: "a", count: 64),
-                outcome: "accepted"))
+            try log.append(
+                AuditEntry(
+                    spiffeID: "spiffe://fed.test/promoter/p\(index)",
+                    role: "promoter",
+                    action: "submit_update",
+                    resource: "update:p\(index):r1",
+                    round: 1,
+                    decision: .allow,
+                    ruleID: "P1",
+                    policySHA256: String(repeating: "a", count: 64),
+                    outcome: "accepted"
+                )
+            )
         }
         try log.checkpoint()
         let verifier = AuditVerifier(origin: Self.origin, keys: [signer.verifierKey])
@@ -71,10 +80,13 @@ import BacklineCore
         let directory = try TemporaryDirectory(prefix: "backline-agg-audit")
         let (verifier, state, _) = try makeLog(directory, count: 6)
         let path = directory.file("audit.db")
-        try sqlite(path, """
+        try sqlite(
+            path,
+            """
             DROP TRIGGER audit_log_refuse_update;
             UPDATE audit_log SET entry = CAST(REPLACE(CAST(entry AS TEXT), '"allow"', '"deny"') AS BLOB) WHERE idx = 1;
-            """)
+            """
+        )
         let storage = StoreAuditStorage(store: try SQLFederationStore.makeSQLite(.file(path)))
         #expect(try storage.entries(from: 1, to: 2).first?.decision == .deny)  // the edit took effect
         let report = verifier.verify(storage: storage, saved: state)

@@ -7,7 +7,8 @@ import Testing
     /// The bench's accuracy table at small scale: one synthetic promoter, fixed seeds.
     static func syntheticEngine(members: Int) throws -> AnalyticsEngine {
         let federation = try SyntheticFederation(
-            SyntheticConfiguration(seed: 11, promoters: 1, membersPerPromoter: members, artists: 400, listening: false))
+            SyntheticConfiguration(seed: 11, promoters: 1, membersPerPromoter: members, artists: 400, listening: false)
+        )
         var sink = VaultSyntheticSink()
         try federation.generate(promoter: 0, into: &sink)
         return try AnalyticsEngine(sink.data)
@@ -17,8 +18,13 @@ import Testing
         let engine = try Self.syntheticEngine(members: 30_000)
         var source = SeededNoiseSource(seed: 6)
         let rows = try AccuracyTable.measure(
-            engine, queries: AnalyticsQuery.builtIn, epsilons: [0.1, 0.5, 1, 2], delta: 1e-5, minimumMembers: 1000,
-            using: &source)
+            engine,
+            queries: AnalyticsQuery.builtIn,
+            epsilons: [0.1, 0.5, 1, 2],
+            delta: 1e-5,
+            minimumMembers: 1000,
+            using: &source
+        )
         let atOne = rows.filter { $0.epsilon == 1 }
         #expect(atOne.count >= 20, "too few cells with 1 000 members to judge")
         // The goal is every cell within 5 %. Low means in cells of 1 000–3 000 members

@@ -12,7 +12,8 @@ import Testing
 
     @Test func releasesAreChargedToTheVaultLedgerAndRefusedOverBudget() throws {
         let directory = try TemporaryDirectory(prefix: "backline-analytics")
-        let vault = directory.file("vault"), key = directory.file("kek")
+        let vault = directory.file("vault")
+        let key = directory.file("kek")
         #expect(try run(["data", "keygen", "--out", key]).status == 0)
         let generated = try run([
             "data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0",
@@ -25,7 +26,9 @@ import Testing
         let names = (listed["queries"] as? [[String: Any]])?.compactMap { $0["name"] as? String } ?? []
         #expect(names.contains("dwell_by_genre") && names.contains("lead_time_by_weekday"))
 
-        let first = try run(["analytics", "run"] + open + ["--query", "dwell_by_genre", "--epsilon", "1", "--budget-epsilon", "1.2", "--json"])
+        let first = try run(
+            ["analytics", "run"] + open + ["--query", "dwell_by_genre", "--epsilon", "1", "--budget-epsilon", "1.2", "--json"]
+        )
         #expect(first.status == 0, "\(first.standardError)")
         let report = try json(first.standardOutput)
         #expect((report["cells"] as? [Any])?.count == 14)

@@ -104,7 +104,9 @@ struct VaultBuilder {
         builder.member(3, birthYear: 1960, gender: "", interests: [])
         builder.artist(1, genres: ["rock"])
         builder.artist(2, genres: ["pop"])
-        let s101 = friday, s102: Int64 = 1_740_859_200, s104: Int64 = 1_798_747_200
+        let s101 = friday
+        let s102: Int64 = 1_740_859_200
+        let s104: Int64 = 1_798_747_200
         builder.show(101, artist: 1, start: s101, capacity: 120)
         builder.show(102, artist: 2, start: s102, capacity: 2500)
         builder.show(104, artist: 1, start: s104, capacity: 8000)

@@ -42,8 +42,10 @@ import Testing
     @Test func builtInsHaveUniqueNamesAndAreFoundByName() throws {
         let names = AnalyticsQuery.builtIn.map(\.name)
         #expect(Set(names).count == names.count)
-        for name in ["attendance_by_age_band", "no_show_by_genre", "arrival_offset_by_age_band", "dwell_by_genre",
-                     "merch_by_age_band", "repeat_6m_by_gender", "lead_time_by_weekday"] {
+        for name in [
+            "attendance_by_age_band", "no_show_by_genre", "arrival_offset_by_age_band", "dwell_by_genre",
+            "merch_by_age_band", "repeat_6m_by_gender", "lead_time_by_weekday",
+        ] {
             #expect(try AnalyticsQuery.builtIn(named: name).name == name)
         }
         #expect(throws: AnalyticsError.self) { try AnalyticsQuery.builtIn(named: "everything") }

@@ -1,8 +1,9 @@
-@testable import BacklineAnalytics
 import BacklineCore
 import BacklinePrivacy
 import BacklineVault
 import Testing
+
+@testable import BacklineAnalytics
 
 @Suite struct DPHistogramTests {
     /// The tiny vault plus 500 shows on consecutive days, and optionally member 50 holding a ticket
@@ -11,7 +12,12 @@ import Testing
         var builder = VaultBuilder(data: VaultBuilder.tiny())
         for index in 0..<500 {
             let start = VaultBuilder.friday + Int64(index) * VaultBuilder.day
-            builder.show(1000 + Int64(index), artist: Int64(1 + index % 2), start: start, capacity: [100, 300, 1000, 3000, 9000][index % 5])
+            builder.show(
+                1000 + Int64(index),
+                artist: Int64(1 + index % 2),
+                start: start,
+                capacity: [100, 300, 1000, 3000, 9000][index % 5]
+            )
         }
         guard withHeavyMember else { return builder.data }
         builder.member(50, birthYear: 1980, gender: "x", interests: ["rock", "pop", "jazz"])
@@ -19,7 +25,13 @@ import Testing
             let start = VaultBuilder.friday + Int64(index) * VaultBuilder.day
             builder.ticket(member: 50, show: 1000 + Int64(index), purchased: start - 400 * VaultBuilder.day)
             if index % 2 == 0 {
-                builder.visit(member: 50, show: 1000 + Int64(index), scanIn: start - 600 * VaultBuilder.minute, scanOut: start + 900 * VaultBuilder.minute, merch: 100_000)
+                builder.visit(
+                    member: 50,
+                    show: 1000 + Int64(index),
+                    scanIn: start - 600 * VaultBuilder.minute,
+                    scanOut: start + 900 * VaultBuilder.minute,
+                    merch: 100_000
+                )
             }
         }
         return builder.data
@@ -107,12 +119,15 @@ import Testing
     @Test func cellsWhoseNoiseExceedsTheirValueAreSuppressed() throws {
         let query = try AnalyticsQuery.builtIn(named: "merch_by_age_band")  // clamp 0...100
         let histogram = NoisedHistogram(
-            query: query, nodes: 1, noiseStandardDeviation: 5,
+            query: query,
+            nodes: 1,
+            noiseStandardDeviation: 5,
             cells: [
                 .init(label: "small", count: 3, normalisedSum: -2),
                 .init(label: "large", count: 1000, normalisedSum: -600),
                 .init(label: "zero_sum", count: 1000, normalisedSum: -1000),
-            ])
+            ]
+        )
         #expect(histogram.isSuppressed(0) && histogram.mean(0) == nil)
         #expect(!histogram.isSuppressed(1))
         #expect(abs(try #require(histogram.mean(1)) - 20) < 1e-9)  // 50 + 50·(−0.6)

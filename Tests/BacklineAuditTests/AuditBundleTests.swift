@@ -1,8 +1,9 @@
-@testable import BacklineAudit
 import BacklineCore
 import BacklineCrypto
 import Foundation
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct AuditBundleTests {
     static func exported(_ filter: AuditFilter, count: Int = 120) throws -> (AuditBundle, NoteSigner) {
@@ -10,7 +11,10 @@ import Testing
         let signer = try AuditFixtures.signer()
         try AuditFixtures.fill(storage, count: count, signer: signer)
         let bundle = try AuditBundle.make(
-            storage: storage, reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]), filter: filter)
+            storage: storage,
+            reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]),
+            filter: filter
+        )
         return (bundle, signer)
     }
 
@@ -23,7 +27,8 @@ import Testing
 
     @Test(arguments: [
         try! AuditFilter(actor: "spiffe://fed/promoter/p2"), try! AuditFilter(action: "read_model"), try! AuditFilter(round: 3),
-        try! AuditFilter(since: "2026-12-02"), try! AuditFilter(until: "2026-12-02"), try! AuditFilter(actor: "spiffe://fed/promoter/p1", round: 5),
+        try! AuditFilter(since: "2026-12-02"), try! AuditFilter(until: "2026-12-02"),
+        try! AuditFilter(actor: "spiffe://fed/promoter/p1", round: 5),
     ])
     func filteredExportsHoldExactlyTheMatchesAndVerify(_ filter: AuditFilter) throws {
         let (bundle, signer) = try Self.exported(filter)
@@ -52,7 +57,11 @@ import Testing
         try AuditFixtures.fill(storage, count: 10, signer: signer)
         storage.entries[3] = try AuditFixtures.entry(3, action: "manage_pki")
         #expect(throws: AuditError.tampered("")) {
-            try AuditBundle.make(storage: storage, reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]), filter: try AuditFilter())
+            try AuditBundle.make(
+                storage: storage,
+                reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]),
+                filter: try AuditFilter()
+            )
         }
     }
 
@@ -63,7 +72,10 @@ import Testing
         let signer = try NoteSigner(name: AuditFixtures.origin, privateKey: privateKey)
         try AuditFixtures.fill(storage, count: 50, signer: signer)
         let bundle = try AuditBundle.make(
-            storage: storage, reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]), filter: try AuditFilter())
+            storage: storage,
+            reader: CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey]),
+            filter: try AuditFilter()
+        )
         let text = String(decoding: try bundle.encoded(), as: UTF8.self)
         let seed = privateKey.withUnsafeSeed { Array($0) }
         let forbidden = [

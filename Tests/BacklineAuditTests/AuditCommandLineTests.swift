@@ -24,7 +24,9 @@ import Testing
     @Test func verifyPassesThenNamesTheEditedEntry() throws {
         let f = try Fixture()
         let state = f.directory.file("auditor.json")
-        let first = try BuiltBinary.run(["audit", "verify", "--log", f.log, "--key", f.key, "--state", state, "--origin", AuditFixtures.origin])
+        let first = try BuiltBinary.run([
+            "audit", "verify", "--log", f.log, "--key", f.key, "--state", state, "--origin", AuditFixtures.origin,
+        ])
         #expect(first.status == 0, "\(first.standardError)")
         #expect(first.standardOutput.hasPrefix("ok: 40 entries"))
         #expect(FileManager.default.fileExists(atPath: state + ".leaves"))
@@ -34,7 +36,11 @@ import Testing
         try (lines.joined(separator: "\n") + "\n").write(toFile: f.log, atomically: true, encoding: .utf8)
         let second = try BuiltBinary.run(["audit", "verify", "--log", f.log, "--key", f.key, "--state", state, "--json"])
         #expect(second.status == 1)
-        struct Report: Decodable { let ok: Bool; let first_bad_index: Int?; let problems: [String] }
+        struct Report: Decodable {
+            let ok: Bool
+            let first_bad_index: Int?
+            let problems: [String]
+        }
         let report = try JSONDecoder().decode(Report.self, from: Data(second.standardOutput.utf8))
         #expect(report.ok == false)
         #expect(report.first_bad_index == 23)
@@ -62,8 +68,10 @@ import Testing
     @Test func exportedBundleVerifiesOfflineAndHoldsOnlyTheFilteredEntries() throws {
         let f = try Fixture()
         let bundle = f.directory.file("bundle.json")
-        let export = try BuiltBinary.run(["audit", "export", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin,
-                                          "--out", bundle, "--actor", "spiffe://fed/promoter/p2", "--json"])
+        let export = try BuiltBinary.run([
+            "audit", "export", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin,
+            "--out", bundle, "--actor", "spiffe://fed/promoter/p2", "--json",
+        ])
         #expect(export.status == 0, "\(export.standardError)")
         #expect(export.standardOutput.contains("\"entries\":10"))
         let verify = try BuiltBinary.run(["audit", "verify", "--bundle", bundle, "--key", f.key])
@@ -84,7 +92,10 @@ import Testing
         #expect(search.status == 0)
         let rows = search.standardOutput.split(separator: "\n")
         #expect(rows.first?.hasPrefix("INDEX") == true)
-        let expected = try (0..<40).filter { i in let e = try AuditFixtures.entry(i); return e.round == 2 && e.action == "read_model" }
+        let expected = try (0..<40).filter { i in
+            let e = try AuditFixtures.entry(i)
+            return e.round == 2 && e.action == "read_model"
+        }
         #expect(rows.dropFirst().map { Int($0.split(separator: " ").first!)! } == expected)
         let bad = try BuiltBinary.run(["audit", "search", "--log", f.log, "--since", "yesterday"])
         #expect(bad.status == 1)
@@ -92,16 +103,32 @@ import Testing
 
     @Test func proofsPrintAndVerify() throws {
         let f = try Fixture()
-        let inclusion = try BuiltBinary.run(["audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--index", "7", "--json"])
+        let inclusion = try BuiltBinary.run([
+            "audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--index", "7", "--json",
+        ])
         #expect(inclusion.status == 0, "\(inclusion.standardError)")
-        struct Report: Decodable { let tree_size: Int; let root: String; let proof: [String]; let leaf_hash: String? }
+        struct Report: Decodable {
+            let tree_size: Int
+            let root: String
+            let proof: [String]
+            let leaf_hash: String?
+        }
         let report = try JSONDecoder().decode(Report.self, from: Data(inclusion.standardOutput.utf8))
         try MerkleProof.verifyInclusion(
-            leafHash: try TreeHash(hex: try #require(report.leaf_hash)), index: 7, treeSize: report.tree_size,
-            proof: try report.proof.map { try TreeHash(hex: $0) }, root: try TreeHash(hex: report.root))
-        let consistency = try BuiltBinary.run(["audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--from-size", "13"])
+            leafHash: try TreeHash(hex: try #require(report.leaf_hash)),
+            index: 7,
+            treeSize: report.tree_size,
+            proof: try report.proof.map { try TreeHash(hex: $0) },
+            root: try TreeHash(hex: report.root)
+        )
+        let consistency = try BuiltBinary.run([
+            "audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--from-size", "13",
+        ])
         #expect(consistency.status == 0)
         #expect(consistency.standardOutput.hasPrefix("consistency proof to checkpoint size 40"))
-        #expect(try BuiltBinary.run(["audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--index", "40"]).status == 1)
+        #expect(
+            try BuiltBinary.run(["audit", "proof", "--log", f.log, "--key", f.key, "--origin", AuditFixtures.origin, "--index", "40"])
+                .status == 1
+        )
     }
 }

@@ -1,5 +1,5 @@
-import BacklineCore
 import BacklineAudit
+import BacklineCore
 import BacklineCrypto
 import Foundation
 
@@ -14,9 +14,17 @@ enum AuditFixtures {
         let day = 1 + i / 50
         return try AuditEntry(
             time: String(format: "2026-12-%02dT10:%02d:%02d.000Z", min(day, 28), (i / 60) % 60, i % 60),
-            spiffeID: "spiffe://fed/promoter/p\(i % 4)", role: "promoter", action: action ?? actions[i % 3],
-            resource: "update:p\(i % 4):r\(i / 10)", round: i / 10, decision: i % 7 == 0 ? .deny : .allow,
-            ruleID: i % 7 == 0 ? "default" : "P1", policySHA256: policyHash, requestDigest: "", outcome: "ok")
+            spiffeID: "spiffe://fed/promoter/p\(i % 4)",
+            role: "promoter",
+            action: action ?? actions[i % 3],
+            resource: "update:p\(i % 4):r\(i / 10)",
+            round: i / 10,
+            decision: i % 7 == 0 ? .deny : .allow,
+            ruleID: i % 7 == 0 ? "default" : "P1",
+            policySHA256: policyHash,
+            requestDigest: "",
+            outcome: "ok"
+        )
     }
 
     static func signer() throws -> NoteSigner { try NoteSigner(name: origin, privateKey: Ed25519.PrivateKey()) }
@@ -24,7 +32,12 @@ enum AuditFixtures {
     /// A log of `count` entries in `storage`, checkpointed at the end.
     @discardableResult
     static func fill(_ storage: any AuditLogStorage, count: Int, signer: NoteSigner, start: Int = 0) throws -> AuditLog {
-        let log = try AuditLog(storage: storage, signer: signer, origin: origin, configuration: .init(checkpointEvery: 1_000_000, checkpointInterval: .seconds(3600)))
+        let log = try AuditLog(
+            storage: storage,
+            signer: signer,
+            origin: origin,
+            configuration: .init(checkpointEvery: 1_000_000, checkpointInterval: .seconds(3600))
+        )
         if count > 0 { try log.append(contentsOf: (start..<(start + count)).map { try entry($0) }) }
         try log.checkpoint()
         return log

@@ -1,9 +1,10 @@
-@testable import BacklineAudit
 import BacklineCore
 import BacklineTestSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct AuditLogTests {
     @Test func guardedActionDoesNotRunWhenTheAppendFails() throws {
@@ -68,8 +69,12 @@ import Testing
     @Test func checkpointsEveryNEntriesAndTheyVerify() throws {
         let storage = InMemoryAuditStorage()
         let signer = try AuditFixtures.signer()
-        let log = try AuditLog(storage: storage, signer: signer, origin: AuditFixtures.origin,
-                               configuration: .init(checkpointEvery: 10, checkpointInterval: .seconds(3600)))
+        let log = try AuditLog(
+            storage: storage,
+            signer: signer,
+            origin: AuditFixtures.origin,
+            configuration: .init(checkpointEvery: 10, checkpointInterval: .seconds(3600))
+        )
         for i in 0..<25 { try log.append(try AuditFixtures.entry(i)) }
         let reader = CheckpointReader(origin: AuditFixtures.origin, keys: [signer.verifierKey])
         let checkpoint = try reader.read(try #require(try storage.latestCheckpoint()))
@@ -79,8 +84,12 @@ import Testing
 
     @Test func checkpointsWhenTheIntervalPasses() async throws {
         let storage = InMemoryAuditStorage()
-        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin,
-                               configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(20)))
+        let log = try AuditLog(
+            storage: storage,
+            signer: try AuditFixtures.signer(),
+            origin: AuditFixtures.origin,
+            configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(20))
+        )
         try log.append(try AuditFixtures.entry(0))
         #expect(try storage.latestCheckpoint() == nil)
         try await Task.sleep(for: .milliseconds(40))
@@ -90,8 +99,12 @@ import Testing
 
     @Test func runSignsDueCheckpointsUntilCancelled() async throws {
         let storage = InMemoryAuditStorage()
-        let log = try AuditLog(storage: storage, signer: try AuditFixtures.signer(), origin: AuditFixtures.origin,
-                               configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(10)))
+        let log = try AuditLog(
+            storage: storage,
+            signer: try AuditFixtures.signer(),
+            origin: AuditFixtures.origin,
+            configuration: .init(checkpointEvery: 1000, checkpointInterval: .milliseconds(10))
+        )
         let service = Task { try await log.run() }
         try log.append(try AuditFixtures.entry(0))
         var waited = 0

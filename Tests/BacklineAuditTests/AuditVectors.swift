@@ -1,5 +1,5 @@
-import BacklineCore
 import BacklineAudit
+import BacklineCore
 import Foundation
 
 /// Loads the JSON fixtures in Tests/Vectors/audit (one generic Codable loader).

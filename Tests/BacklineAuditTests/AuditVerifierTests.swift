@@ -1,8 +1,9 @@
-@testable import BacklineAudit
 import BacklineCore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct AuditVerifierTests {
     static func verifier(_ signer: NoteSigner) -> AuditVerifier {
@@ -45,7 +46,9 @@ import Testing
         let path = directory.file("audit.log")
         let signer = try AuditFixtures.signer()
         try AuditFixtures.fill(try FileAuditStorage(path: path), count: 20, signer: signer)
-        let saved = try #require(Self.verifier(signer).verify(storage: try FileAuditStorage(path: path, readOnly: true), saved: nil).updatedState)
+        let saved = try #require(
+            Self.verifier(signer).verify(storage: try FileAuditStorage(path: path, readOnly: true), saved: nil).updatedState
+        )
         var text = try String(contentsOfFile: path, encoding: .utf8)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[12] = lines[12].replacingOccurrences(of: "\"decision\":\"deny\"", with: "\"decision\":\"allow\"")

@@ -1,6 +1,7 @@
-@testable import BacklineAudit
 import BacklineCore
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct MerkleProofTests {
     static let inclusion = (try? AuditVectors.load("inclusion.json", as: [AuditVectors.Inclusion].self)) ?? []
@@ -18,8 +19,12 @@ import Testing
         do {
             let proof = try case_.proof.map { try TreeHash(hex: $0) }
             try MerkleProof.verifyInclusion(
-                leafHash: try TreeHash(hex: case_.leafHash), index: case_.leafIndex, treeSize: case_.treeSize, proof: proof,
-                root: try TreeHash(hex: case_.root))
+                leafHash: try TreeHash(hex: case_.leafHash),
+                index: case_.leafIndex,
+                treeSize: case_.treeSize,
+                proof: proof,
+                root: try TreeHash(hex: case_.root)
+            )
             verified = true
         } catch {
             verified = false
@@ -33,8 +38,12 @@ import Testing
         do {
             let proof = try case_.proof.map { try TreeHash(hex: $0) }
             try MerkleProof.verifyConsistency(
-                size1: case_.size1, size2: case_.size2, root1: try TreeHash(hex: case_.root1), root2: try TreeHash(hex: case_.root2),
-                proof: proof)
+                size1: case_.size1,
+                size2: case_.size2,
+                root1: try TreeHash(hex: case_.root1),
+                root2: try TreeHash(hex: case_.root2),
+                proof: proof
+            )
             verified = true
         } catch {
             verified = false
@@ -45,14 +54,16 @@ import Testing
     /// A malicious prover (immudb GHSA-672p-m5jq-mrh8): proofs taken from a forked log must not
     /// link the honest old root to the forked new root, whatever single hash is swapped in.
     @Test func consistencyRejectsAForkedLogsProof() throws {
-        var honest = MerkleTree(), forked = MerkleTree()
+        var honest = MerkleTree()
+        var forked = MerkleTree()
         for i in 0..<20 {
             honest.append(leafData: [UInt8(i)])
             forked.append(leafData: i == 5 ? [0xFF] : [UInt8(i)])
         }
         for old in [6, 7, 8, 11, 16] {
             let proof = try forked.consistencyProof(from: old, to: 20)
-            let honestRoot = try honest.root(size: old), forkedRoot = try forked.root(size: 20)
+            let honestRoot = try honest.root(size: old)
+            let forkedRoot = try forked.root(size: 20)
             #expect(throws: AuditError.self) {
                 try MerkleProof.verifyConsistency(size1: old, size2: 20, root1: honestRoot, root2: forkedRoot, proof: proof)
             }
@@ -81,7 +92,13 @@ import Testing
                 var changed = proof
                 changed[position] = try TreeHash(bytes: bytes)
                 #expect(throws: AuditError.self) {
-                    try MerkleProof.verifyConsistency(size1: 5, size2: 11, root1: try tree.root(size: 5), root2: try tree.root(), proof: changed)
+                    try MerkleProof.verifyConsistency(
+                        size1: 5,
+                        size2: 11,
+                        root1: try tree.root(size: 5),
+                        root2: try tree.root(),
+                        proof: changed
+                    )
                 }
             }
         }
@@ -91,7 +108,13 @@ import Testing
             var changed = inclusion
             changed[position] = try TreeHash(bytes: bytes)
             #expect(throws: AuditError.self) {
-                try MerkleProof.verifyInclusion(leafHash: try tree.leafHash(at: 6), index: 6, treeSize: 11, proof: changed, root: try tree.root())
+                try MerkleProof.verifyInclusion(
+                    leafHash: try tree.leafHash(at: 6),
+                    index: 6,
+                    treeSize: 11,
+                    proof: changed,
+                    root: try tree.root()
+                )
             }
         }
     }

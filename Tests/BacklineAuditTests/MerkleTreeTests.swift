@@ -1,7 +1,8 @@
-@testable import BacklineAudit
 import BacklineCore
 import BacklineCrypto
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct MerkleTreeTests {
     @Test func reproducesTheNineReferenceRoots() throws {
@@ -20,14 +21,16 @@ import Testing
         let h = try AuditVectors.load("tree.json", as: AuditVectors.Tree.self).hasher
         #expect(MerkleHasher.leafHash(Array(h.leafInput.utf8)).hex == h.leafHash)
         // node() takes hashes; the upstream vector hashes raw strings, so build it by hand.
-        let left = Array(h.nodeLeft.utf8), right = Array(h.nodeRight.utf8)
+        let left = Array(h.nodeLeft.utf8)
+        let right = Array(h.nodeRight.utf8)
         #expect(try TreeHash(bytes: SHA256.hash([1] + left + right)).hex == h.nodeHash)
         #expect(MerkleHasher.emptyRoot.hex == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
     }
 
     @Test func leafAndNodeHashesDiffer() {
         // A two-leaf tree's root must not equal the leaf hash of the concatenated child hashes.
-        let a = MerkleHasher.leafHash([1]), b = MerkleHasher.leafHash([2])
+        let a = MerkleHasher.leafHash([1])
+        let b = MerkleHasher.leafHash([2])
         #expect(MerkleHasher.nodeHash(a, b) != MerkleHasher.leafHash(a.bytes + b.bytes))
     }
 
@@ -67,7 +70,13 @@ import Testing
             let root = try tree.root(size: size)
             for index in 0..<size {
                 let proof = try tree.inclusionProof(index: index, size: size)
-                try MerkleProof.verifyInclusion(leafHash: try tree.leafHash(at: index), index: index, treeSize: size, proof: proof, root: root)
+                try MerkleProof.verifyInclusion(
+                    leafHash: try tree.leafHash(at: index),
+                    index: index,
+                    treeSize: size,
+                    proof: proof,
+                    root: root
+                )
             }
             for old in 1...size {
                 let proof = try tree.consistencyProof(from: old, to: size)

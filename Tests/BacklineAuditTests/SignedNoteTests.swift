@@ -1,8 +1,9 @@
-@testable import BacklineAudit
 import BacklineCore
 import BacklineCrypto
 import Foundation
 import Testing
+
+@testable import BacklineAudit
 
 @Suite struct SignedNoteTests {
     static func vector() throws -> AuditVectors.Note { try AuditVectors.load("signed-note.json") }
@@ -92,7 +93,8 @@ import Testing
 
     @Test(arguments: [
         "origin\n08\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n", "origin\n-8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
-        "origin\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=", "origin\n8\nXcna\n", "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
+        "origin\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=", "origin\n8\nXcna\n",
+        "\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "origin\n8\n", "origin\n99999999999999999999999\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n",
         "origin\n8\nXcnaeacGWamtVZy3Ad7ZoqudgjqtL0lgz+Nw7/RgQyg=\n\n",
     ])
@@ -102,7 +104,8 @@ import Testing
 
     @Test func signerRefusesToSignAnInconsistentCheckpoint() throws {
         let signer = try CheckpointSigner(signer: try NoteSigner(name: "log", privateKey: Ed25519.PrivateKey()), origin: "log")
-        var tree = MerkleTree(), fork = MerkleTree()
+        var tree = MerkleTree()
+        var fork = MerkleTree()
         for i in 0..<10 {
             tree.append(leafData: [UInt8(i)])
             fork.append(leafData: [UInt8(i == 3 ? 99 : i)])

@@ -3,12 +3,14 @@ import Testing
 
 @Suite struct SeededGeneratorTests {
     @Test func sameSeedSameSequence() {
-        var a = SeededGenerator(seed: 42), b = SeededGenerator(seed: 42)
+        var a = SeededGenerator(seed: 42)
+        var b = SeededGenerator(seed: 42)
         #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
     }
 
     @Test func differentSeedsDiffer() {
-        var a = SeededGenerator(seed: 1), b = SeededGenerator(seed: 2)
+        var a = SeededGenerator(seed: 1)
+        var b = SeededGenerator(seed: 2)
         #expect(a.next() != b.next())
     }
 

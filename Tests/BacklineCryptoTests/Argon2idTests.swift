@@ -66,7 +66,12 @@ import Testing
     @Test(arguments: vectors) func derivationMatchesTheReferenceImplementation(_ vector: Vector) throws {
         let parameters = PasswordHashParameters(opsLimit: vector.opsLimit, memLimit: vector.memLimitKiB * 1024)
         let policy = try PasswordHashPolicy(floor: parameters, target: parameters, ceiling: parameters)
-        let key = try Argon2id.deriveKey(from: SecureBytes(Hex.bytes(vector.password)), salt: Hex.bytes(vector.salt), parameters: parameters, policy: policy)
+        let key = try Argon2id.deriveKey(
+            from: SecureBytes(Hex.bytes(vector.password)),
+            salt: Hex.bytes(vector.salt),
+            parameters: parameters,
+            policy: policy
+        )
         key.withUnsafeBytes { #expect(Hex.string(Array($0)) == vector.key) }
     }
 }

@@ -39,8 +39,12 @@ import Testing
     }
 
     @Test func wrongLengthKeysAreRefused() {
-        #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try Ed25519.PublicKey(rawRepresentation: [UInt8](repeating: 1, count: 31)) }
-        #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try Ed25519.PrivateKey(seed: SecureBytes([UInt8](repeating: 1, count: 33))) }
+        #expect(throws: CryptoError(code: .invalidLength, reason: "")) {
+            try Ed25519.PublicKey(rawRepresentation: [UInt8](repeating: 1, count: 31))
+        }
+        #expect(throws: CryptoError(code: .invalidLength, reason: "")) {
+            try Ed25519.PrivateKey(seed: SecureBytes([UInt8](repeating: 1, count: 33)))
+        }
     }
 
     @Test func wipeZeroesTheSeed() throws {

@@ -15,7 +15,11 @@ import Testing
     @Test(arguments: vectors) func subkeyMatchesThePinnedGolden(_ vector: Vector) throws {
         let master = try SymmetricKey(secureBytes: SecureBytes(Hex.bytes(vector.masterKey)))
         let subkey = try KeyDerivation.deriveSubkey(
-            from: master, id: vector.subkeyID, context: KeyDerivation.Context(vector.context), count: vector.subkeyCount)
+            from: master,
+            id: vector.subkeyID,
+            context: KeyDerivation.Context(vector.context),
+            count: vector.subkeyCount
+        )
         subkey.withUnsafeBytes { #expect(Hex.string(Array($0)) == vector.subkey) }
     }
 

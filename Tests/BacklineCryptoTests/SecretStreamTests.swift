@@ -57,7 +57,9 @@ import Testing
         #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) {
             try SecretStreamPuller(key: key, header: header).pull(chunks[1], additionalData: ad)
         }
-        #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try SecretStreamPuller(key: key, header: Array(header.dropLast())) }
+        #expect(throws: CryptoError(code: .invalidLength, reason: "")) {
+            try SecretStreamPuller(key: key, header: Array(header.dropLast()))
+        }
         #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try SecretStreamPuller(key: key, header: header).pull([1, 2, 3]) }
     }
 

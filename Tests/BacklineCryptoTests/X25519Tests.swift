@@ -30,7 +30,9 @@ import Testing
         var done = 0
         for vector in try VectorFile<IteratedVector>.load("x25519-rfc7748-iterated.json") {
             while done < vector.iterations {
-                let result = try X25519.PrivateKey(rawRepresentation: SecureBytes(k)).sharedSecret(with: X25519.PublicKey(rawRepresentation: u))
+                let result = try X25519.PrivateKey(rawRepresentation: SecureBytes(k)).sharedSecret(
+                    with: X25519.PublicKey(rawRepresentation: u)
+                )
                 u = k
                 k = result.withUnsafeBytes { Array($0) }
                 done += 1

@@ -19,7 +19,11 @@ import Testing
 
     @Test func sealWithTheDraftNonceGivesThePublishedCiphertextAndTag() throws {
         let sealed = try XChaCha20Poly1305.seal(
-            Hex.bytes(vector.plaintext), key: key, nonce: Hex.bytes(vector.nonce), additionalData: Hex.bytes(vector.additionalData))
+            Hex.bytes(vector.plaintext),
+            key: key,
+            nonce: Hex.bytes(vector.nonce),
+            additionalData: Hex.bytes(vector.additionalData)
+        )
         #expect(Hex.string(sealed.ciphertext) == vector.ciphertext + vector.tag)
     }
 
@@ -42,7 +46,9 @@ import Testing
         let ad = Hex.bytes(vector.additionalData)
         for bit in 0..<(box.nonce.count * 8) {
             let altered = try XChaCha20Poly1305.SealedBox(nonce: flippingBit(box.nonce, bit), ciphertext: box.ciphertext)
-            #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) { try XChaCha20Poly1305.open(altered, key: key, additionalData: ad) }
+            #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) {
+                try XChaCha20Poly1305.open(altered, key: key, additionalData: ad)
+            }
         }
         for bit in 0..<(ad.count * 8) {
             #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) {
@@ -50,11 +56,19 @@ import Testing
             }
         }
         #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) { try XChaCha20Poly1305.open(box, key: key) }
-        #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) { try XChaCha20Poly1305.open(box, key: SymmetricKey(), additionalData: ad) }
+        #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) {
+            try XChaCha20Poly1305.open(box, key: SymmetricKey(), additionalData: ad)
+        }
         let cut = try XChaCha20Poly1305.SealedBox(nonce: box.nonce, ciphertext: Array(box.ciphertext.dropLast()))
-        #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) { try XChaCha20Poly1305.open(cut, key: key, additionalData: ad) }
-        #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try XChaCha20Poly1305.SealedBox(nonce: Array(box.nonce.dropLast()), ciphertext: box.ciphertext) }
-        #expect(throws: CryptoError(code: .invalidLength, reason: "")) { try XChaCha20Poly1305.SealedBox(nonce: box.nonce, ciphertext: [1, 2, 3]) }
+        #expect(throws: CryptoError(code: .authenticationFailed, reason: "")) {
+            try XChaCha20Poly1305.open(cut, key: key, additionalData: ad)
+        }
+        #expect(throws: CryptoError(code: .invalidLength, reason: "")) {
+            try XChaCha20Poly1305.SealedBox(nonce: Array(box.nonce.dropLast()), ciphertext: box.ciphertext)
+        }
+        #expect(throws: CryptoError(code: .invalidLength, reason: "")) {
+            try XChaCha20Poly1305.SealedBox(nonce: box.nonce, ciphertext: [1, 2, 3])
+        }
     }
 
     @Test func randomNoncesMakeEverySealDifferent() throws {

@@ -3,6 +3,7 @@ import BacklineModel
 import BacklinePrivacy
 import Foundation
 import Testing
+
 @testable import BacklineFederation
 
 /// SECURITY-TESTS 72: a canary audit of one node round. A canary member with a distinctive record
@@ -18,11 +19,18 @@ import Testing
         let specification = try federation.specification(factors: 2)
         let parameters = try specification.initialParameters(seed: 4, scale: 0.5)
         let base = federation.promoters[0]
-        let canaryRow = try SparseMatrix(rowCount: 1, columnCount: specification.artistCount, triples: [(0, 19, Float(1e4)), (0, 18, Float(1e4))])
+        let canaryRow = try SparseMatrix(
+            rowCount: 1,
+            columnCount: specification.artistCount,
+            triples: [(0, 19, Float(1e4)), (0, 18, Float(1e4))]
+        )
         let canaryFeatures = try SparseMatrix(rowCount: 1, columnCount: specification.memberFeatureCount, triples: [(0, 1, 1)])
-        let withCanary = try PromoterData(name: base.name, interactions: SparseStacking.stacked([base.interactions, canaryRow]),
-                                          memberFeatures: SparseStacking.stacked([base.memberFeatures, canaryFeatures]),
-                                          specification: specification)
+        let withCanary = try PromoterData(
+            name: base.name,
+            interactions: SparseStacking.stacked([base.interactions, canaryRow]),
+            memberFeatures: SparseStacking.stacked([base.memberFeatures, canaryFeatures]),
+            specification: specification
+        )
         func release(_ data: PromoterData, seed: UInt64) throws -> [Float] {
             var node = try Fixtures.node(data, specification, privacy: privacy)
             var noise = SeededNoise(seed: seed)

@@ -2,14 +2,25 @@ import BacklineCore
 import BacklineModel
 import BacklinePrivacy
 import Testing
+
 @testable import BacklineFederation
 
 @Suite struct FederatedTrainingTests {
-    static func simulation(_ federation: SyntheticFederation, _ specification: ModelSpecification, privacy: PrivacySettings?,
-                           learningRate: Double = 0.05, minimum: Int = 1, epsilon: Double = 1e6) throws -> FederatedSimulation {
+    static func simulation(
+        _ federation: SyntheticFederation,
+        _ specification: ModelSpecification,
+        privacy: PrivacySettings?,
+        learningRate: Double = 0.05,
+        minimum: Int = 1,
+        epsilon: Double = 1e6
+    ) throws -> FederatedSimulation {
         let nodes = try federation.promoters.map { try Fixtures.node($0, specification, privacy: privacy, epsilon: epsilon) }
-        let trainer = try FederatedTrainer(specification: specification, initial: specification.initialParameters(seed: 11, scale: 0.1),
-                                           optimizer: .adam(learningRate: learningRate), minimumContributions: minimum)
+        let trainer = try FederatedTrainer(
+            specification: specification,
+            initial: specification.initialParameters(seed: 11, scale: 0.1),
+            optimizer: .adam(learningRate: learningRate),
+            minimumContributions: minimum
+        )
         return try FederatedSimulation(nodes: nodes, trainer: trainer)
     }
 
@@ -17,7 +28,9 @@ import Testing
     /// catalogue; together they see 90. (Per-promoter NDCG on 15 members is noisy: the seed is fixed.)
     @Test func tinyFederationBeatsEveryPromoterAlone() throws {
         let federation = try SyntheticFederation(
-            shape: .init(members: Array(repeating: 15, count: 6), artists: 80, genres: 6, itemsPerMember: 6...10, homeShare: 0.3), seed: 31)
+            shape: .init(members: Array(repeating: 15, count: 6), artists: 80, genres: 6, itemsPerMember: 6...10, homeShare: 0.3),
+            seed: 31
+        )
         let specification = try federation.specification(factors: 8, regularization: 3, featureRegularization: 3)
         var simulation = try Self.simulation(federation, specification, privacy: nil)
         var noise = SeededNoise(seed: 1)

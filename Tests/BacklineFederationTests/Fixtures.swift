@@ -1,6 +1,7 @@
 import BacklineCore
 import BacklineModel
 import BacklinePrivacy
+
 @testable import BacklineFederation
 
 /// Seeded noise for reproducible tests (production uses SecureNoiseSource).
@@ -14,15 +15,33 @@ struct SeededNoise: NoiseRandomSource {
 enum Fixtures {
     static func seed(_ byte: UInt8) -> SecureBytes { SecureBytes([UInt8](repeating: byte, count: PoissonSampler.seedCount)) }
 
-    static func federation(members: [Int], artists: Int = 40, items: ClosedRange<Int> = 6...12, seed: UInt64 = 7) throws -> SyntheticFederation {
+    static func federation(
+        members: [Int],
+        artists: Int = 40,
+        items: ClosedRange<Int> = 6...12,
+        seed: UInt64 = 7
+    ) throws -> SyntheticFederation {
         try SyntheticFederation(shape: .init(members: members, artists: artists, genres: 4, itemsPerMember: items), seed: seed)
     }
 
-    static func node(_ data: PromoterData, _ specification: ModelSpecification, privacy: PrivacySettings?,
-                     epsilon: Double = 1e6, rate: Double = 1, threads: Int = NodeRound.availableThreads) throws -> NodeRound {
+    static func node(
+        _ data: PromoterData,
+        _ specification: ModelSpecification,
+        privacy: PrivacySettings?,
+        epsilon: Double = 1e6,
+        rate: Double = 1,
+        threads: Int = NodeRound.availableThreads
+    ) throws -> NodeRound {
         let ledger = try privacy.map { _ in try PrivacyLedger(promoter: data.name, budget: PrivacyBudget(epsilon: epsilon, delta: 1e-6)) }
-        return try NodeRound(data: data, specification: specification, samplingRate: rate, samplingSeed: seed(3), privacy: privacy, ledger: ledger,
-                             threads: threads)
+        return try NodeRound(
+            data: data,
+            specification: specification,
+            samplingRate: rate,
+            samplingSeed: seed(3),
+            privacy: privacy,
+            ledger: ledger,
+            threads: threads
+        )
     }
 
     /// True-positive rate of the threshold that flags at most `falsePositiveRate` of `negative`:

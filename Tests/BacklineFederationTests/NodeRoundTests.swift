@@ -2,6 +2,7 @@ import BacklineCore
 import BacklineModel
 import BacklinePrivacy
 import Testing
+
 @testable import BacklineFederation
 
 @Suite struct NodeRoundTests {
@@ -25,7 +26,14 @@ import Testing
             let loss = u.withUnsafeBufferPointer { u in
                 own.withUnsafeBufferPointer { own in
                     gradient.withUnsafeMutableBufferPointer { out in
-                        kernel.lossAndGradient(row: member, confidence: confidence, features: data.memberFeatures, u: u, own: own, into: out)
+                        kernel.lossAndGradient(
+                            row: member,
+                            confidence: confidence,
+                            features: data.memberFeatures,
+                            u: u,
+                            own: own,
+                            into: out
+                        )
                     }
                 }
             }
@@ -65,8 +73,10 @@ import Testing
         let specification = try federation.specification(factors: 4)
         let parameters = try specification.initialParameters(seed: 2, scale: 0.3)
         let privacy = try PrivacySettings(clipNorm: 1, noiseMultiplier: 1, countNoiseMultiplier: 10)
-        let oneRound = try RDPAccountant.loss(of: Fixtures.node(federation.promoters[0], specification, privacy: privacy).accountedParameters!,
-                                              delta: 1e-6).epsilon
+        let oneRound = try RDPAccountant.loss(
+            of: Fixtures.node(federation.promoters[0], specification, privacy: privacy).accountedParameters!,
+            delta: 1e-6
+        ).epsilon
         // Budget for one round but not two.
         var node = try Fixtures.node(federation.promoters[0], specification, privacy: privacy, epsilon: oneRound * 1.2)
         var noise = SeededNoise(seed: 1)
@@ -91,14 +101,18 @@ import Testing
         let artists = specification.artistCount
         let outlier = try SparseMatrix(rowCount: 1, columnCount: artists, triples: (0..<artists).map { (0, $0, Float(1e9)) })
         let outlierFeatures = try SparseMatrix(rowCount: 1, columnCount: specification.memberFeatureCount, triples: [(0, 0, 1)])
-        let neighbour = try PromoterData(name: base.name, interactions: SparseStacking.stacked([base.interactions, outlier]),
-                                         memberFeatures: SparseStacking.stacked([base.memberFeatures, outlierFeatures]),
-                                         specification: specification)
+        let neighbour = try PromoterData(
+            name: base.name,
+            interactions: SparseStacking.stacked([base.interactions, outlier]),
+            memberFeatures: SparseStacking.stacked([base.memberFeatures, outlierFeatures]),
+            specification: specification
+        )
         let clip = 0.5
         func difference(_ privacy: PrivacySettings?) throws -> Double {
             var first = try Fixtures.node(base, specification, privacy: privacy)
             var second = try Fixtures.node(neighbour, specification, privacy: privacy)
-            var noiseA = SeededNoise(seed: 9), noiseB = SeededNoise(seed: 9)
+            var noiseA = SeededNoise(seed: 9)
+            var noiseB = SeededNoise(seed: 9)
             let a = try first.run(round: 1, global: parameters, noise: &noiseA).gradientSum
             let b = try second.run(round: 1, global: parameters, noise: &noiseB).gradientSum
             return zip(a, b).reduce(0.0) { $0 + Double($1.0 - $1.1) * Double($1.0 - $1.1) }.squareRoot()
@@ -138,8 +152,13 @@ import Testing
         let data = federation.promoters[0]
         let solved = try model.foldInMembers(interactions: data.interactions, memberFeatures: data.memberFeatures)
         let kernel = MemberGradientKernel(model: model)
-        let sum = MemberContributionSum(kernel: kernel, confidence: specification.weighting.extraConfidence(for: data.interactions),
-                                        features: data.memberFeatures, representations: solved.representations, own: solved.own)
+        let sum = MemberContributionSum(
+            kernel: kernel,
+            confidence: specification.weighting.extraConfidence(for: data.interactions),
+            features: data.memberFeatures,
+            representations: solved.representations,
+            own: solved.own
+        )
         func release(_ privacy: PrivacySettings?, threads: Int) throws -> [Float] {
             var sink = try ContributionSink(privacy: privacy, parameterCount: kernel.parameterCount)
             try sum.add(Array(0..<data.memberCount), into: &sink, threads: threads)
@@ -151,7 +170,8 @@ import Testing
         for threads in [2, 5] {
             #expect(try release(privacy, threads: threads) == serial)
         }
-        let plainSerial = try release(nil, threads: 1), plainParallel = try release(nil, threads: 5)
+        let plainSerial = try release(nil, threads: 1)
+        let plainParallel = try release(nil, threads: 5)
         #expect(try release(nil, threads: 5) == plainParallel)
         let scale = plainSerial.map { Double(abs($0)) }.max() ?? 1
         let error = zip(plainSerial, plainParallel).map { Double(abs($0 - $1)) }.max() ?? .infinity

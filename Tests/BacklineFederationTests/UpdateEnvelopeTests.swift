@@ -15,14 +15,23 @@ import Testing
 
     private func envelope(_ parameters: ParameterSet) -> UpdateEnvelope {
         UpdateEnvelope(
-            round: 7, node: "p1", sampleCount: 12.5, clipNorm: 1, noiseMultiplier: 1.1, parameters: parameters,
-            modelSHA256: String(repeating: "0f", count: 32))
+            round: 7,
+            node: "p1",
+            sampleCount: 12.5,
+            clipNorm: 1,
+            noiseMultiplier: 1.1,
+            parameters: parameters,
+            modelSHA256: String(repeating: "0f", count: 32)
+        )
     }
 
     @Test(arguments: [[("factors", [1003, 7])], [("factors", [17, 5]), ("bias", [4099]), ("side", [0, 3]), ("tail", [1])]])
     func everyBitAndFieldRoundTrips(shapes: [(String, [Int])]) throws {
         let parameters = try ParameterSet(
-            shapes.enumerated().map { index, entry in (entry.0, try Tensor(shape: entry.1, values: values(entry.1.reduce(1, *), seed: UInt64(index)))) })
+            shapes.enumerated().map { index, entry in
+                (entry.0, try Tensor(shape: entry.1, values: values(entry.1.reduce(1, *), seed: UInt64(index))))
+            }
+        )
         let decoded = try UpdateEnvelope(decoding: envelope(parameters).encoded())
         #expect(decoded.round == 7 && decoded.node == "p1" && decoded.sampleCount == 12.5)
         #expect(decoded.clipNorm == 1 && decoded.noiseMultiplier == 1.1 && decoded.modelSHA256 == String(repeating: "0f", count: 32))
@@ -53,7 +62,10 @@ import Testing
         #expect(code(withNaN) == "non_finite")
         #expect(code(Array(body.dropLast(3))) == "malformed_update")
         #expect(code(Array(body.prefix(7))) == "malformed_update")
-        let noRound = try SafeTensors.encode(parameters, metadata: ["node": "p1", "sample_count": "1", "clip_norm": "1", "noise_multiplier": "1"])
+        let noRound = try SafeTensors.encode(
+            parameters,
+            metadata: ["node": "p1", "sample_count": "1", "clip_norm": "1", "noise_multiplier": "1"]
+        )
         #expect(code(noRound) == "invalid_metadata")
         #expect(code(body) == nil)
     }

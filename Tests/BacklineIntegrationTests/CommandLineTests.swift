@@ -44,8 +44,10 @@ import Testing
 
     @Test func theTreeHasTheCommandsOfEveryRole() {
         let names = Set(Self.commandPaths.map { $0.joined(separator: " ") })
-        for expected in ["data import", "data rotate-key", "pki issue", "audit verify", "policy explain", "privacy plan",
-                         "aggregator serve", "model train", "match", "forecast", "analytics run", "simulate"] {
+        for expected in [
+            "data import", "data rotate-key", "pki issue", "audit verify", "policy explain", "privacy plan",
+            "aggregator serve", "model train", "match", "forecast", "analytics run", "simulate",
+        ] {
             #expect(names.contains(expected), "missing command '\(expected)'")
         }
     }

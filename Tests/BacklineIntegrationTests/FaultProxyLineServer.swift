@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+
 @testable import BacklineTestSupport
 
 /// A tiny upstream for the fault proxy's own tests: answers every line `x` with `ok x`, and
@@ -84,7 +85,8 @@ struct FaultProxyLineClient {
         var byte = [UInt8](repeating: 0, count: 1)
         while true {
             guard FaultProxy.Socket.poll([socket], events: Int16(POLLIN), milliseconds: timeoutMilliseconds).first == true,
-                  let count = socket.read(into: &byte), count == 1 else { return nil }
+                let count = socket.read(into: &byte), count == 1
+            else { return nil }
             if byte[0] == 10 { return String(decoding: line, as: UTF8.self) }
             line.append(byte[0])
         }

@@ -1,6 +1,7 @@
 import BacklineCore
 import Foundation
 import Testing
+
 @testable import BacklineTestSupport
 
 /// The fault proxy itself, against a plain line server on loopback: each fault does what it says
@@ -83,7 +84,8 @@ import Testing
         #expect(client.ending() == "eof")
         #expect(try #require(waitForEnd(proxy, 0)).outcome == .closedByFault)
         // The proxy has closed; the server may still be reading the last bytes it was sent.
-        let expected = [Array("hello\nreq".utf8)], deadline = Date().addingTimeInterval(5)
+        let expected = [Array("hello\nreq".utf8)]
+        let deadline = Date().addingTimeInterval(5)
         while server.received != expected && Date() < deadline { usleep(10_000) }
         #expect(server.received == expected)
         #expect(server.lines == ["hello"])
@@ -92,7 +94,10 @@ import Testing
     @Test func resetReachesTheClientAsAConnectionReset() throws {
         let server = try FaultProxyLineServer()
         let proxy = try FaultProxy(
-            upstreamPort: server.port, schedule: .scripted([.reset(at: Position(phase: 2, offset: 0))]), log: { _ in })
+            upstreamPort: server.port,
+            schedule: .scripted([.reset(at: Position(phase: 2, offset: 0))]),
+            log: { _ in }
+        )
         let client = try FaultProxyLineClient(port: proxy.port)
         #expect(client.send("hello"))
         #expect(client.ending() == "reset")
@@ -130,7 +135,9 @@ import Testing
         let server = try FaultProxyLineServer()
         let proxy = try FaultProxy(
             upstreamPort: server.port,
-            schedule: .scripted([.delay(milliseconds: 300), .stall(at: Position(phase: 3, offset: 2), milliseconds: 300)]), log: { _ in })
+            schedule: .scripted([.delay(milliseconds: 300), .stall(at: Position(phase: 3, offset: 2), milliseconds: 300)]),
+            log: { _ in }
+        )
         let clock = ContinuousClock()
         let delayed = try FaultProxyLineClient(port: proxy.port)
         let delayTime = clock.measure {

@@ -24,7 +24,8 @@ struct NetnsFederationTests {
         chmod(directory.path, 0o755)
         let state = directory.file("state")
         let environment = [
-            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "3", "BL_MEMBERS": "120", "BACKLINE": absolute(BuiltBinary.path),
+            "BL_PREFIX": Self.prefix, "BL_STATE_DIR": state, "BL_PROMOTERS": "3", "BL_MEMBERS": "120",
+            "BACKLINE": absolute(BuiltBinary.path),
         ]
         func script(_ command: String, timeout: TimeInterval = 240) throws -> PKIToolRunner.Result {
             try PKIToolRunner.run("/bin/bash", [Self.script, command], timeout: timeout, environment: environment)
@@ -35,20 +36,33 @@ struct NetnsFederationTests {
         let settings = Self.parse(try script("env").standardOutput)
         let keys = try #require(settings["BL_KEYS"])
         let aggregator = try #require(settings["BL_AGGREGATOR"])
-        let pgIP = try #require(settings["BL_PG_IP"]), pgBin = try #require(settings["BL_PG_BIN"])
-        let promoter = "\(Self.prefix)-p1", aggregatorNamespace = "\(Self.prefix)-agg"
+        let pgIP = try #require(settings["BL_PG_IP"])
+        let pgBin = try #require(settings["BL_PG_BIN"])
+        let promoter = "\(Self.prefix)-p1"
+        let aggregatorNamespace = "\(Self.prefix)-agg"
 
         func curl(from namespace: String, _ arguments: [String]) throws -> PKIToolRunner.Result {
             try PKIToolRunner.run(
-                "ip", ["netns", "exec", namespace, "curl", "--silent", "--show-error", "--max-time", "10", "--tlsv1.3",
-                       "--cacert", keys + "/ca.cert.pem"] + arguments, timeout: 30)
+                "ip",
+                [
+                    "netns", "exec", namespace, "curl", "--silent", "--show-error", "--max-time", "10", "--tlsv1.3",
+                    "--cacert", keys + "/ca.cert.pem",
+                ] + arguments,
+                timeout: 30
+            )
         }
         /// `sql` run by the database superuser over the Unix socket in the PostgreSQL namespace; its output, trimmed.
         func psql(_ sql: String) throws -> String {
             try PKIToolRunner.run(
-                "ip", ["netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock", "-p", "5432",
-                       "-U", "postgres", "-d", "backline", "-tAc", sql], timeout: 30)
-                .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+                "ip",
+                [
+                    "netns", "exec", "\(Self.prefix)-pg", "runuser", "-u", "postgres", "--", pgBin + "/psql", "-h", state + "/pg/sock",
+                    "-p", "5432",
+                    "-U", "postgres", "-d", "backline", "-tAc", sql,
+                ],
+                timeout: 30
+            )
+            .standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
         }
         func asPeer(_ role: String, _ name: String) -> [String] {
             ["--cert", "\(keys)/\(role)-\(name).cert.pem", "--key", "\(keys)/\(role)-\(name).key.pem"]
@@ -71,10 +85,16 @@ struct NetnsFederationTests {
 
         // PostgreSQL answers the aggregator's namespace and nobody else.
         let fromAggregator = try PKIToolRunner.run(
-            "ip", ["netns", "exec", aggregatorNamespace, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"], timeout: 30)
+            "ip",
+            ["netns", "exec", aggregatorNamespace, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"],
+            timeout: 30
+        )
         #expect(fromAggregator.status == 0, "\(fromAggregator.combined)")
         let fromPromoter = try PKIToolRunner.run(
-            "ip", ["netns", "exec", promoter, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"], timeout: 30)
+            "ip",
+            ["netns", "exec", promoter, pgBin + "/pg_isready", "-h", pgIP, "-p", "5432", "-t", "3"],
+            timeout: 30
+        )
         #expect(fromPromoter.status != 0, "a promoter namespace reached PostgreSQL: \(fromPromoter.combined)")
 
         // The rate-limited link.
@@ -89,7 +109,10 @@ struct NetnsFederationTests {
         // was opened above and is closed first: no update, so it fails and publishes nothing), every
         // promoter a contributor, the model published. p1's link is down for the first 4 s of it
         // (SECURITY-TESTS 57, scaled from 30 s to 4 s): p1 retries at a bounded pace and still gets in.
-        let closeFirst = try curl(from: aggregatorNamespace, asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds/1/close"])
+        let closeFirst = try curl(
+            from: aggregatorNamespace,
+            asPeer("operator", "ops") + ["--request", "POST", "\(aggregator)/v1/rounds/1/close"]
+        )
         #expect(closeFirst.standardOutput.contains(#""state":"failed""#), "\(closeFirst.combined)")
         let cut = try PKIToolRunner.run("/bin/bash", [Self.script, "link", "1", "down"], environment: environment)
         #expect(cut.status == 0, "\(cut.combined)")
@@ -135,7 +158,8 @@ struct NetnsFederationTests {
     /// Whether process `pid` exists and is not a zombie (an orphan's zombie waits for PID 1).
     private static func isRunning(_ pid: String) -> Bool {
         guard !pid.isEmpty, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         return !stat[close...].hasPrefix(") Z")
     }
 

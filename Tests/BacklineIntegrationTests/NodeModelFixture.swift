@@ -21,8 +21,10 @@ final class NodeModelFixture: @unchecked Sendable {  // immutable after init; Te
         key = directory.file("vault.kek")
         model = directory.file("model.safetensors")
         try Self.expectSuccess(["data", "keygen", "--out", key])
-        try Self.expectSuccess(["data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0",
-                                "--promoters", "1", "--members", "\(Self.members)", "--artists", "\(artists)", "--seed", "\(seed)"])
+        try Self.expectSuccess([
+            "data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0",
+            "--promoters", "1", "--members", "\(Self.members)", "--artists", "\(artists)", "--seed", "\(seed)",
+        ])
         try train(to: model)
     }
 
@@ -37,14 +39,18 @@ final class NodeModelFixture: @unchecked Sendable {  // immutable after init; Te
     /// Trains a model on the vault into `path` (replacing the vault's member factors); training
     /// is deterministic, so another `seed` is needed for another model file.
     func train(to path: String, seed: Int = 42) throws {
-        try Self.expectSuccess(["model", "train", "--vault", vault, "--key-file", key, "--factors", "16", "--iterations", "8",
-                                "--seed", "\(seed)", "--out", path])
+        try Self.expectSuccess([
+            "model", "train", "--vault", vault, "--key-file", key, "--factors", "16", "--iterations", "8",
+            "--seed", "\(seed)", "--out", path,
+        ])
     }
 
     /// The generator the vault came from, with its hidden truth.
     var federation: SyntheticFederation {
         get throws {
-            try SyntheticFederation(SyntheticConfiguration(seed: Self.seed, promoters: 1, membersPerPromoter: Self.members, artists: Self.artists))
+            try SyntheticFederation(
+                SyntheticConfiguration(seed: Self.seed, promoters: 1, membersPerPromoter: Self.members, artists: Self.artists)
+            )
         }
     }
 

@@ -13,10 +13,13 @@ import Testing
     @Test func matchRanksMembersWithHigherHiddenPurchaseProbabilityFirst() throws {
         let fixture = try NodeModelFixture.shared()
         let federation = try fixture.federation
-        var tops: [Double] = [], bottoms: [Double] = []
+        var tops: [Double] = []
+        var bottoms: [Double] = []
         let showIDs = Array(1...8)
         for showID in showIDs {
-            let ranked = try Self.results(fixture.json(["match"] + fixture.vaultModel + ["--show", "\(showID)", "--top", "\(NodeModelFixture.members)"]))
+            let ranked = try Self.results(
+                fixture.json(["match"] + fixture.vaultModel + ["--show", "\(showID)", "--top", "\(NodeModelFixture.members)"])
+            )
             let members = ranked.compactMap { ($0["id"] as? String).flatMap(Int.init) }
             #expect(members.count > NodeModelFixture.members / 2)
             let truth = members.map { federation.purchaseProbability(promoter: 0, memberIndex: $0 - 1, show: showID - 1) }
@@ -27,7 +30,10 @@ import Testing
         let mean = { (values: [Double]) in values.reduce(0, +) / Double(values.count) }
         let better = zip(tops, bottoms).filter { $0 > $1 }.count
         #expect(mean(tops) > 1.5 * mean(bottoms), "hidden purchase probability: top fifth \(tops), bottom fifth \(bottoms)")
-        #expect(better >= showIDs.count - 1, "top fifth beat the bottom fifth on \(better) of \(showIDs.count) shows: \(tops) vs \(bottoms)")
+        #expect(
+            better >= showIDs.count - 1,
+            "top fifth beat the bottom fifth on \(better) of \(showIDs.count) shows: \(tops) vs \(bottoms)"
+        )
     }
 
     @Test func matchLeavesOutTicketHolders() throws {
@@ -50,8 +56,14 @@ import Testing
         let member = try #require(tickets.integers("member").first)
         let booked = Set(zip(tickets.integers("member"), tickets.integers("show")).filter { $0.0 == member }.map { String($0.1) })
         let row = try #require(view.memberIndex(of: member))
-        let owned = Set(view.interactions.columns[view.interactions.rowOffsets[row]..<view.interactions.rowOffsets[row + 1]].map { String(view.artistIDs[Int($0)]) })
-        let report = try fixture.json(["recommend"] + fixture.vaultModel + ["--member", "\(member)", "--top", "100000", "--now", "2024-01-01"])
+        let owned = Set(
+            view.interactions.columns[view.interactions.rowOffsets[row]..<view.interactions.rowOffsets[row + 1]].map {
+                String(view.artistIDs[Int($0)])
+            }
+        )
+        let report = try fixture.json(
+            ["recommend"] + fixture.vaultModel + ["--member", "\(member)", "--top", "100000", "--now", "2024-01-01"]
+        )
         let artists = Set(try Self.results(report, "artists").compactMap { $0["id"] as? String })
         #expect(!owned.isEmpty && artists.isDisjoint(with: owned))
         #expect(artists.count == view.artistIDs.count - owned.count)
@@ -65,7 +77,9 @@ import Testing
     @Test func similarUsesTheVaultsArtistIdsAndNames() throws {
         let fixture = try NodeModelFixture.shared()
         let artists = try fixture.data()[VaultSchema.artists]
-        let names = Dictionary(uniqueKeysWithValues: artists.integers("id").enumerated().map { (String($1), artists.text("name", row: $0)) })
+        let names = Dictionary(
+            uniqueKeysWithValues: artists.integers("id").enumerated().map { (String($1), artists.text("name", row: $0)) }
+        )
         let rows = try Self.results(fixture.json(["similar"] + fixture.vaultModel + ["--artist", "7", "--top", "5"]))
         #expect(rows.count == 5)
         for row in rows {
@@ -85,16 +99,20 @@ import Testing
     @Test func forecastGivesAnIntervalAndBeatsTheNaiveForecastOnHeldOutShows() throws {
         let fixture = try NodeModelFixture.shared()
         let shows = try fixture.data()[VaultSchema.shows]
-        let latest = try #require(shows.integers("id").enumerated().max { shows.integers("start")[$0.offset] < shows.integers("start")[$1.offset] })
+        let latest = try #require(
+            shows.integers("id").enumerated().max { shows.integers("start")[$0.offset] < shows.integers("start")[$1.offset] }
+        )
         let forecast = try fixture.json(["forecast"] + fixture.vaultModel + ["--show", "\(latest.element)", "--now", "2030-01-01"])
         let expected = try #require(forecast["expectedTickets"] as? Double)
-        let lower = try #require(forecast["ticketsLower"] as? Double), upper = try #require(forecast["ticketsUpper"] as? Double)
+        let lower = try #require(forecast["ticketsLower"] as? Double)
+        let upper = try #require(forecast["ticketsUpper"] as? Double)
         let capacity = try #require(forecast["capacity"] as? Double)
         #expect(lower <= expected && expected <= upper && upper <= capacity && lower < upper)
         #expect(forecast["actualTickets"] is Int)
         #expect(forecast["calibrationShows"] as? Int == shows.rowCount - 1)
         let evaluation = try fixture.json(["forecast"] + fixture.vaultModel + ["--evaluate", "--now", "2030-01-01"])
-        let model = try #require(evaluation["modelMAPE"] as? Double), naive = try #require(evaluation["naiveMAPE"] as? Double)
+        let model = try #require(evaluation["modelMAPE"] as? Double)
+        let naive = try #require(evaluation["naiveMAPE"] as? Double)
         #expect((evaluation["evaluatedShows"] as? Int ?? 0) > 0)
         #expect(model.isFinite && naive.isFinite && model < naive, "model MAPE \(model), naive \(naive)")
     }

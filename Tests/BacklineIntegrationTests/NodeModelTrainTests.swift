@@ -13,7 +13,11 @@ import Testing
         let headerCount = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         let object = try JSONSerialization.jsonObject(with: Data(bytes[8..<8 + headerCount]))
         let header = try #require(object as? [String: Any])
-        #expect(Set(header.keys.filter { $0 != "__metadata__" }) == ["artist_factors", "artist_feature_embeddings", "member_feature_embeddings"])
+        #expect(
+            Set(header.keys.filter { $0 != "__metadata__" }) == [
+                "artist_factors", "artist_feature_embeddings", "member_feature_embeddings",
+            ]
+        )
         let tensor = try #require(header["artist_factors"] as? [String: Any])
         #expect(tensor["shape"] as? [Int] == [NodeModelFixture.artists, 16])
 
@@ -30,9 +34,14 @@ import Testing
     @Test func modelTrainedOnAnotherVaultIsRefusedByShape() throws {
         let fixture = try NodeModelFixture()
         let other = try NodeModelFixture(artists: 200, seed: 4)
-        let result = try BuiltBinary.run(["match", "--vault", fixture.vault, "--key-file", fixture.key, "--model", other.model, "--artist", "3"])
+        let result = try BuiltBinary.run([
+            "match", "--vault", fixture.vault, "--key-file", fixture.key, "--model", other.model, "--artist", "3",
+        ])
         #expect(result.status == 1)
-        #expect(result.standardError.contains("does not match this vault") && result.standardError.contains("200 artists"), "\(result.standardError)")
+        #expect(
+            result.standardError.contains("does not match this vault") && result.standardError.contains("200 artists"),
+            "\(result.standardError)"
+        )
     }
 
     @Test func memberFactorsOfAnotherModelFileAreRefused() throws {
@@ -42,7 +51,9 @@ import Testing
         let stale = try BuiltBinary.run(["recommend"] + fixture.vaultModel + ["--member", "1"])
         #expect(stale.status == 1)
         #expect(stale.standardError.contains("another model file"), "\(stale.standardError)")
-        let fresh = try BuiltBinary.run(["recommend", "--vault", fixture.vault, "--key-file", fixture.key, "--model", retrained, "--member", "1"])
+        let fresh = try BuiltBinary.run([
+            "recommend", "--vault", fixture.vault, "--key-file", fixture.key, "--model", retrained, "--member", "1",
+        ])
         #expect(fresh.status == 0, "\(fresh.standardError)")
     }
 
@@ -57,10 +68,14 @@ import Testing
     @Test func queriesWithoutTrainingSayWhatToRun() throws {
         let directory = try TemporaryDirectory(prefix: "backline-node-model")
         defer { directory.remove() }
-        let key = directory.file("k.kek"), vault = directory.file("vault"), model = directory.file("m.safetensors")
+        let key = directory.file("k.kek")
+        let vault = directory.file("vault")
+        let model = directory.file("m.safetensors")
         try NodeModelFixture.expectSuccess(["data", "keygen", "--out", key])
-        try NodeModelFixture.expectSuccess(["data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0",
-                                            "--promoters", "1", "--members", "100", "--artists", "50"])
+        try NodeModelFixture.expectSuccess([
+            "data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0",
+            "--promoters", "1", "--members", "100", "--artists", "50",
+        ])
         let other = try NodeModelFixture.shared()
         let result = try BuiltBinary.run(["match", "--vault", vault, "--key-file", key, "--model", other.model, "--artist", "3"])
         #expect(result.status == 1)

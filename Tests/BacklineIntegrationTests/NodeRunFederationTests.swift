@@ -21,10 +21,15 @@ final class ProcessFederation: @unchecked Sendable {
         try run(["data", "generate", "--out", file("csv"), "--promoters", "3", "--members", "120", "--artists", "60", "--seed", "3"])
         for (index, name) in promoters.enumerated() {
             try run(["data", "keygen", "--out", file("\(name).kek")])
-            let csv = try FileManager.default.contentsOfDirectory(atPath: file("csv/promoter-\(index)")).sorted().map { file("csv/promoter-\(index)/\($0)") }
+            let csv = try FileManager.default.contentsOfDirectory(atPath: file("csv/promoter-\(index)")).sorted().map {
+                file("csv/promoter-\(index)/\($0)")
+            }
             try run(["data", "import", "--vault", file("vault-\(name)"), "--key-file", file("\(name).kek"), "--preset", "backline"] + csv)
         }
-        try run(["federation", "init", "--vault", file("vault-p0"), "--key-file", file("p0.kek"), "--factors", "4", "--out", file("initial.safetensors")])
+        try run([
+            "federation", "init", "--vault", file("vault-p0"), "--key-file", file("p0.kek"), "--factors", "4", "--out",
+            file("initial.safetensors"),
+        ])
         try run(["aggregator", "keygen", "--out", file("Keys/audit.key"), "--origin", "fed.test/audit"])
     }
 
@@ -37,7 +42,9 @@ final class ProcessFederation: @unchecked Sendable {
     @discardableResult
     func run(_ arguments: [String]) throws -> BuiltBinary.Result {
         let result = try BuiltBinary.run(arguments)
-        guard result.status == 0 else { throw TestFailure("backline \(arguments.prefix(2).joined(separator: " ")) failed: \(result.standardError)") }
+        guard result.status == 0 else {
+            throw TestFailure("backline \(arguments.prefix(2).joined(separator: " ")) failed: \(result.standardError)")
+        }
         return result
     }
 
@@ -73,7 +80,8 @@ final class ProcessFederation: @unchecked Sendable {
         while Date() < deadline {
             let log = (try? String(contentsOfFile: file("aggregator.log"), encoding: .utf8)) ?? ""
             if let range = log.range(of: #"listening on 127\.0\.0\.1:(\d+)"#, options: .regularExpression),
-               let found = Int(log[range].split(separator: ":").last ?? "") {
+                let found = Int(log[range].split(separator: ":").last ?? "")
+            {
                 port = found
                 return
             }
@@ -102,8 +110,10 @@ final class ProcessFederation: @unchecked Sendable {
     func operatorRequest(_ method: String, _ path: String) throws -> Int {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        process.arguments = ["-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "--cacert", file("Keys/ca.cert.pem"),
-                             "--cert", file("Keys/operator-ops.cert.pem"), "--key", file("Keys/operator-ops.key.pem"), "https://127.0.0.1:\(port)\(path)"]
+        process.arguments = [
+            "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", method, "--cacert", file("Keys/ca.cert.pem"),
+            "--cert", file("Keys/operator-ops.cert.pem"), "--key", file("Keys/operator-ops.key.pem"), "https://127.0.0.1:\(port)\(path)",
+        ]
         let out = Pipe()
         process.standardOutput = out
         try process.run()
@@ -143,8 +153,10 @@ struct TestFailure: Error, CustomStringConvertible {
         let federation = try ProcessFederation()
         try federation.startAggregator()
         let nodes = try federation.promoters.map { name in
-            try federation.start(["node", "run", "--config", try federation.writeNodeConfiguration(name), "--until-round", "2", "--idle-timeout", "60"],
-                                 log: federation.file("node-\(name).log"))
+            try federation.start(
+                ["node", "run", "--config", try federation.writeNodeConfiguration(name), "--until-round", "2", "--idle-timeout", "60"],
+                log: federation.file("node-\(name).log")
+            )
         }
         for round in 1...2 {
             #expect(try federation.operatorRequest("POST", "/v1/rounds") == 201)
@@ -172,8 +184,10 @@ struct TestFailure: Error, CustomStringConvertible {
             #expect(rounds.allSatisfy { ($0["validation_ndcg_at_10"] as? Double).map { $0 >= 0 && $0 <= 1 } == true })
         }
         // The query commands use the federated model with the node's own member factors from its vault.
-        let similar = try federation.run(["similar", "--vault", federation.file("vault-p1"), "--key-file", federation.file("p1.kek"),
-                                          "--model", federation.file("state-p1/model-latest.safetensors"), "--artist", "1", "--top", "3"])
+        let similar = try federation.run([
+            "similar", "--vault", federation.file("vault-p1"), "--key-file", federation.file("p1.kek"),
+            "--model", federation.file("state-p1/model-latest.safetensors"), "--artist", "1", "--top", "3",
+        ])
         #expect(similar.standardOutput.split(separator: "\n").count >= 3)
         // The vault holds the journal and the ledger encrypted: no plaintext JSON keys on disk.
         for entry in try FileManager.default.contentsOfDirectory(atPath: federation.file("vault-p1")) {

@@ -27,23 +27,38 @@ import Testing
             let roles = ["promoter", "promoter", "aggregator", "auditor"]
             let actions = ["submit_update", "read_model", "read_round", "read_update"]
             entries = try (0..<count).map { i in
-                let role = roles[i % roles.count], action = role == "auditor" ? "read_update" : actions[i % 3]
+                let role = roles[i % roles.count]
+                let action = role == "auditor" ? "read_update" : actions[i % 3]
                 let denied = role == "auditor" || i % 9 == 0
                 return try AuditEntry(
-                    time: String(format: "2026-12-03T%02d:%02d:00.000Z", 10 + i / 12, (i * 5) % 60), spiffeID: "spiffe://fed/\(role)/x\(i % 2)",
-                    role: role, action: action, resource: "round:\(i / 10)", round: i / 10, decision: denied ? .deny : .allow,
-                    ruleID: denied ? "D1" : "P1", policySHA256: String(repeating: "cd", count: 32), outcome: denied ? "denied" : "ok")
+                    time: String(format: "2026-12-03T%02d:%02d:00.000Z", 10 + i / 12, (i * 5) % 60),
+                    spiffeID: "spiffe://fed/\(role)/x\(i % 2)",
+                    role: role,
+                    action: action,
+                    resource: "round:\(i / 10)",
+                    round: i / 10,
+                    decision: denied ? .deny : .allow,
+                    ruleID: denied ? "D1" : "P1",
+                    policySHA256: String(repeating: "cd", count: 32),
+                    outcome: denied ? "denied" : "ok"
+                )
             }
             let signer = try NoteSigner(name: Self.origin, privateKey: Ed25519.PrivateKey())
-            let auditLog = try AuditLog(storage: try FileAuditStorage(path: log), signer: signer, origin: Self.origin,
-                                        configuration: .init(checkpointEvery: 1_000_000, checkpointInterval: .seconds(3600)))
+            let auditLog = try AuditLog(
+                storage: try FileAuditStorage(path: log),
+                signer: signer,
+                origin: Self.origin,
+                configuration: .init(checkpointEvery: 1_000_000, checkpointInterval: .seconds(3600))
+            )
             _ = try auditLog.append(contentsOf: entries)
             _ = try auditLog.checkpoint()
             try (signer.verifierKey.text + "\n").write(toFile: key, atomically: true, encoding: .utf8)
             let lines: [[String: Any]] = (0..<6).map { i in
-                ["id": i + 1, "promoter": i % 2 == 0 ? "p1" : "p2", "round": i / 2 + 1, "query": NSNull(), "mechanism": "gaussian",
-                 "parameters": "{\"clip_norm\":1,\"noise_multiplier\":\(i % 2 == 0 ? 1.1 : 3.0),\"sampling_rate\":1,\"steps\":1}",
-                 "epsilon": 2.0, "delta": 1e-5, "recorded_at": "2026-12-03T12:00:0\(i)Z"]
+                [
+                    "id": i + 1, "promoter": i % 2 == 0 ? "p1" : "p2", "round": i / 2 + 1, "query": NSNull(), "mechanism": "gaussian",
+                    "parameters": "{\"clip_norm\":1,\"noise_multiplier\":\(i % 2 == 0 ? 1.1 : 3.0),\"sampling_rate\":1,\"steps\":1}",
+                    "epsilon": 2.0, "delta": 1e-5, "recorded_at": "2026-12-03T12:00:0\(i)Z",
+                ]
             }
             try JSONSerialization.data(withJSONObject: lines).write(to: URL(fileURLWithPath: ledger))
         }
@@ -58,8 +73,12 @@ import Testing
         var denied: Int { entries.filter { $0.decision == .deny }.count }
 
         func run(_ extra: [String] = []) throws -> BuiltBinary.Result {
-            try BuiltBinary.run(["report", "audit", "--log", log, "--key", key, "--ledger", ledger, "--budget", "1.5",
-                                 "--out", directory.file("audit.html"), "--json"] + extra)
+            try BuiltBinary.run(
+                [
+                    "report", "audit", "--log", log, "--key", key, "--ledger", ledger, "--budget", "1.5",
+                    "--out", directory.file("audit.html"), "--json",
+                ] + extra
+            )
         }
     }
 
@@ -104,7 +123,8 @@ import Testing
 
     @Test func aLedgerWithAnUnknownFieldIsRefused() throws {
         let fixture = try Fixture(count: 5)
-        try "[{\"id\":1,\"promoter\":\"p1\",\"mechanism\":\"gaussian\",\"parameters\":\"{}\",\"epsilon\":1,\"delta\":0,\"recorded_at\":\"x\",\"payload\":\"AAAA\"}]"
+        try
+            "[{\"id\":1,\"promoter\":\"p1\",\"mechanism\":\"gaussian\",\"parameters\":\"{}\",\"epsilon\":1,\"delta\":0,\"recorded_at\":\"x\",\"payload\":\"AAAA\"}]"
             .write(toFile: fixture.ledger, atomically: true, encoding: .utf8)
         let result = try fixture.run()
         #expect(result.status == 1)
@@ -130,18 +150,34 @@ import Testing
             let store = try SQLFederationStore.makeSQLite(.file(path))
             let log = try AuditLog(storage: StoreAuditStorage(store: store), signer: signer, origin: Fixture.origin)
             for index in 0..<12 {
-                _ = try log.append(AuditEntry(
-                    spiffeID: "spiffe://fed.test/promoter/p\(index % 3)", role: "promoter", action: "submit_update",
-                    resource: "update:p\(index % 3):r1", round: 1, decision: index == 5 ? .deny : .allow, ruleID: "P1",
-                    policySHA256: String(repeating: "a", count: 64), outcome: "accepted"))
+                _ = try log.append(
+                    AuditEntry(
+                        spiffeID: "spiffe://fed.test/promoter/p\(index % 3)",
+                        role: "promoter",
+                        action: "submit_update",
+                        resource: "update:p\(index % 3):r1",
+                        round: 1,
+                        decision: index == 5 ? .deny : .allow,
+                        ruleID: "P1",
+                        policySHA256: String(repeating: "a", count: 64),
+                        outcome: "accepted"
+                    )
+                )
             }
             _ = try log.checkpoint()
             try store.withTransaction { transaction in
                 for promoter in ["p0", "p1", "p2"] {
-                    _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
-                        promoterID: promoter, round: 1, mechanism: "gaussian",
-                        parametersJSON: "{\"clip_norm\":1,\"noise_multiplier\":2,\"sampling_rate\":1,\"steps\":1}", epsilon: 2.3, delta: 1e-5,
-                        recordedAt: Date()))
+                    _ = try transaction.appendLedgerEntry(
+                        LedgerEntryRecord(
+                            promoterID: promoter,
+                            round: 1,
+                            mechanism: "gaussian",
+                            parametersJSON: "{\"clip_norm\":1,\"noise_multiplier\":2,\"sampling_rate\":1,\"steps\":1}",
+                            epsilon: 2.3,
+                            delta: 1e-5,
+                            recordedAt: Date()
+                        )
+                    )
                 }
             }
         }

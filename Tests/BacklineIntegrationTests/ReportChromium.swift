@@ -25,9 +25,13 @@ enum ReportChromium {
     static func run(_ browser: String, file: String, profile: String, _ extra: [String]) throws -> Run {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: browser)
-        process.arguments = ["--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
-                             "--user-data-dir=\(profile)", "--window-size=1200,2400"] + extra + ["file://\(file)"]
-        let outFile = profile + "/stdout.txt", errFile = profile + "/stderr.txt"
+        process.arguments =
+            [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
+                "--user-data-dir=\(profile)", "--window-size=1200,2400",
+            ] + extra + ["file://\(file)"]
+        let outFile = profile + "/stdout.txt"
+        let errFile = profile + "/stderr.txt"
         _ = FileManager.default.createFile(atPath: outFile, contents: nil)
         _ = FileManager.default.createFile(atPath: errFile, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outFile))
@@ -38,9 +42,11 @@ enum ReportChromium {
         while process.isRunning && Date() < deadline { usleep(50_000) }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
-        return Run(status: process.terminationStatus,
-                   output: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
-                   errors: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? "")
+        return Run(
+            status: process.terminationStatus,
+            output: (try? String(contentsOfFile: outFile, encoding: .utf8)) ?? "",
+            errors: (try? String(contentsOfFile: errFile, encoding: .utf8)) ?? ""
+        )
     }
 
     /// Lines of Chromium's standard error that report a page error or a failed load.

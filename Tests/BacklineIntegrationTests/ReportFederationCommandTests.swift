@@ -37,7 +37,9 @@ import Testing
         var json = ReportSummaryFixture(promoters: 2, rounds: 2).json
         json["budgets"] = [["promoter": "p", "epsilon_spent": 0.5, "epsilon_budget": 1.0]]
         try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: directory.file("bad.json")))
-        let result = try BuiltBinary.run(["report", "federation", "--input", directory.file("bad.json"), "--out", directory.file("r.html"), "--json"])
+        let result = try BuiltBinary.run([
+            "report", "federation", "--input", directory.file("bad.json"), "--out", directory.file("r.html"), "--json",
+        ])
         #expect(result.status == 1)
         #expect(result.standardError.contains("budgets[0].delta"), "\(result.standardError)")
         #expect(result.standardOutput.contains("\"code\":\"invalid_input\""))
@@ -47,7 +49,9 @@ import Testing
     @Test func missingOptionsAreUsageErrors() throws {
         let directory = try TemporaryDirectory()
         #expect(try BuiltBinary.run(["report", "federation", "--out", directory.file("r.html")]).status == 64)
-        let absent = try BuiltBinary.run(["report", "federation", "--input", directory.file("absent.json"), "--out", directory.file("r.html")])
+        let absent = try BuiltBinary.run([
+            "report", "federation", "--input", directory.file("absent.json"), "--out", directory.file("r.html"),
+        ])
         #expect(absent.status == 64)
         #expect(absent.standardError.contains("absent.json"))
     }

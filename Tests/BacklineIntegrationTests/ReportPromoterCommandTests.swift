@@ -20,8 +20,18 @@ import Testing
         #expect(details["ledger_entries"] == 1)
         #expect(details["federation_cells"] == 1, "rock is published; pop is suppressed")
         let html = try String(contentsOfFile: out, encoding: .utf8)
-        #expect(html.range(of: "<td>no_show_by_genre</td><td>rock</td><td class=\"num\">[^<]+</td><td class=\"num\">0.1</td>", options: .regularExpression) != nil)
-        #expect(html.range(of: "<td>no_show_by_genre</td><td>pop</td><td class=\"num\">[^<]+</td><td class=\"num\">suppressed</td>", options: .regularExpression) != nil)
+        #expect(
+            html.range(
+                of: "<td>no_show_by_genre</td><td>rock</td><td class=\"num\">[^<]+</td><td class=\"num\">0.1</td>",
+                options: .regularExpression
+            ) != nil
+        )
+        #expect(
+            html.range(
+                of: "<td>no_show_by_genre</td><td>pop</td><td class=\"num\">[^<]+</td><td class=\"num\">suppressed</td>",
+                options: .regularExpression
+            ) != nil
+        )
         #expect(html.contains("Promoter report: promoter-&lt;0&gt;"), "the ledger's promoter name, escaped")
         #expect(html.components(separatedBy: "<tr><td>segment ").count - 1 == segments)
         #expect(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"))
@@ -31,11 +41,13 @@ import Testing
 
     @Test func analyticsReportWritesTheSameBehaviourReport() throws {
         let fixture = try ReportPromoterFixture.shared()
-        let viaReport = fixture.directory.file("via-report.html"), viaAnalytics = fixture.directory.file("via-analytics.html")
+        let viaReport = fixture.directory.file("via-report.html")
+        let viaAnalytics = fixture.directory.file("via-analytics.html")
         let first = try fixture.run(out: viaReport, [])
         let second = try fixture.run(out: viaAnalytics, [], command: ["analytics", "report"])
         #expect(first.status == 0 && second.status == 0, "\(second.standardError)")
-        let counts = try json(second), reference = try json(first)
+        let counts = try json(second)
+        let reference = try json(first)
         #expect(counts["charts"] as? Int == reference["charts"] as? Int)
         #expect((counts["details"] as? [String: Int])?["behaviour_rows"] == (reference["details"] as? [String: Int])?["behaviour_rows"])
         #expect((counts["details"] as? [String: Int])?["behaviour_rows"] ?? 0 > 10)
@@ -70,7 +82,11 @@ import Testing
     @Test func malformedFederationStatsNameTheField() throws {
         let fixture = try ReportPromoterFixture.shared()
         let bad = fixture.directory.file("bad-stats.json")
-        try "[{\"query\": {\"name\": \"q\"}, \"nodes\": 1, \"noise_std\": 1, \"cells\": []}]".write(toFile: bad, atomically: true, encoding: .utf8)
+        try "[{\"query\": {\"name\": \"q\"}, \"nodes\": 1, \"noise_std\": 1, \"cells\": []}]".write(
+            toFile: bad,
+            atomically: true,
+            encoding: .utf8
+        )
         let result = try fixture.run(out: fixture.directory.file("bad.html"), ["--federation-stats", bad])
         #expect(result.status == 1)
         #expect(result.standardError.contains("[0].query"), "\(result.standardError)")

@@ -10,14 +10,21 @@ struct ReportSummaryFixture {
         return [
             "title": "Backline demo <b>federation</b>", "federation": "fed.example", "generated_at": "2026-12-03T16:00:00Z",
             "rounds": (1...rounds).map { round in
-                ["round": round, "contributions": promoters, "validation_ndcg_at_10": 0.15 + Double(round) / 50,
-                 "epsilon_spent": Dictionary(uniqueKeysWithValues: names.map { ($0, Double(round) * 0.15) })] as [String: Any]
+                [
+                    "round": round, "contributions": promoters, "validation_ndcg_at_10": 0.15 + Double(round) / 50,
+                    "epsilon_spent": Dictionary(uniqueKeysWithValues: names.map { ($0, Double(round) * 0.15) }),
+                ] as [String: Any]
             },
             "quality": names.map { ["promoter": $0, "alone": 0.12, "federated": 0.2, "pooled": 0.24] as [String: Any] },
-            "budgets": names.map { ["promoter": $0, "epsilon_spent": Double(rounds) * 0.15, "epsilon_budget": 1.0, "delta": 1e-6] as [String: Any] },
-            "audit": ["verified": true, "entries": 17, "tree_size": 17, "root_hash": "3q2+7w==", "denials": 1, "message": "log verified"] as [String: Any],
+            "budgets": names.map {
+                ["promoter": $0, "epsilon_spent": Double(rounds) * 0.15, "epsilon_budget": 1.0, "delta": 1e-6] as [String: Any]
+            },
+            "audit": ["verified": true, "entries": 17, "tree_size": 17, "root_hash": "3q2+7w==", "denials": 1, "message": "log verified"]
+                as [String: Any],
             "match_example": NSNull(),
-            "behaviour": [["measure": "no_show_rate", "segment": "age_band=25-34", "local": 0.11, "federation": 0.09, "suppressed": false]],
+            "behaviour": [
+                ["measure": "no_show_rate", "segment": "age_band=25-34", "local": 0.11, "federation": 0.09, "suppressed": false]
+            ],
         ]
     }
 

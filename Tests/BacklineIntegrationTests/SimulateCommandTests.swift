@@ -6,8 +6,11 @@ import Testing
 @Suite struct SimulateCommandTests {
     private func run(_ extra: [String]) throws -> [String: Any] {
         let result = try BuiltBinary.run(
-            ["simulate", "--synthetic", "--promoters", "3", "--members", "200", "--artists", "150", "--rounds", "2",
-             "--baseline-iterations", "4", "--json"] + extra)
+            [
+                "simulate", "--synthetic", "--promoters", "3", "--members", "200", "--artists", "150", "--rounds", "2",
+                "--baseline-iterations", "4", "--json",
+            ] + extra
+        )
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardError.contains("round"), "a progress line per round goes to stderr")
         return try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any] ?? [:]

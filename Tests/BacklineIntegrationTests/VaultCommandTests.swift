@@ -23,11 +23,15 @@ import Testing
     @Test func importInspectRotateAndRefuseTheOldKey() throws {
         let directory = try TemporaryDirectory()
         let files = try generateCSV(in: directory, members: 300)
-        let vault = directory.file("vault"), key1 = directory.file("v1.kek"), key2 = directory.file("v2.kek")
+        let vault = directory.file("vault")
+        let key1 = directory.file("v1.kek")
+        let key2 = directory.file("v2.kek")
         try makeKey(key1)
         try makeKey(key2)
 
-        let imported = try BuiltBinary.run(["data", "import", "--vault", vault, "--key-file", key1, "--preset", "backline", "--json"] + files)
+        let imported = try BuiltBinary.run(
+            ["data", "import", "--vault", vault, "--key-file", key1, "--preset", "backline", "--json"] + files
+        )
         #expect(imported.status == 0, "\(imported.standardError)")
 
         let inspected = try BuiltBinary.run(["data", "inspect", "--vault", vault, "--key-file", key1, "--json"])
@@ -49,7 +53,8 @@ import Testing
 
     @Test func worldReadableAndEmptyKeyFilesAreRefusedByPath() throws {
         let directory = try TemporaryDirectory()
-        let loose = directory.file("loose.kek"), empty = directory.file("empty.kek")
+        let loose = directory.file("loose.kek")
+        let empty = directory.file("empty.kek")
         try makeKey(loose)
         chmod(loose, 0o644)
         _ = FileManager.default.createFile(atPath: empty, contents: Data(), attributes: [.posixPermissions: 0o600])
@@ -60,7 +65,9 @@ import Testing
             #expect(mentions, "\(result.standardError)")
         }
         let files = try generateCSV(in: directory, members: 20)
-        let created = try BuiltBinary.run(["data", "import", "--vault", directory.file("v"), "--key-file", loose, "--preset", "backline"] + files)
+        let created = try BuiltBinary.run(
+            ["data", "import", "--vault", directory.file("v"), "--key-file", loose, "--preset", "backline"] + files
+        )
         #expect(created.status != 0)
         #expect(created.standardError.contains(loose))
         #expect(created.standardError.contains("644"))
@@ -70,7 +77,8 @@ import Testing
     @Test func badRowImportsNothingAndNamesTheLine() throws {
         let directory = try TemporaryDirectory()
         let files = try generateCSV(in: directory, members: 100)
-        let vault = directory.file("vault"), key = directory.file("k.kek")
+        let vault = directory.file("vault")
+        let key = directory.file("k.kek")
         try makeKey(key)
         #expect(try BuiltBinary.run(["data", "import", "--vault", vault, "--key-file", key, "--preset", "backline"] + files).status == 0)
         let before = try dataFileBytes(vault)
@@ -89,7 +97,8 @@ import Testing
     @Test func killedImportLeavesTheVaultReadable() throws {
         let directory = try TemporaryDirectory()
         let files = try generateCSV(in: directory, members: 2_000, seed: 9)
-        let vault = directory.file("vault"), key = directory.file("k.kek")
+        let vault = directory.file("vault")
+        let key = directory.file("k.kek")
         try makeKey(key)
         let listening = files.filter { $0.hasSuffix("listening.csv") }
         let others = files.filter { !$0.hasSuffix("listening.csv") }

@@ -1,13 +1,15 @@
-import Foundation
 import BacklineCore
 import BacklineModel
+import Foundation
 import Testing
 
 @Suite struct ALSTrainerTests {
     func problem() throws -> (SparseMatrix, SideFeatures) {
         let interactions = try ModelFixtures.random(members: 40, artists: 30, density: 0.15, seed: 3)
-        let features = SideFeatures(members: try ModelFixtures.features(rows: 40, features: 5, seed: 4),
-                                    artists: try ModelFixtures.features(rows: 30, features: 6, seed: 5))
+        let features = SideFeatures(
+            members: try ModelFixtures.features(rows: 40, features: 5, seed: 4),
+            artists: try ModelFixtures.features(rows: 30, features: 6, seed: 5)
+        )
         return (interactions, features)
     }
 
@@ -16,7 +18,11 @@ import Testing
         let (interactions, features) = try problem()
         var configuration = ModelFixtures.configuration(factors: 5, iterations: 12)
         configuration.conjugateGradientSteps = conjugateSteps
-        let result = try ALSTrainer(configuration: configuration).train(interactions: interactions, features: features, recordObjective: true)
+        let result = try ALSTrainer(configuration: configuration).train(
+            interactions: interactions,
+            features: features,
+            recordObjective: true
+        )
         #expect(result.objective.count == 12)
         for (before, after) in zip(result.objective, result.objective.dropFirst()) {
             #expect(after <= before * (1 + 1e-5), "objective rose from \(before) to \(after)")
@@ -68,7 +74,10 @@ import Testing
 
     @Test func foldInReproducesTheClosedFormOfTraining() throws {
         let (interactions, features) = try problem()
-        let result = try ALSTrainer(configuration: ModelFixtures.configuration(iterations: 6)).train(interactions: interactions, features: features)
+        let result = try ALSTrainer(configuration: ModelFixtures.configuration(iterations: 6)).train(
+            interactions: interactions,
+            features: features
+        )
         let folded = try result.model.foldInMembers(interactions: interactions, memberFeatures: features.members)
         let confidence = result.model.weighting.extraConfidence(for: interactions)
         let row = try MemberRow(row: 5, extraConfidence: confidence, memberFeatures: features.members)

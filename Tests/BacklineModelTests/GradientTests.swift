@@ -7,8 +7,10 @@ import Testing
     /// so the analytic gradient must agree up to rounding.
     @Test func memberGradientMatchesFiniteDifferences() throws {
         let interactions = try ModelFixtures.random(members: 20, artists: 15, density: 0.25, seed: 11)
-        let features = SideFeatures(members: try ModelFixtures.features(rows: 20, features: 4, seed: 12),
-                                    artists: try ModelFixtures.features(rows: 15, features: 5, seed: 13))
+        let features = SideFeatures(
+            members: try ModelFixtures.features(rows: 20, features: 4, seed: 12),
+            artists: try ModelFixtures.features(rows: 15, features: 5, seed: 13)
+        )
         let result = try ALSTrainer(configuration: ModelFixtures.configuration(factors: 3, iterations: 3))
             .train(interactions: interactions, features: features)
         let model = result.model
@@ -37,7 +39,10 @@ import Testing
                 }
                 let numeric = (try loss(step) - loss(-step)) / (2 * Double(step))
                 let analytic = Double(gradient[name]!.values[index])
-                #expect(abs(numeric - analytic) <= 2e-3 * max(1, abs(analytic)), "\(name)[\(index)]: numeric \(numeric), analytic \(analytic)")
+                #expect(
+                    abs(numeric - analytic) <= 2e-3 * max(1, abs(analytic)),
+                    "\(name)[\(index)]: numeric \(numeric), analytic \(analytic)"
+                )
                 checked += 1
             }
         }

@@ -9,7 +9,8 @@ import Testing
     init() throws {
         directory = try TemporaryDirectory(prefix: "backline-model-cli")
         // Members m0..m5 play artists a0..a3, m6..m11 play a4..a7; member i skips artist i mod 4 of its group.
-        var train = "user\tartist\tweight\n", test = "user\tartist\tweight\n"
+        var train = "user\tartist\tweight\n"
+        var test = "user\tartist\tweight\n"
         for member in 0..<12 {
             let base = member < 6 ? 0 : 4
             for offset in 0..<4 {
@@ -27,8 +28,10 @@ import Testing
 
     func trainModel(tags: Bool = false) throws -> String {
         let model = directory.file(tags ? "tagged.safetensors" : "model.safetensors")
-        var arguments = ["train", "--train", directory.file("train.tsv"), "--out", model, "--factors", "2", "--regularization", "0.5",
-                         "--iterations", "20", "--json"]
+        var arguments = [
+            "train", "--train", directory.file("train.tsv"), "--out", model, "--factors", "2", "--regularization", "0.5",
+            "--iterations", "20", "--json",
+        ]
         if tags { arguments += ["--tags", directory.file("tags.dat")] }
         let result = try backline(arguments)
         #expect(result.status == 0, "\(result.standardError)")
@@ -39,25 +42,32 @@ import Testing
 
     @Test func trainEvaluateSimilarAndRecommend() throws {
         let model = try trainModel()
-        let evaluation = try backline(["evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"),
-                                       "--k", "1", "--json"])
+        let evaluation = try backline([
+            "evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"),
+            "--k", "1", "--json",
+        ])
         #expect(evaluation.status == 0, "\(evaluation.standardError)")
         let report = try JSONSerialization.jsonObject(with: Data(evaluation.standardOutput.utf8)) as? [String: Any]
         let metrics = report?["metrics"] as? [String: Any]
         #expect(metrics?["members"] as? Int == 12)
         #expect((metrics?["ndcg"] as? Double ?? 0) == 1, "the held-out artist is the only unseen one of the group")
 
-        let cold = try backline(["evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"),
-                                 "--cold-artists", "--json"])
+        let cold = try backline([
+            "evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"),
+            "--cold-artists", "--json",
+        ])
         let coldReport = try JSONSerialization.jsonObject(with: Data(cold.standardOutput.utf8)) as? [String: Any]
         #expect(cold.status == 0 && (coldReport?["metrics"] as? [String: Any])?["members"] as? Int == 0, "every artist has train pairs")
 
         let similar = try backline(["similar", "--model", model, "--artist", "a0", "--top", "3", "--json"])
         #expect(similar.status == 0, "\(similar.standardError)")
-        let results = (try JSONSerialization.jsonObject(with: Data(similar.standardOutput.utf8)) as? [String: Any])?["results"] as? [[String: Any]]
+        let results =
+            (try JSONSerialization.jsonObject(with: Data(similar.standardOutput.utf8)) as? [String: Any])?["results"] as? [[String: Any]]
         #expect(Set(results?.compactMap { $0["id"] as? String } ?? []) == ["a1", "a2", "a3"])
 
-        let recommend = try backline(["recommend", "--model", model, "--train", directory.file("train.tsv"), "--member", "m9", "--top", "1"])
+        let recommend = try backline([
+            "recommend", "--model", model, "--train", directory.file("train.tsv"), "--member", "m9", "--top", "1",
+        ])
         #expect(recommend.status == 0, "\(recommend.standardError)")
         #expect(recommend.standardOutput.contains("1\ta5\t"), "\(recommend.standardOutput)")
     }
@@ -79,7 +89,9 @@ import Testing
         #expect(unknownMember.status == 1 && unknownMember.standardError.contains("unknown member 'zz'"))
         let zeroTop = try backline(["similar", "--model", model, "--artist", "a0", "--top", "0"])
         #expect(zeroTop.status == 64 && zeroTop.standardError.contains("--top"))
-        let zeroK = try backline(["evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"), "--k", "-1"])
+        let zeroK = try backline([
+            "evaluate", "--model", model, "--train", directory.file("train.tsv"), "--test", directory.file("test.tsv"), "--k", "-1",
+        ])
         #expect(zeroK.status == 64)
         let missing = try backline(["similar", "--model", directory.file("absent.safetensors"), "--artist", "a0"])
         #expect(missing.status == 1 && missing.standardError.contains("absent.safetensors"))

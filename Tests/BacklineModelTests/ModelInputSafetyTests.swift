@@ -47,7 +47,8 @@ import Testing
         let original = try SafeTensors.encode(model().parameters, metadata: ["format": "fuzz"])
         let headerEnd = 8 + original[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
         var generator = SeededGenerator(seed: 65)
-        var refused = 0, accepted = 0
+        var refused = 0
+        var accepted = 0
         for round in 0..<10_000 {
             var bytes = original
             switch round % 3 {

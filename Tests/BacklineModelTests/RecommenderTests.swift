@@ -8,7 +8,10 @@ import Testing
         // Two factors: the best rank-2 fit separates the two groups.
         var configuration = ModelFixtures.configuration(factors: 2, iterations: 20)
         configuration.regularization = 0.5
-        let result = try ALSTrainer(configuration: configuration).train(interactions: interactions, features: .none(memberCount: 12, artistCount: 8))
+        let result = try ALSTrainer(configuration: configuration).train(
+            interactions: interactions,
+            features: .none(memberCount: 12, artistCount: 8)
+        )
         return (result, interactions)
     }
 
@@ -63,7 +66,9 @@ import Testing
         configuration.regularization = 2
         configuration.featureRegularization = 0.01
         let result = try ALSTrainer(configuration: configuration).train(
-            interactions: interactions, features: SideFeatures(members: .empty(rowCount: 12, columnCount: 0), artists: tags))
+            interactions: interactions,
+            features: SideFeatures(members: .empty(rowCount: 12, columnCount: 0), artists: tags)
+        )
         let newArtist = try result.model.newArtistRepresentation(features: [1], weights: [1])
         let recommender = Recommender(artistRepresentations: try DenseMatrix(rows: 1, columns: 2, storage: newArtist))
         let scores = try recommender.showScores(lineup: [0], members: result.memberRepresentations)

@@ -68,7 +68,8 @@ import Testing
         let parameters = try Self.set(shapes, seed: 11)
         let bytes = try SafeTensors.encode(parameters, metadata: ["k": "v"])
         let headerLength = bytes[0..<8].enumerated().reduce(0) { $0 | Int($1.element) << (8 * $1.offset) }
-        let data = Array(bytes[(8 + headerLength)...]), reference = Self.referenceData(parameters)
+        let data = Array(bytes[(8 + headerLength)...])
+        let reference = Self.referenceData(parameters)
         #expect(data.count == reference.count)
         #expect(data.indices.first { $0 < reference.count && data[$0] != reference[$0] } == nil, "encoded data differs from the reference")
         let decoded = try SafeTensors.decode(bytes)
@@ -83,11 +84,13 @@ import Testing
     /// Another writer's file: a header whose length is not a multiple of 8 (so the data section
     /// is unaligned) and entries listed out of offset order.
     @Test func unalignedDataFromAnotherWriterDecodesExactly() throws {
-        let first = Self.values(5, seed: 3), second = Self.values(4099, seed: 4)
+        let first = Self.values(5, seed: 3)
+        let second = Self.values(4099, seed: 4)
         let reference = try ParameterSet([
             ("b", Tensor(shape: [5], values: first)), ("a", Tensor(shape: [4099], values: second)),
         ])
-        let header = #"{ "a":{"dtype":"F32","shape":[4099],"data_offsets":[20,16416]},"b":{"shape":[5],"dtype":"F32","data_offsets":[0,20]}}"#
+        let header =
+            #"{ "a":{"dtype":"F32","shape":[4099],"data_offsets":[20,16416]},"b":{"shape":[5],"dtype":"F32","data_offsets":[0,20]}}"#
         #expect(header.utf8.count % 4 != 0)
         let decoded = try SafeTensors.decode(Self.file(header: header, data: Self.referenceData(reference))).parameters
         #expect(Self.firstDifference(decoded["a"]!.values, second) == nil)
@@ -100,10 +103,14 @@ import Testing
     func nonFiniteValuesAreFoundWhereverTheySit(bits: UInt32, index: Int) throws {
         var values = Self.values(8203, seed: 9)
         values[index] = Float(bitPattern: bits)
-        let clean = try ParameterSet([("first", Tensor(shape: [6], values: Self.values(6, seed: 1))), ("second", Tensor(shape: [8203], values: Self.values(8203, seed: 9)))])
+        let clean = try ParameterSet([
+            ("first", Tensor(shape: [6], values: Self.values(6, seed: 1))),
+            ("second", Tensor(shape: [8203], values: Self.values(8203, seed: 9))),
+        ])
         var data = Self.referenceData(clean)
         withUnsafeBytes(of: bits.littleEndian) { data.replaceSubrange((24 + index * 4)..<(28 + index * 4), with: $0) }
-        let header = #"{"first":{"dtype":"F32","shape":[6],"data_offsets":[0,24]},"second":{"dtype":"F32","shape":[8203],"data_offsets":[24,32836]}}"#
+        let header =
+            #"{"first":{"dtype":"F32","shape":[6],"data_offsets":[0,24]},"second":{"dtype":"F32","shape":[8203],"data_offsets":[24,32836]}}"#
         do {
             _ = try SafeTensors.decode(Self.file(header: header, data: data))
             Issue.record("decoded a tensor holding bits \(String(bits, radix: 16)) at \(index)")

@@ -81,18 +81,28 @@ import Testing
         let model = try ALSTrainer(configuration: ModelFixtures.configuration(iterations: 2))
             .train(interactions: interactions, features: .none(memberCount: 12, artistCount: 8)).model
         let artists = try IdentifierIndex((0..<8).map { "a\($0)" })
-        let archive = try ModelArchive(model: model, artists: artists, artistFeatureVocabulary: IdentifierIndex(),
-                                       memberFeatureVocabulary: IdentifierIndex())
+        let archive = try ModelArchive(
+            model: model,
+            artists: artists,
+            artistFeatureVocabulary: IdentifierIndex(),
+            memberFeatureVocabulary: IdentifierIndex()
+        )
         let decoded = try ModelArchive(bytes: archive.encode())
         #expect(decoded.artists == artists && decoded.parameters == model.parameters && decoded.weighting == model.weighting)
         #expect(try decoded.model(artistFeatures: .empty(rowCount: 8, columnCount: 0)) == model)
         #expect(throws: ModelError(code: .invalidShape, reason: "")) {
-            try ModelArchive(model: model, artists: IdentifierIndex(["x"]), artistFeatureVocabulary: IdentifierIndex(),
-                             memberFeatureVocabulary: IdentifierIndex())
+            try ModelArchive(
+                model: model,
+                artists: IdentifierIndex(["x"]),
+                artistFeatureVocabulary: IdentifierIndex(),
+                memberFeatureVocabulary: IdentifierIndex()
+            )
         }
         // A file whose artist list disagrees with the tensor.
-        var metadata = ["format": ModelArchive.format, "factors": "4", "regularization": "0.5", "weighting": "log:2:1",
-                        "artist_ids": "a,b", "artist_feature_ids": "", "member_feature_ids": ""]
+        var metadata = [
+            "format": ModelArchive.format, "factors": "4", "regularization": "0.5", "weighting": "log:2:1",
+            "artist_ids": "a,b", "artist_feature_ids": "", "member_feature_ids": "",
+        ]
         #expect(throws: ModelError(code: .invalidShape, reason: "")) {
             try ModelArchive(bytes: SafeTensors.encode(model.parameters, metadata: metadata))
         }
@@ -108,8 +118,10 @@ import Testing
         let python = try PythonVenv.safetensors()
         let directory = try TemporaryDirectory(prefix: "backline-model-st")
         let interactions = try ModelFixtures.random(members: 30, artists: 20, density: 0.2, seed: 21)
-        let features = SideFeatures(members: try ModelFixtures.features(rows: 30, features: 3, seed: 22),
-                                    artists: try ModelFixtures.features(rows: 20, features: 4, seed: 23))
+        let features = SideFeatures(
+            members: try ModelFixtures.features(rows: 30, features: 3, seed: 22),
+            artists: try ModelFixtures.features(rows: 20, features: 4, seed: 23)
+        )
         let parameters = try ALSTrainer(configuration: ModelFixtures.configuration(iterations: 3))
             .train(interactions: interactions, features: features).model.parameters
         try SafeTensors.write(parameters, metadata: ["format": "test", "note": "ümlaut"], to: directory.file("model.safetensors"))
@@ -136,7 +148,10 @@ import Testing
             print("ok", sum(t.size for t in tensors.values()))
             """
         try script.write(toFile: directory.file("check.py"), atomically: true, encoding: .utf8)
-        let (status, output) = try PythonVenv.run(python, [directory.file("check.py"), directory.file("model.safetensors"), directory.file("expected.json")])
+        let (status, output) = try PythonVenv.run(
+            python,
+            [directory.file("check.py"), directory.file("model.safetensors"), directory.file("expected.json")]
+        )
         #expect(status == 0, "python said: \(output)")
         #expect(output.hasPrefix("ok \(parameters.scalarCount)"), "python said: \(output)")
     }

@@ -24,7 +24,8 @@ import Testing
     static let engines: [AnalyticsEngine] = {
         // The configuration is valid by construction; a failure here is a broken fixture.
         let federation = try! BacklineVault.SyntheticFederation(
-            SyntheticConfiguration(seed: 21, promoters: 4, membersPerPromoter: 800, artists: 120, listening: false))
+            SyntheticConfiguration(seed: 21, promoters: 4, membersPerPromoter: 800, artists: 120, listening: false)
+        )
         return (0..<4).map { index in
             var sink = VaultSyntheticSink()
             try! federation.generate(promoter: index, into: &sink)
@@ -39,16 +40,30 @@ import Testing
 
         /// A node client for promoter `index` (p1 = 0).
         func node(_ index: Int) throws -> AnalyticsClient {
-            AnalyticsClient(name: NodeFederationFixture.promoters[index], client: try fixture.client(.promoter, NodeFederationFixture.promoters[index]))
+            AnalyticsClient(
+                name: NodeFederationFixture.promoters[index],
+                client: try fixture.client(.promoter, NodeFederationFixture.promoters[index])
+            )
         }
 
         /// Opens a query as the operator; returns its id.
-        func open(epsilon: Double = 4, minContributors: Int = 3, expected: [String] = [], deadlineSeconds: Int = 600) async throws -> Int64 {
-            struct Body: Encodable { let query: String, epsilon: Double, delta: Double, min_contributors: Int, deadline_seconds: Int, expected: [String] }
-            let body = Body(query: AnalyticsFederationTests.query, epsilon: epsilon, delta: 1e-5, min_contributors: minContributors,
-                            deadline_seconds: deadlineSeconds, expected: expected)
+        func open(epsilon: Double = 4, minContributors: Int = 3, expected: [String] = [], deadlineSeconds: Int = 600) async throws -> Int64
+        {
+            struct Body: Encodable {
+                let query: String, epsilon: Double, delta: Double, min_contributors: Int, deadline_seconds: Int, expected: [String]
+            }
+            let body = Body(
+                query: AnalyticsFederationTests.query,
+                epsilon: epsilon,
+                delta: 1e-5,
+                min_contributors: minContributors,
+                deadline_seconds: deadlineSeconds,
+                expected: expected
+            )
             let response = try await fixture.client(.operator, "ops").send(
-                HTTPRequest(method: "POST", path: "/v1/analytics/queries", body: Array(try JSONEncoder().encode(body))), idempotent: false)
+                HTTPRequest(method: "POST", path: "/v1/analytics/queries", body: Array(try JSONEncoder().encode(body))),
+                idempotent: false
+            )
             struct Opened: Decodable { let query_id: Int64 }
             #expect(response.status == 201)
             return try response.decodeJSON(Opened.self).query_id
@@ -57,25 +72,40 @@ import Testing
         /// Submits promoter `index`'s histogram for query `id` with a fresh ledger and seeded noise.
         @discardableResult
         func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, budget: Double = 100) async throws -> AnalyticsClient.Submission {
-            var ledger = PrivacyLedger(promoter: NodeFederationFixture.promoters[index], budget: try PrivacyBudget(epsilon: budget, delta: 1e-3))
+            var ledger = PrivacyLedger(
+                promoter: NodeFederationFixture.promoters[index],
+                budget: try PrivacyBudget(epsilon: budget, delta: 1e-3)
+            )
             return try await submit(index, query: id, seed: seed, ledger: &ledger)
         }
 
         /// Submits promoter `index`'s histogram for query `id`, charging `ledger`, with seeded noise
         /// and `journal`.
         @discardableResult
-        func submit(_ index: Int, query id: Int64, seed: UInt64? = nil, ledger: inout PrivacyLedger,
-                    journal: (any AnalyticsJournal)? = nil) async throws -> AnalyticsClient.Submission {
+        func submit(
+            _ index: Int,
+            query id: Int64,
+            seed: UInt64? = nil,
+            ledger: inout PrivacyLedger,
+            journal: (any AnalyticsJournal)? = nil
+        ) async throws -> AnalyticsClient.Submission {
             var noise = SeededNoise(seed: seed ?? UInt64(index + 1))
             return try await node(index).submit(
-                queryID: id, engine: AnalyticsFederationTests.engines[index], ledger: &ledger, persistence: RecordingPersistence(),
-                noise: &noise, journal: journal)
+                queryID: id,
+                engine: AnalyticsFederationTests.engines[index],
+                ledger: &ledger,
+                persistence: RecordingPersistence(),
+                noise: &noise,
+                journal: journal
+            )
         }
 
         /// Closes query `id` as the operator; the HTTP status.
         func close(_ id: Int64) async throws -> Int {
             try await fixture.client(.operator, "ops").send(
-                HTTPRequest(method: "POST", path: "/v1/analytics/queries/\(id)/close"), idempotent: false).status
+                HTTPRequest(method: "POST", path: "/v1/analytics/queries/\(id)/close"),
+                idempotent: false
+            ).status
         }
 
         /// Audit entries with `action`, decoded.
@@ -147,7 +177,9 @@ import Testing
         let coordinator = AnalyticsCoordinator(store: fixture.store)
         #expect(try coordinator.query(id)?.state == .open)
         let deadline = ContinuousClock.now + .seconds(8)
-        while try coordinator.query(id)?.state != .published, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        while try coordinator.query(id)?.state != .published, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         #expect(try coordinator.query(id)?.state == .published)
         #expect(try federation.audit("publish_result").filter { $0.outcome == "published" }.count == 1)
     }
@@ -239,7 +271,12 @@ import Testing
         let persistence = RecordingPersistence()
         do {
             _ = try await federation.node(0).submit(
-                queryID: id, engine: Self.engines[0], ledger: &ledger, persistence: persistence, noise: &noise)
+                queryID: id,
+                engine: Self.engines[0],
+                ledger: &ledger,
+                persistence: persistence,
+                noise: &noise
+            )
             Issue.record("a release over budget was submitted")
         } catch let error as PrivacyError {
             #expect(error.code == .budgetExceeded)
@@ -262,7 +299,8 @@ import Testing
         #expect(denied.contains { $0.decision == .deny && $0.ruleID == "AD1" && $0.spiffeID.hasSuffix("/auditor/aud") })
         // Another promoter is refused too; the auditor may read the published result.
         let other = try await federation.fixture.client(.promoter, "p2").send(
-            HTTPRequest(method: "GET", path: "/v1/analytics/queries/\(id)/histograms/p1"))
+            HTTPRequest(method: "GET", path: "/v1/analytics/queries/\(id)/histograms/p1")
+        )
         #expect(other.status == 403)
         #expect(try await auditor.send(HTTPRequest(method: "GET", path: "/v1/analytics/queries/\(id)/result")).status == 200)
         #expect(try federation.audit("read_result").contains { $0.decision == .allow && $0.spiffeID.hasSuffix("/auditor/aud") })
@@ -276,14 +314,26 @@ import Testing
         var noise = SeededNoise(seed: 5)
         // A release made for ε = 4 (less noise) than the query's ε = 1.
         let weak = try Self.engines[0].release(
-            try HistogramMechanism(query: query, epsilon: 4, delta: 1e-5), ledger: &ledger, persistence: RecordingPersistence(), using: &noise)
+            try HistogramMechanism(query: query, epsilon: 4, delta: 1e-5),
+            ledger: &ledger,
+            persistence: RecordingPersistence(),
+            using: &noise
+        )
         struct Envelope: Encodable {
             let query_id: Int64, node: String, epsilon: Double, delta: Double, noise_multiplier: Double, histogram: NoisedHistogram
         }
         func post(as name: String, _ envelope: Envelope) async throws -> (Int, String?) {
-            let response = try await federation.fixture.client(.promoter, name).send(HTTPRequest(
-                method: "POST", path: "/v1/analytics/queries/\(id)/histograms", body: Array(try JSONEncoder().encode(envelope))))
-            struct Refusal: Decodable { struct Inner: Decodable { let code: String }; let error: Inner }
+            let response = try await federation.fixture.client(.promoter, name).send(
+                HTTPRequest(
+                    method: "POST",
+                    path: "/v1/analytics/queries/\(id)/histograms",
+                    body: Array(try JSONEncoder().encode(envelope))
+                )
+            )
+            struct Refusal: Decodable {
+                struct Inner: Decodable { let code: String }
+                let error: Inner
+            }
             return (response.status, try? response.decodeJSON(Refusal.self).error.code)
         }
         let claimedStrong = Envelope(query_id: id, node: "p1", epsilon: 1, delta: 1e-5, noise_multiplier: 100, histogram: weak)

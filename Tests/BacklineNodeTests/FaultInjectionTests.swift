@@ -23,8 +23,15 @@ import Testing
     @Test func roundsCompleteThroughLossDuplicationAndReorderingWithEachNodeCountedOnce() async throws {
         let fixture = try await NodeFederationFixture()
         let mix = try FaultProxy.Mix(
-            drop: 0.10, reset: 0.05, truncate: 0.05, duplicate: 0.05, reorder: 0.25, delay: 0.05, delayMilliseconds: 10...200,
-            offsets: 0...1_500)
+            drop: 0.10,
+            reset: 0.05,
+            truncate: 0.05,
+            duplicate: 0.05,
+            reorder: 0.25,
+            delay: 0.05,
+            delayMilliseconds: 10...200,
+            offsets: 0...1_500
+        )
         let proxy = try fixture.proxy(.seeded(mix, seed: 88))
         let retry = RetryPolicy(maxAttempts: 4, baseDelay: .milliseconds(10), maxDelay: .milliseconds(100))
         let nodes = try (0..<4).map { try fixture.roundClient($0, through: proxy.port, retry: retry) }
@@ -152,7 +159,10 @@ import Testing
         let stored = try fixture.store.updates(inRound: round)
         #expect(Set(stored.map(\.promoterID)) == ["p1", "p2", "p3"])
         let current = try await fixture.client(.operator, "ops").send(HTTPRequest(method: "GET", path: "/v1/rounds/current"))
-        struct Announced: Decodable { let state: String; let model_version: Int64? }
+        struct Announced: Decodable {
+            let state: String
+            let model_version: Int64?
+        }
         let announced = try current.decodeJSON(Announced.self)
         #expect(announced.state == "published")
         #expect(announced.model_version == 1)

@@ -27,15 +27,21 @@ extension NodeFederationFixture {
         configuration.maxIdleConnections = idleConnections
         configuration.requestTimeout = .seconds(15)
         let http = try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: pki, role: .promoter, name: name, server: "main"),
-            logger: Logger(label: "fault-test-\(name)", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try .makeClient(pki: pki, role: .promoter, name: name, server: "main"),
+            logger: Logger(label: "fault-test-\(name)", minimumLevel: .error) { _ in }
+        )
         return try roundClient(index, journal: MemoryJournal(), http: http)
     }
 
     /// Opens a round with `body` (JSON overrides such as `{"deadline_seconds": 3}`) as the operator.
     func openRound(body: String) async throws -> Int64 {
         let request = HTTPRequest(
-            method: "POST", path: "/v1/rounds", headers: HTTPHeaders([("Content-Type", "application/json")]), body: Array(body.utf8))
+            method: "POST",
+            path: "/v1/rounds",
+            headers: HTTPHeaders([("Content-Type", "application/json")]),
+            body: Array(body.utf8)
+        )
         let response = try await client(.operator, "ops").send(request, idempotent: false)
         struct Round: Decodable { let round: Int64 }
         guard response.status == 201 else { throw NodeError.refused("POST /v1/rounds", status: response.status, code: "open") }
@@ -54,7 +60,7 @@ extension RoundClient {
                 case .submitted(let receipt), .alreadySubmitted(let receipt): return receipt
                 case let other: throw NodeError.protocolViolation("participate", "unexpected outcome \(other)")
                 }
-            } catch where RetryPolicy.isTransient(error) {
+            } catch  where RetryPolicy.isTransient(error) {
                 last = error
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -29,7 +29,8 @@ import Testing
 
     @Test func theTwoPartsPartitionTheEntriesAndHoldOutAboutTheFraction() throws {
         let matrix = try Self.matrix(rows: 2000, columns: 300, seed: 3)
-        let members = (0..<2000).map { Int64($0 * 7 + 100) }, artists = (0..<300).map { Int64($0 * 3 + 1) }
+        let members = (0..<2000).map { Int64($0 * 7 + 100) }
+        let artists = (0..<300).map { Int64($0 * 3 + 1) }
         let split = try HoldoutSplit(fraction: 0.2, seed: 9).split(matrix, memberIDs: members, artistIDs: artists)
         let train = Self.entries(split.train, memberIDs: members, artistIDs: artists)
         let test = Self.entries(split.test, memberIDs: members, artistIDs: artists)
@@ -46,7 +47,8 @@ import Testing
 
     @Test func theHeldOutEntriesDependOnIdentifiersNotOnRowOrder() throws {
         let matrix = try Self.matrix(rows: 300, columns: 80, seed: 5)
-        let members = (0..<300).map { Int64($0 + 1) }, artists = (0..<80).map { Int64($0 + 1000) }
+        let members = (0..<300).map { Int64($0 + 1) }
+        let artists = (0..<80).map { Int64($0 + 1000) }
         let split = try HoldoutSplit(fraction: 0.3, seed: 1).split(matrix, memberIDs: members, artistIDs: artists)
         // The same data with the rows reversed.
         var triples: [(row: Int, column: Int, value: Float)] = []
@@ -58,9 +60,15 @@ import Testing
         let reversed = try SparseMatrix(rowCount: matrix.rowCount, columnCount: matrix.columnCount, triples: triples)
         let reversedMembers = Array(members.reversed())
         let again = try HoldoutSplit(fraction: 0.3, seed: 1).split(reversed, memberIDs: reversedMembers, artistIDs: artists)
-        #expect(Self.entries(again.test, memberIDs: reversedMembers, artistIDs: artists) == Self.entries(split.test, memberIDs: members, artistIDs: artists))
+        #expect(
+            Self.entries(again.test, memberIDs: reversedMembers, artistIDs: artists)
+                == Self.entries(split.test, memberIDs: members, artistIDs: artists)
+        )
         let otherSeed = try HoldoutSplit(fraction: 0.3, seed: 2).split(matrix, memberIDs: members, artistIDs: artists)
-        #expect(Self.entries(otherSeed.test, memberIDs: members, artistIDs: artists) != Self.entries(split.test, memberIDs: members, artistIDs: artists))
+        #expect(
+            Self.entries(otherSeed.test, memberIDs: members, artistIDs: artists)
+                != Self.entries(split.test, memberIDs: members, artistIDs: artists)
+        )
     }
 
     @Test(arguments: [-0.1, 0.51, Double.nan, Double.infinity])
@@ -70,7 +78,11 @@ import Testing
 
     @Test func aFractionOfZeroHoldsNothingOut() throws {
         let matrix = try Self.matrix(rows: 50, columns: 20, seed: 8)
-        let split = try HoldoutSplit(fraction: 0, seed: 1).split(matrix, memberIDs: (0..<50).map(Int64.init), artistIDs: (0..<20).map(Int64.init))
+        let split = try HoldoutSplit(fraction: 0, seed: 1).split(
+            matrix,
+            memberIDs: (0..<50).map(Int64.init),
+            artistIDs: (0..<20).map(Int64.init)
+        )
         #expect(split.test.entryCount == 0)
         #expect(split.train.entryCount == matrix.entryCount)
     }

@@ -44,7 +44,9 @@ final class NodeFederationFixture: Sendable {
         for name in Self.promoters { try pki.issue(role: .promoter, name: name, passphrase: nil) }
         try pki.issue(role: .operator, name: "ops", passphrase: nil)
         population = try SyntheticFederation(
-            shape: .init(members: [24, 24, 24, 24], artists: 12, genres: 3, itemsPerMember: 3...6), seed: 11)
+            shape: .init(members: [24, 24, 24, 24], artists: 12, genres: 3, itemsPerMember: 3...6),
+            seed: 11
+        )
         specification = try population.specification(factors: 3)
         let initial = try specification.initialParameters(seed: 5, scale: 0.3)
         let initialModel = try GlobalModel(version: 0, bytes: try SafeTensors.encode(initial), what: "initial model")
@@ -52,13 +54,25 @@ final class NodeFederationFixture: Sendable {
         let policyPath = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Policies/federation.policy").path
         let parts = AggregatorService.Parts(
-            store: store, auditStorage: StoreAuditStorage(store: store),
-            auditSigner: try NoteSigner(name: "fed.test/audit", privateKey: Ed25519.PrivateKey()), auditOrigin: "fed.test/audit",
-            policy: try PolicyEngine(contentsOf: policyPath), tls: try .makeServer(pki: pki, name: "main"), http: HTTPServerConfiguration(),
+            store: store,
+            auditStorage: StoreAuditStorage(store: store),
+            auditSigner: try NoteSigner(name: "fed.test/audit", privateKey: Ed25519.PrivateKey()),
+            auditOrigin: "fed.test/audit",
+            policy: try PolicyEngine(contentsOf: policyPath),
+            tls: try .makeServer(pki: pki, name: "main"),
+            http: HTTPServerConfiguration(),
             name: "main",
             roundDefaults: RoundParameters(
-                minClients: 3, deadlineSeconds: 600, clipNorm: Self.clipNorm, noiseMultiplier: Self.noiseMultiplier, strategy: .fedAvg),
-            initialModel: initialModel, production: false, policyPath: policyPath)
+                minClients: 3,
+                deadlineSeconds: 600,
+                clipNorm: Self.clipNorm,
+                noiseMultiplier: Self.noiseMultiplier,
+                strategy: .fedAvg
+            ),
+            initialModel: initialModel,
+            production: false,
+            policyPath: policyPath
+        )
         service = try AggregatorService(parts: parts, logger: Logger(label: "node-test-aggregator", minimumLevel: .error) { _ in })
         _ = try await service.start()
     }
@@ -69,7 +83,13 @@ final class NodeFederationFixture: Sendable {
     /// Writes `node-p1.json` in `directory` for promoter p1 of this federation (aggregator on
     /// `port`, the vault and key given, no holdout, one thread, 1 s polls), with `extra` fields
     /// added at the top level; returns its path.
-    func writeNodeConfiguration(port: Int, vault: String, key: String, directory: TemporaryDirectory, extra: [String: Any] = [:]) throws -> String {
+    func writeNodeConfiguration(
+        port: Int,
+        vault: String,
+        key: String,
+        directory: TemporaryDirectory,
+        extra: [String: Any] = [:]
+    ) throws -> String {
         var node: [String: Any] = [
             "name": "p1", "federation": Self.federation,
             "aggregator": ["host": "127.0.0.1", "port": port, "name": "main"],
@@ -94,29 +114,50 @@ final class NodeFederationFixture: Sendable {
         var configuration = HTTPClientConfiguration.make(port: service.port)
         configuration.retry = RetryPolicy(maxAttempts: 3, baseDelay: .milliseconds(10), maxDelay: .milliseconds(50))
         return try HTTPClient(
-            configuration: configuration, tls: try tls ?? .makeClient(pki: pki, role: role, name: name, server: server),
-            logger: Logger(label: "node-test-client", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try tls ?? .makeClient(pki: pki, role: role, name: name, server: server),
+            logger: Logger(label: "node-test-client", minimumLevel: .error) { _ in }
+        )
     }
 
     /// A round client for promoter number `index` (p1 = 0) with a privacy budget of `epsilon`, noise
     /// multiplier `noiseMultiplier`, expecting the aggregator to be `server` (or using `tls`), talking
     /// through `http` when given.
-    func roundClient(_ index: Int, epsilon: Double = 1e6, noiseMultiplier: Double = noiseMultiplier, server: String = "main",
-                     tls: TLSClientConfiguration? = nil, journal: (any NodeJournal)? = nil, http: HTTPClient? = nil) throws
+    func roundClient(
+        _ index: Int,
+        epsilon: Double = 1e6,
+        noiseMultiplier: Double = noiseMultiplier,
+        server: String = "main",
+        tls: TLSClientConfiguration? = nil,
+        journal: (any NodeJournal)? = nil,
+        http: HTTPClient? = nil
+    ) throws
         -> RoundClient<SeededNoise>
     {
         let name = Self.promoters[index]
         let data = population.promoters[index]
-        let local = try PromoterData(name: name, interactions: data.interactions, memberFeatures: data.memberFeatures,
-                                     specification: specification)
+        let local = try PromoterData(
+            name: name,
+            interactions: data.interactions,
+            memberFeatures: data.memberFeatures,
+            specification: specification
+        )
         let privacy = try PrivacySettings(clipNorm: Self.clipNorm, noiseMultiplier: noiseMultiplier, countNoiseMultiplier: 2)
         let ledger = try PrivacyLedger(promoter: name, budget: PrivacyBudget(epsilon: epsilon, delta: 1e-6))
         let node = try NodeRound(
-            data: local, specification: specification, samplingRate: 1,
+            data: local,
+            specification: specification,
+            samplingRate: 1,
             samplingSeed: SecureBytes([UInt8](repeating: UInt8(index + 1), count: PoissonSampler.seedCount)),
-            privacy: privacy, ledger: ledger)
-        return try RoundClient(client: try http ?? client(.promoter, name, server: server, tls: tls), node: node,
-                               noise: SeededNoise(seed: UInt64(index + 1)), journal: journal)
+            privacy: privacy,
+            ledger: ledger
+        )
+        return try RoundClient(
+            client: try http ?? client(.promoter, name, server: server, tls: tls),
+            node: node,
+            noise: SeededNoise(seed: UInt64(index + 1)),
+            journal: journal
+        )
     }
 
     /// Opens a round as the operator; returns its id.
@@ -129,7 +170,10 @@ final class NodeFederationFixture: Sendable {
 
     /// Closes `round` as the operator; returns the published model version, if any.
     func close(_ round: Int64) async throws -> Int64? {
-        let response = try await client(.operator, "ops").send(HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"), idempotent: false)
+        let response = try await client(.operator, "ops").send(
+            HTTPRequest(method: "POST", path: "/v1/rounds/\(round)/close"),
+            idempotent: false
+        )
         struct Closure: Decodable { let model_version: Int64? }
         guard response.status == 200 else { throw NodeError.refused("close", status: response.status, code: "close") }
         return try response.decodeJSON(Closure.self).model_version

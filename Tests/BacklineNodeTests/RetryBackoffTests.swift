@@ -83,8 +83,10 @@ import Testing
     }
 
     @Test func theLastAllowedFailureThrowsAnErrorNamingTheWorkAndTheAttempts() throws {
-        var backoff = try RetryBackoff(settings: .init(initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 3),
-                                       source: SeededGenerator(seed: 1))
+        var backoff = try RetryBackoff(
+            settings: .init(initialDelaySeconds: 0.01, maxDelaySeconds: 0.02, maxAttempts: 3),
+            source: SeededGenerator(seed: 1)
+        )
         _ = try backoff.failed("download the latest model", error: Failure())
         _ = try backoff.failed("download the latest model", error: Failure())
         #expect {
@@ -120,13 +122,18 @@ import Testing
         var notes: [String] = []
         var thrown: (any Error)?
         do {
-            _ = try await backoff.retrying("take part in the round", note: { notes.append($0) }, sleep: { delay in
-                waits.append(delay)
-                try await RetryBackoff.sleep(delay)
-            }) {
-                attempts += 1
-                return try await node.participate()
-            }
+            _ = try await backoff.retrying(
+                "take part in the round",
+                note: { notes.append($0) },
+                sleep: { delay in
+                    waits.append(delay)
+                    try await RetryBackoff.sleep(delay)
+                },
+                {
+                    attempts += 1
+                    return try await node.participate()
+                }
+            )
         } catch { thrown = error }
         let error = try #require(thrown as? NodeError, "\(String(describing: thrown))")
         #expect(error.code == .retriesExhausted)
@@ -151,14 +158,20 @@ import Testing
         // No transport-level retry: each node attempt is one connection, so each meets one fault.
         let node = try fixture.roundClient(0, through: proxy.port, retry: RetryPolicy(maxAttempts: 1))
         let round = try await fixture.openRound()
-        var backoff = try RetryBackoff(settings: .init(initialDelaySeconds: 0.02, maxDelaySeconds: 0.2, maxAttempts: 10),
-                                       source: ConstantGenerator(value: .max))
+        var backoff = try RetryBackoff(
+            settings: .init(initialDelaySeconds: 0.02, maxDelaySeconds: 0.2, maxAttempts: 10),
+            source: ConstantGenerator(value: .max)
+        )
         var waits: [Double] = []
         let started = ContinuousClock.now
-        let outcome = try await backoff.retrying("take part in the round", sleep: { delay in
-            waits.append(delay)
-            try await RetryBackoff.sleep(delay)
-        }) { try await node.participate() }
+        let outcome = try await backoff.retrying(
+            "take part in the round",
+            sleep: { delay in
+                waits.append(delay)
+                try await RetryBackoff.sleep(delay)
+            },
+            { try await node.participate() }
+        )
         let elapsed = ContinuousClock.now - started
         guard case .submitted(let receipt) = outcome else {
             Issue.record("the node did not submit after the link came back: \(outcome)")
@@ -211,20 +224,29 @@ import Testing
         let port = Int(fixture.service.port)
         fixture.service.shutdown()
         let directory = fixture.directory
-        let vault = directory.file("vault-p1"), key = directory.file("kek-p1")
+        let vault = directory.file("vault-p1")
+        let key = directory.file("kek-p1")
         #expect(try await run(["data", "keygen", "--out", key]).status == 0)
         let generated = try await run([
             "data", "generate", "--format", "vault", "--vault", vault, "--key-file", key, "--promoter", "0", "--promoters", "1",
             "--members", "100", "--artists", "40", "--no-listening",
         ])
         try #require(generated.status == 0, "\(generated.standardError)")
-        let config = try fixture.writeNodeConfiguration(port: port, vault: vault, key: key, directory: directory, extra: ["retry": ["initial_delay_seconds": 0.01, "max_delay_seconds": 0.05, "max_attempts": 3]])
+        let config = try fixture.writeNodeConfiguration(
+            port: port,
+            vault: vault,
+            key: key,
+            directory: directory,
+            extra: ["retry": ["initial_delay_seconds": 0.01, "max_delay_seconds": 0.05, "max_attempts": 3]]
+        )
         let started = Date()
         let result = try await run(["node", "run", "--config", config, "--idle-timeout", "60"])
         #expect(result.status != 0)
         #expect(result.standardError.contains("retries_exhausted"), "\(result.standardError)")
-        #expect(result.standardError.contains("gave up trying to download the federation's initial model after 3 attempts"),
-                "\(result.standardError)")
+        #expect(
+            result.standardError.contains("gave up trying to download the federation's initial model after 3 attempts"),
+            "\(result.standardError)"
+        )
         #expect(result.standardError.components(separatedBy: "failed; retrying in").count - 1 == 2, "\(result.standardError)")
         #expect(Date().timeIntervalSince(started) < 30)
     }

@@ -74,9 +74,12 @@ import Testing
         try foreign.initialize(federation: NodeFederationFixture.federation, passphrase: nil)
         let own = fixture.pki
         let tls = TLSClientConfiguration.makeClient(
-            caCertificatePath: foreign.caCertificatePath, certificatePath: own.certificatePath(role: .promoter, name: "p2"),
-            keyPath: own.keyPath(role: .promoter, name: "p2"), crlPath: nil,
-            expectedServer: try PeerIdentity(federation: NodeFederationFixture.federation, role: .aggregator, name: "main"))
+            caCertificatePath: foreign.caCertificatePath,
+            certificatePath: own.certificatePath(role: .promoter, name: "p2"),
+            keyPath: own.keyPath(role: .promoter, name: "p2"),
+            crlPath: nil,
+            expectedServer: try PeerIdentity(federation: NodeFederationFixture.federation, role: .aggregator, name: "main")
+        )
         let misled = try fixture.roundClient(1, tls: tls)
         await #expect {
             _ = try await misled.participate()

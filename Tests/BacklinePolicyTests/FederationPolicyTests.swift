@@ -22,7 +22,10 @@ import Testing
         // Drop the owner check from P1: promoters could submit other promoters' updates... but D2
         // still denies; so also drop D2 to see the table object.
         let text = try PolicyFiles.federationText()
-            .replacingOccurrences(of: "allow P1: promoter submit_update on update when owner is self and round is open", with: "allow P1: promoter submit_update on update when round is open")
+            .replacingOccurrences(
+                of: "allow P1: promoter submit_update on update when owner is self and round is open",
+                with: "allow P1: promoter submit_update on update when round is open"
+            )
             .replacingOccurrences(of: "deny D2: promoter submit_update on update when owner is other\n", with: "")
         let path = try PolicyFiles.write(text, to: "loose.policy", in: directory)
         let result = try DecisionTable(contentsOf: PolicyFiles.federationTable).run(against: try CompiledPolicy(contentsOf: path))
@@ -40,9 +43,32 @@ import Testing
         Case(request: PolicyRequest(role: "admin", subject: "p1", action: "read_model", resourceType: "model"), ruleID: "error"),
         Case(request: PolicyRequest(role: "promoter", subject: "p1", action: "drop_tables", resourceType: "model"), ruleID: "error"),
         Case(request: PolicyRequest(role: "promoter", subject: "p1", action: "read_model", resourceType: "secrets"), ruleID: "error"),
-        Case(request: PolicyRequest(role: "promoter", subject: "p1", action: "submit_update", resourceType: "update", owner: nil, roundIsOpen: true), ruleID: "error"),
-        Case(request: PolicyRequest(role: "promoter", subject: "p1", action: "submit_update", resourceType: "update", owner: "p1", roundIsOpen: nil), ruleID: "error"),
-        Case(request: PolicyRequest(role: "auditor", subject: "a1", action: "read_ledger", resourceType: "ledger", owner: nil), ruleID: "error"),
+        Case(
+            request: PolicyRequest(
+                role: "promoter",
+                subject: "p1",
+                action: "submit_update",
+                resourceType: "update",
+                owner: nil,
+                roundIsOpen: true
+            ),
+            ruleID: "error"
+        ),
+        Case(
+            request: PolicyRequest(
+                role: "promoter",
+                subject: "p1",
+                action: "submit_update",
+                resourceType: "update",
+                owner: "p1",
+                roundIsOpen: nil
+            ),
+            ruleID: "error"
+        ),
+        Case(
+            request: PolicyRequest(role: "auditor", subject: "a1", action: "read_ledger", resourceType: "ledger", owner: nil),
+            ruleID: "error"
+        ),
         Case(request: PolicyRequest(role: "auditor", subject: "a1", action: "read_model", resourceType: "model"), ruleID: "default"),
         Case(request: PolicyRequest(role: "Promoter", subject: "p1", action: "read_model", resourceType: "model"), ruleID: "error"),
     ])
@@ -60,15 +86,31 @@ import Testing
         let policy = try CompiledPolicy(contentsOf: try PolicyFiles.write(text, to: "x.policy", in: directory))
         for owner in ["p1", "p2"] {
             for open in [true, false] {
-                let decision = policy.evaluate(PolicyRequest(role: "auditor", subject: "a1", action: "read_update", resourceType: "update", owner: owner, roundIsOpen: open))
+                let decision = policy.evaluate(
+                    PolicyRequest(
+                        role: "auditor",
+                        subject: "a1",
+                        action: "read_update",
+                        resourceType: "update",
+                        owner: owner,
+                        roundIsOpen: open
+                    )
+                )
                 #expect(decision.allowed == false)
                 #expect(decision.ruleID == "D1")
             }
         }
         // Without D1 the added rule would allow (for an update the auditor "owns", which D3 does
         // not cover): the deny is what stops it.
-        let withoutD1 = try CompiledPolicy(bytes: Array(text.replacingOccurrences(of: "deny D1: auditor read_update on update\n", with: "").utf8), file: "no-d1")
-        #expect(withoutD1.evaluate(PolicyRequest(role: "auditor", subject: "a1", action: "read_update", resourceType: "update", owner: "a1", roundIsOpen: true)).allowed)
+        let withoutD1 = try CompiledPolicy(
+            bytes: Array(text.replacingOccurrences(of: "deny D1: auditor read_update on update\n", with: "").utf8),
+            file: "no-d1"
+        )
+        #expect(
+            withoutD1.evaluate(
+                PolicyRequest(role: "auditor", subject: "a1", action: "read_update", resourceType: "update", owner: "a1", roundIsOpen: true)
+            ).allowed
+        )
     }
 
     /// Item 33: shuffling rule order under 100 seeds leaves the matrix identical.
@@ -108,8 +150,10 @@ import Testing
         #expect(throws: PolicyError.self) { try PolicyRequest(identity: p1, action: "read_model", resource: "update:p1:ajar") }
     }
 
-    @Test(arguments: ["spiffe://fed/promoter", "https://fed/promoter/p1", "spiffe://fed/promoter/p1/x", "spiffe://FED/promoter/p1",
-                      "spiffe://fed/promoter/..", "spiffe://fed//p1", "spiffe://fed/promoter/p 1"])
+    @Test(arguments: [
+        "spiffe://fed/promoter", "https://fed/promoter/p1", "spiffe://fed/promoter/p1/x", "spiffe://FED/promoter/p1",
+        "spiffe://fed/promoter/..", "spiffe://fed//p1", "spiffe://fed/promoter/p 1",
+    ])
     func malformedSpiffeIDsAreRejected(_ text: String) {
         #expect(throws: PolicyError.self) { try SpiffeID(parsing: text) }
     }

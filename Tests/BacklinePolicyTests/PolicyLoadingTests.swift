@@ -57,7 +57,11 @@ import Testing
         let before = engine.policy.sha256
         let request = PolicyRequest(role: "promoter", subject: "p1", action: "read_model", resourceType: "model")
         #expect(engine.evaluate(request).allowed)
-        _ = try PolicyFiles.write(try PolicyFiles.federationText() + "allow P9: promoter read_everything on model\n", to: "live.policy", in: directory)
+        _ = try PolicyFiles.write(
+            try PolicyFiles.federationText() + "allow P9: promoter read_everything on model\n",
+            to: "live.policy",
+            in: directory
+        )
         #expect(throws: PolicyError.self) { try engine.reload(contentsOf: path) }
         #expect(engine.policy.sha256 == before)
         #expect(engine.evaluate(request).allowed)
@@ -70,7 +74,10 @@ import Testing
         let old = try CompiledPolicy(contentsOf: PolicyFiles.federation)
         let text = try PolicyFiles.federationText()
             .replacingOccurrences(of: "allow P2: promoter read_model on model\n", with: "")
-            .replacingOccurrences(of: "allow U2: auditor read_ledger on ledger\n", with: "allow U2: auditor read_ledger on ledger\nallow U4: auditor read_metrics on metrics\n")
+            .replacingOccurrences(
+                of: "allow U2: auditor read_ledger on ledger\n",
+                with: "allow U2: auditor read_ledger on ledger\nallow U4: auditor read_metrics on metrics\n"
+            )
         let new = try CompiledPolicy(bytes: Array(text.utf8), file: "new")
         #expect(old.sha256 != new.sha256)
         let expected = [old.sha256: PolicyMatrix(policy: old), new.sha256: PolicyMatrix(policy: new)]
@@ -117,9 +124,13 @@ import Testing
         let policy = try CompiledPolicy(contentsOf: PolicyFiles.federation)
         #expect(throws: PolicyError.self) { try DecisionTable(text: "allow promoter read_model model * maybe\n", path: "t.table") }
         #expect(throws: PolicyError.self) { try DecisionTable(text: "expect promoter read_model model * *\n", path: "t.table") }
-        #expect(throws: PolicyError.self) { try DecisionTable(text: "allow promoter read_mdl model * *\n", path: "t.table").run(against: policy) }
+        #expect(throws: PolicyError.self) {
+            try DecisionTable(text: "allow promoter read_mdl model * *\n", path: "t.table").run(against: policy)
+        }
         do {
-            _ = try DecisionTable(text: "allow promoter read_model model * *\n\ndeny promoter * model * *\n", path: "t.table").run(against: policy)
+            _ = try DecisionTable(text: "allow promoter read_model model * *\n\ndeny promoter * model * *\n", path: "t.table").run(
+                against: policy
+            )
             Issue.record("accepted a contradictory table")
         } catch let error as PolicyError {
             #expect(error.reason.hasPrefix("t.table:3:"))

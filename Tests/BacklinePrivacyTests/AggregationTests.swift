@@ -6,7 +6,11 @@ import Testing
 private enum CoordinateKernelLimits { static let network = 1024 }
 
 @Suite struct AggregationTests {
-    private func validated(_ rows: [[Float]], weights: [Double]? = nil, privacy: MechanismParameters? = nil) throws
+    private func validated(
+        _ rows: [[Float]],
+        weights: [Double]? = nil,
+        privacy: MechanismParameters? = nil
+    ) throws
         -> [ValidatedUpdate]
     {
         let shape = try ParameterShape.flat(rows[0].count)
@@ -14,8 +18,13 @@ private enum CoordinateKernelLimits { static let network = 1024 }
         return try rows.enumerated().map { index, row in
             try validator.validate(
                 ModelUpdate(
-                    node: "p\(index)", round: 1, shape: shape, values: row, sampleCount: weights?[index] ?? 1,
-                    privacy: privacy)
+                    node: "p\(index)",
+                    round: 1,
+                    shape: shape,
+                    values: row,
+                    sampleCount: weights?[index] ?? 1,
+                    privacy: privacy
+                )
             ).get()
         }
     }
@@ -36,11 +45,16 @@ private enum CoordinateKernelLimits { static let network = 1024 }
         let global = [Float](repeating: 0, count: d)
         let median = try FederatedStrategy(rule: .coordinateMedian, optimizer: .sgd(), minimumContributions: 1)
         let trimmed = try FederatedStrategy(
-            rule: .trimmedMean(trimFraction: 0.2), optimizer: .sgd(), minimumContributions: 1)
+            rule: .trimmedMean(trimFraction: 0.2),
+            optimizer: .sgd(),
+            minimumContributions: 1
+        )
         let medianModel = try #require(
-            median.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model)
+            median.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model
+        )
         let trimmedModel = try #require(
-            trimmed.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model)
+            trimmed.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model
+        )
         let trim = Int(0.2 * Double(n))
         for j in stride(from: 0, to: d, by: 7) {
             let sorted = column(rows, j)
@@ -55,7 +69,11 @@ private enum CoordinateKernelLimits { static let network = 1024 }
     @Test func fedAvgWeighsByCappedCounts() throws {
         let updates = try validated([[1, 0], [0, 1], [3, 3]], weights: [1, 3, 4])
         let outcome = try FederatedStrategy.fedAvg().aggregate(
-            round: 1, global: [10, 10], updates: updates, state: .initial)
+            round: 1,
+            global: [10, 10],
+            updates: updates,
+            state: .initial
+        )
         let model = try #require(outcome.model)
         #expect(abs(model[0] - (10 + 13.0 / 8)) < 1e-6 && abs(model[1] - (10 + 15.0 / 8)) < 1e-6)
         #expect(outcome.contributors == ["p0", "p1", "p2"])
@@ -68,14 +86,19 @@ private enum CoordinateKernelLimits { static let network = 1024 }
         let updates = count == 0 ? [] : try validated(Array(rows.prefix(count)))
         let state = ServerOptimizerState(firstMoment: [1], secondMoment: [2], step: 7)
         let outcome = try FederatedStrategy.fedAvg().aggregate(
-            round: 9, global: [0, 0, 0, 0], updates: updates, state: state)
+            round: 9,
+            global: [0, 0, 0, 0],
+            updates: updates,
+            state: state
+        )
         #expect(!outcome.isPublished)
         #expect(outcome.notPublishedReason?.contains("at least 3") == true)
         #expect(outcome.state == state)
         let three = try validated(Array(repeating: [Float](repeating: 1, count: 4), count: 3))
         #expect(
             try FederatedStrategy.fedAvg().aggregate(round: 9, global: [0, 0, 0, 0], updates: three, state: state)
-                .isPublished)
+                .isPublished
+        )
     }
 
     /// SECURITY-TESTS 67: 1 of 5 nodes sends a ×100 update. With a server norm bound plus median or
@@ -96,19 +119,25 @@ private enum CoordinateKernelLimits { static let network = 1024 }
         for rule in [AggregationRule.coordinateMedian, try .trimmedMean(trimFraction: 0.2)] {
             let strategy = try FederatedStrategy(rule: rule, optimizer: .sgd(), serverNormBound: bound)
             let change = try #require(
-                strategy.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model)
+                strategy.aggregate(round: 1, global: global, updates: try validated(rows), state: .initial).model
+            )
             #expect(VectorNorm.l2(change) <= bound * (1 + 1e-6), "\(rule.name): norm \(VectorNorm.l2(change))")
             for j in 0..<d {
                 let values = honest.map { $0[j] }
                 #expect(
                     change[j] >= values.min()! - 1e-6 && change[j] <= values.max()! + 1e-6,
-                    "\(rule.name) coordinate \(j)")
+                    "\(rule.name) coordinate \(j)"
+                )
             }
         }
         let plain = try #require(
             try FederatedStrategy.fedAvg().aggregate(
-                round: 1, global: global, updates: try validated(rows), state: .initial
-            ).model)
+                round: 1,
+                global: global,
+                updates: try validated(rows),
+                state: .initial
+            ).model
+        )
         #expect(VectorNorm.l2(plain) > 15)
     }
 
@@ -136,21 +165,29 @@ private enum CoordinateKernelLimits { static let network = 1024 }
     @Test func privacyWrapperConfiguresRoundsAndSetsAsideUnprotectedUpdates() throws {
         let requirement = MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.1, steps: 1, sensitivity: 1)
         let strategy = try DifferentialPrivacyStrategy(
-            wrapping: try FederatedStrategy.fedAvg(), requirement: requirement)
+            wrapping: try FederatedStrategy.fedAvg(),
+            requirement: requirement
+        )
         #expect(strategy.configureRound(5).privacy == requirement)
         #expect(strategy.configureRound(5).minimumContributions == 3)
         let protected = try validated(Array(repeating: [Float](repeating: 1, count: 3), count: 3), privacy: requirement)
         let weak = try validated([[9, 9, 9]], privacy: MechanismParameters(noiseMultiplier: 0.1, sensitivity: 1))
         let none = try validated([[9, 9, 9]])
         let outcome = strategy.aggregate(
-            round: 5, global: [0, 0, 0], updates: protected + weak + none, state: .initial)
+            round: 5,
+            global: [0, 0, 0],
+            updates: protected + weak + none,
+            state: .initial
+        )
         #expect(outcome.model == [1, 1, 1])
         #expect(outcome.excluded.map(\.reason) == [.privacy, .privacy])
         // Without the three protected updates, too few remain: nothing is published.
         #expect(!strategy.aggregate(round: 5, global: [0, 0, 0], updates: weak + none, state: .initial).isPublished)
         #expect(throws: PrivacyError(code: .invalidParameter, reason: "")) {
             try DifferentialPrivacyStrategy(
-                wrapping: try FederatedStrategy.fedAvg(), requirement: MechanismParameters(noiseMultiplier: 0))
+                wrapping: try FederatedStrategy.fedAvg(),
+                requirement: MechanismParameters(noiseMultiplier: 0)
+            )
         }
     }
 }

@@ -66,7 +66,8 @@ import Testing
         let p = Double(fraction.0) / Double(fraction.1)
         #expect(
             abs(Double(hits) / Double(n) - p) <= 5 * (p * (1 - p) / Double(n)).squareRoot(),
-            "p = \(p), got \(Double(hits) / Double(n))")
+            "p = \(p), got \(Double(hits) / Double(n))"
+        )
     }
 
     @Test func bernoulliOfExponentialMatchesExp() {
@@ -79,8 +80,11 @@ import Testing
             var hits = 0
             for _ in 0..<n
             where DiscreteGaussianSampler.bernoulliExp(
-                numerator: numerator, denominator: denominator, using: &source, &bits)
-            {
+                numerator: numerator,
+                denominator: denominator,
+                using: &source,
+                &bits
+            ) {
                 hits += 1
             }
             let p = exp(-Double(numerator) / Double(denominator))

@@ -1,5 +1,6 @@
 import BacklineCore
 import Testing
+
 @testable import BacklinePrivacy
 
 /// The accumulator's exact lattice sum: per-thread partial sums merge into the same bits as one
@@ -25,8 +26,10 @@ import Testing
         for index in partials.indices.reversed() { try merged.merge(&partials[index]) }
         #expect(merged.contributionCount == all.count)
         #expect(partials.allSatisfy { $0.contributionCount == 0 })
-        var sourceA = SeededNoiseSource(seed: 9), sourceB = SeededNoiseSource(seed: 9)
-        let expected = single.release(using: &sourceA), actual = merged.release(using: &sourceB)
+        var sourceA = SeededNoiseSource(seed: 9)
+        var sourceB = SeededNoiseSource(seed: 9)
+        let expected = single.release(using: &sourceA)
+        let actual = merged.release(using: &sourceB)
         #expect(actual.values == expected.values)
         #expect(actual.count == expected.count)
     }
@@ -34,7 +37,8 @@ import Testing
     @Test func mergingAnotherMechanismsSumIsRefusedAndChangesNothing() throws {
         let mechanism = try GaussianSumMechanism(shape: .flat(4), clipNorm: 1, noiseMultiplier: 1)
         let other = try GaussianSumMechanism(shape: .flat(4), clipNorm: 2, noiseMultiplier: 1)
-        var accumulator = mechanism.makeAccumulator(), foreign = other.makeAccumulator()
+        var accumulator = mechanism.makeAccumulator()
+        var foreign = other.makeAccumulator()
         try accumulator.add([0.5, 0, 0, 0])
         try foreign.add([0, 0.5, 0, 0])
         #expect(throws: PrivacyError(code: .shapeMismatch, reason: "")) { try accumulator.merge(&foreign) }

@@ -10,7 +10,11 @@ import Testing
         let d = 100_000
         let members = 20
         let mechanism = try GaussianSumMechanism(
-            shape: .flat(d), clipNorm: 1, noiseMultiplier: 1.1, count: .publicValue(Double(members)))
+            shape: .flat(d),
+            clipNorm: 1,
+            noiseMultiplier: 1.1,
+            count: .publicValue(Double(members))
+        )
         var source = SeededNoiseSource(seed: 68)
         let contribution = [Float](repeating: 1e28, count: d)
         let release = try mechanism.release(Array(repeating: contribution, count: members), using: &source)
@@ -38,7 +42,9 @@ import Testing
         let mechanism = try GaussianSumMechanism(shape: .flat(1000), clipNorm: 1, noiseMultiplier: 0.5)
         var source = SeededNoiseSource(seed: 61)
         let release = try mechanism.release(
-            Array(repeating: [Float](repeating: 0, count: 1000), count: 3), using: &source)
+            Array(repeating: [Float](repeating: 0, count: 1000), count: 3),
+            using: &source
+        )
         #expect(release.values.count == 1000)
         let allFinite = release.values.allSatisfy { $0.isFinite }
         #expect(allFinite)
@@ -61,12 +67,20 @@ import Testing
 
     @Test func noisedCountIsChargedJointly() throws {
         let mechanism = try GaussianSumMechanism(
-            shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .noised(multiplier: 1))
+            shape: .flat(8),
+            clipNorm: 2,
+            noiseMultiplier: 1,
+            count: .noised(multiplier: 1)
+        )
         let parameters = mechanism.accountedParameters(samplingRate: 0.5)
         #expect(abs(parameters.noiseMultiplier - 1 / 2.0.squareRoot()) < 1e-12)
         #expect(parameters.sensitivity == 2 && parameters.samplingRate == 0.5)
         let publicCount = try GaussianSumMechanism(
-            shape: .flat(8), clipNorm: 2, noiseMultiplier: 1, count: .publicValue(10))
+            shape: .flat(8),
+            clipNorm: 2,
+            noiseMultiplier: 1,
+            count: .publicValue(10)
+        )
         #expect(publicCount.accountedParameters().noiseMultiplier == 1)
     }
 
@@ -83,12 +97,14 @@ import Testing
     /// The default release draws from libsodium: two releases of the same data differ.
     @Test func defaultReleaseUsesFreshCSPRNGNoise() throws {
         let mechanism = try GaussianSumMechanism(shape: .flat(64), clipNorm: 1, noiseMultiplier: 1, count: .publicValue(3))
-        var first = mechanism.makeAccumulator(), second = mechanism.makeAccumulator()
+        var first = mechanism.makeAccumulator()
+        var second = mechanism.makeAccumulator()
         for _ in 0..<3 {
             try first.add([Float](repeating: 0.1, count: 64))
             try second.add([Float](repeating: 0.1, count: 64))
         }
-        let a = first.release(), b = second.release()
+        let a = first.release()
+        let b = second.release()
         #expect(a.values != b.values)
         #expect(a.count == 3 && !a.countIsNoised)
         #expect(first.contributionCount == 0)

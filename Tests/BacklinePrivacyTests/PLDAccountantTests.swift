@@ -9,10 +9,14 @@ import Testing
         arguments: DPVector.all.filter {
             $0.steps == 1 && $0.delta == 1e-5 && $0.sigma != 1.5
                 || ($0.steps == 10 && $0.sigma == 4 && $0.samplingRate == 1 && $0.delta == 1e-6)
-        })
+        }
+    )
     func epsilonIsJustAboveTheTightReference(_ vector: DPVector) throws {
         let parameters = MechanismParameters(
-            noiseMultiplier: vector.sigma, samplingRate: vector.samplingRate, steps: vector.steps)
+            noiseMultiplier: vector.sigma,
+            samplingRate: vector.samplingRate,
+            steps: vector.steps
+        )
         let epsilon = try PLDAccountant.epsilon(of: parameters, delta: vector.delta)
         #expect(epsilon >= vector.epsilonPLD, "\(vector): \(epsilon) below \(vector.epsilonPLD)")
         #expect(epsilon <= vector.epsilonPLD * 1.01, "\(vector): \(epsilon) far above \(vector.epsilonPLD)")
@@ -53,7 +57,9 @@ import Testing
         let (sigma, steps, delta) = plan
         let exact = exactEpsilon(sigma: sigma, steps: steps, delta: delta)
         let ours = try PLDAccountant.epsilon(
-            of: MechanismParameters(noiseMultiplier: sigma, steps: steps), delta: delta)
+            of: MechanismParameters(noiseMultiplier: sigma, steps: steps),
+            delta: delta
+        )
         #expect(ours >= exact, "σ=\(sigma) T=\(steps): \(ours) below the exact \(exact)")
         #expect(ours <= exact * 1.002, "σ=\(sigma) T=\(steps): \(ours) vs exact \(exact)")
     }

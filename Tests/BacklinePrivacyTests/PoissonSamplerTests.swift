@@ -18,7 +18,9 @@ import Testing
         #expect(try PoissonSampler(rate: 0.1, seed: seed).sample(memberCount: 20_000, round: 7) == first)
         #expect(try sampler.sample(memberCount: 20_000, round: 8) != first)
         let other = try PoissonSampler(rate: 0.1, seed: SecureRandom.secureBytes(32)).sample(
-            memberCount: 20_000, round: 7)
+            memberCount: 20_000,
+            round: 7
+        )
         #expect(other != first)
     }
 

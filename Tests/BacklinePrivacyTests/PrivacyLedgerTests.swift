@@ -31,8 +31,7 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
             let before = ledger
             var computed = false
             do {
-                try ledger.spend(.trainingRound, label: "round \(charged)", parameters: round, persistence: persistence)
-                { computed = true }
+                try ledger.spend(.trainingRound, label: "round \(charged)", parameters: round, persistence: persistence) { computed = true }
                 charged += 1
                 #expect(computed)
             } catch let error as PrivacyError {
@@ -58,7 +57,10 @@ private final class RecordingPersistence: PrivacyLedgerPersistence {
         var ledger = try ledger(epsilon: 10)
         try ledger.charge(.trainingRound, label: "round 1", parameters: round)
         try ledger.charge(
-            .analyticsQuery, label: "histogram", parameters: MechanismParameters(noiseMultiplier: 5, sensitivity: 3))
+            .analyticsQuery,
+            label: "histogram",
+            parameters: MechanismParameters(noiseMultiplier: 5, sensitivity: 3)
+        )
         try ledger.charge(.trainingRound, label: "round 2", parameters: round)
         let restored = try PrivacyLedger.decode(ledger.encoded())
         #expect(restored.spent == ledger.spent)

@@ -11,17 +11,24 @@ import Testing
     @Test(arguments: DPVector.all)
     func epsilonMatchesDPAccountingAndStaysAbovePLD(_ vector: DPVector) throws {
         let parameters = MechanismParameters(
-            noiseMultiplier: vector.sigma, samplingRate: vector.samplingRate, steps: vector.steps)
+            noiseMultiplier: vector.sigma,
+            samplingRate: vector.samplingRate,
+            steps: vector.steps
+        )
         let epsilon = try RDPAccountant.loss(of: parameters, delta: vector.delta).epsilon
         #expect(
-            epsilon >= vector.epsilonPLD, "ε \(epsilon) below the tight PLD value \(vector.epsilonPLD) for \(vector)")
+            epsilon >= vector.epsilonPLD,
+            "ε \(epsilon) below the tight PLD value \(vector.epsilonPLD) for \(vector)"
+        )
         #expect(
             epsilon <= vector.epsilonRDP * 1.01,
-            "ε \(epsilon) more than 1 % above dp_accounting's \(vector.epsilonRDP) for \(vector)")
+            "ε \(epsilon) more than 1 % above dp_accounting's \(vector.epsilonRDP) for \(vector)"
+        )
         if !vector.mayBeBelowReference {
             #expect(
                 epsilon >= vector.epsilonRDP * 0.99,
-                "ε \(epsilon) more than 1 % below dp_accounting's \(vector.epsilonRDP) for \(vector)")
+                "ε \(epsilon) more than 1 % below dp_accounting's \(vector.epsilonRDP) for \(vector)"
+            )
         }
     }
 
@@ -36,7 +43,8 @@ import Testing
         var stepwise = RDPAccountant()
         for _ in 0..<10 { try stepwise.compose(MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05)) }
         let together = try RDPAccountant().composing(
-            MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10))
+            MechanismParameters(noiseMultiplier: 1.1, samplingRate: 0.05, steps: 10)
+        )
         for (a, b) in zip(stepwise.rdp, together.rdp) { #expect(abs(a - b) <= 1e-12 * max(1, abs(b))) }
         #expect(abs(try stepwise.loss(delta: 1e-5).epsilon - together.loss(delta: 1e-5).epsilon) < 1e-9)
     }
@@ -48,7 +56,9 @@ import Testing
             let value = SubsampledGaussianRDP.rdp(order: alpha, noiseMultiplier: 1.3, samplingRate: 0.02)
             let above = SubsampledGaussianRDP.rdp(order: alpha.rounded(.up), noiseMultiplier: 1.3, samplingRate: 0.02)
             #expect(
-                below <= value * (1 + 1e-9) && value <= above * (1 + 1e-9), "α=\(alpha): \(below) \(value) \(above)")
+                below <= value * (1 + 1e-9) && value <= above * (1 + 1e-9),
+                "α=\(alpha): \(below) \(value) \(above)"
+            )
         }
     }
 
@@ -58,13 +68,21 @@ import Testing
 
     @Test func noiseMultiplierForTargetReachesIt() throws {
         let sigma = try RDPAccountant.noiseMultiplier(
-            targetEpsilon: 1.035, delta: 1e-5, samplingRate: 0.01, steps: 10_000)
+            targetEpsilon: 1.035,
+            delta: 1e-5,
+            samplingRate: 0.01,
+            steps: 10_000
+        )
         #expect(abs(sigma - 4) < 0.02, "got σ = \(sigma)")
         let reached = try RDPAccountant.loss(
-            of: MechanismParameters(noiseMultiplier: sigma, samplingRate: 0.01, steps: 10_000), delta: 1e-5)
+            of: MechanismParameters(noiseMultiplier: sigma, samplingRate: 0.01, steps: 10_000),
+            delta: 1e-5
+        )
         #expect(reached.epsilon <= 1.035)
         let slightlyLess = try RDPAccountant.loss(
-            of: MechanismParameters(noiseMultiplier: sigma * 0.999, samplingRate: 0.01, steps: 10_000), delta: 1e-5)
+            of: MechanismParameters(noiseMultiplier: sigma * 0.999, samplingRate: 0.01, steps: 10_000),
+            delta: 1e-5
+        )
         #expect(slightlyLess.epsilon > 1.035 * 0.999)
     }
 
@@ -90,7 +108,12 @@ import Testing
     @Test func unreachableTargetIsReported() {
         #expect(throws: PrivacyError(code: .unreachableTarget, reason: "")) {
             try RDPAccountant.noiseMultiplier(
-                targetEpsilon: 1e-9, delta: 1e-5, samplingRate: 1, steps: 1000, maximum: 10)
+                targetEpsilon: 1e-9,
+                delta: 1e-5,
+                samplingRate: 1,
+                steps: 1000,
+                maximum: 10
+            )
         }
     }
 }
@@ -100,7 +123,8 @@ import Testing
 @Suite struct SubsampledGaussianRDPIntegrationTests {
     /// log A_α = log ∫ μ0(z) (1 − q + q·e^((2z − 1)/(2σ²)))^α dz, trapezoid rule in log space.
     private func integratedRDP(order alpha: Double, sigma: Double, q: Double) -> Double {
-        let low = -40 * sigma - 5, high = 40 * sigma + 5 + 2 * alpha * sigma * sigma
+        let low = -40 * sigma - 5
+        let high = 40 * sigma + 5 + 2 * alpha * sigma * sigma
         let steps = 200_000
         let h = (high - low) / Double(steps)
         var logTerms = [Double]()

@@ -6,15 +6,30 @@ import Testing
     private let shape = try! ParameterShape.flat(6)
 
     private func update(
-        _ values: [Float], round: UInt64 = 4, count: Double = 10, dtype: String = "f32", shape: ParameterShape? = nil
+        _ values: [Float],
+        round: UInt64 = 4,
+        count: Double = 10,
+        dtype: String = "f32",
+        shape: ParameterShape? = nil
     ) -> ModelUpdate {
         ModelUpdate(
-            node: "p1", round: round, shape: shape ?? self.shape, dtype: dtype, values: values, sampleCount: count)
+            node: "p1",
+            round: round,
+            shape: shape ?? self.shape,
+            dtype: dtype,
+            values: values,
+            sampleCount: count
+        )
     }
 
     private func reason(_ update: ModelUpdate, maximumNorm: Double? = 10, caps: Bool = true) throws -> String? {
         let validator = try UpdateValidator(
-            round: 4, shape: shape, maximumNorm: maximumNorm, maximumSampleCount: 500, capsSampleCount: caps)
+            round: 4,
+            shape: shape,
+            maximumNorm: maximumNorm,
+            maximumSampleCount: 500,
+            capsSampleCount: caps
+        )
         switch validator.validate(update) {
         case .success: return nil
         case .failure(let rejection): return rejection.reason.code
@@ -29,8 +44,10 @@ import Testing
         #expect(try reason(update([1, 2, 3])) == "shape")
         #expect(
             try reason(
-                update([1, 2, 3, 4, 5, 6], shape: try ParameterShape(tensors: [.init(name: "a", dimensions: [2, 3])])))
-                == "shape")
+                update([1, 2, 3, 4, 5, 6], shape: try ParameterShape(tensors: [.init(name: "a", dimensions: [2, 3])]))
+            )
+                == "shape"
+        )
         #expect(try reason(update([1, 2, 3, 4, 5, 6], dtype: "f16")) == "dtype")
         #expect(try reason(update([1e30, 0, 0, 0, 0, 0])) == "norm")
         #expect(try reason(update([1, 0, 0, 0, 0, 0], round: 3)) == "round")

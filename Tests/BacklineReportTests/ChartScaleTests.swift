@@ -1,9 +1,11 @@
-@testable import BacklineReport
 import Testing
+
+@testable import BacklineReport
 
 @Suite struct ChartScaleTests {
     @Test(arguments: [
-        [Double](), [0.27], [0, 0], [-3, 7.5], [0.001, 0.0012], [1e300, -1e300], [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude],
+        [Double](), [0.27], [0, 0], [-3, 7.5], [0.001, 0.0012], [1e300, -1e300],
+        [Double.greatestFiniteMagnitude, -Double.greatestFiniteMagnitude],
         [1e20, 1e20 + 1e5], [5, 5, 5], [-42], [Double.nan, 3, .infinity, 4],
     ])
     func ticksAreFiniteAscendingAndCoverTheValues(values: [Double]) {

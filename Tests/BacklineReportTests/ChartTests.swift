@@ -17,9 +17,16 @@ import Testing
 
     @Test func lineChartDrawsAPointPerValueAndALinePerSeries() {
         let chart = LineChart(
-            id: "l", title: "t", caption: "c", xLabel: "round", yLabel: "ε",
-            series: [ChartSeries(name: "p1", points: points([0.1, 0.2, 0.3])), ChartSeries(name: "p2", points: points([0.2, 0.4])),
-                     ChartSeries(name: "p3", points: points([1]))])
+            id: "l",
+            title: "t",
+            caption: "c",
+            xLabel: "round",
+            yLabel: "ε",
+            series: [
+                ChartSeries(name: "p1", points: points([0.1, 0.2, 0.3])), ChartSeries(name: "p2", points: points([0.2, 0.4])),
+                ChartSeries(name: "p3", points: points([1])),
+            ]
+        )
         let html = chart.node.rendered
         expectWellFormed(html, chart: "l")
         #expect(HTMLMarkup.count(html, tag: "circle", className: "mark") == 6)
@@ -30,8 +37,13 @@ import Testing
 
     @Test func lineChartSkipsNaNAndInfinityWithANote() {
         let chart = LineChart(
-            id: "skips", title: "t", caption: "c", xLabel: "x", yLabel: "y",
-            series: [ChartSeries(name: "s", points: [(1, 0.5), (2, .nan), (3, 0.7), (.infinity, 1), (5, -.infinity)])])
+            id: "skips",
+            title: "t",
+            caption: "c",
+            xLabel: "x",
+            yLabel: "y",
+            series: [ChartSeries(name: "s", points: [(1, 0.5), (2, .nan), (3, 0.7), (.infinity, 1), (5, -.infinity)])]
+        )
         let html = chart.node.rendered
         expectWellFormed(html, chart: "skips")
         #expect(HTMLMarkup.count(html, tag: "circle", className: "mark") == 2)
@@ -41,9 +53,11 @@ import Testing
     }
 
     @Test func emptyChartsSayNoDataAndDrawNoMarks() {
-        let line = LineChart(id: "e1", title: "t", caption: "c", xLabel: "x", yLabel: "y", series: [ChartSeries(name: "s", points: [])]).node.rendered
+        let line = LineChart(id: "e1", title: "t", caption: "c", xLabel: "x", yLabel: "y", series: [ChartSeries(name: "s", points: [])])
+            .node.rendered
         let bars = BarChart(id: "e2", title: "t", caption: "c", xLabel: "x", yLabel: "y", categories: [], series: []).node.rendered
-        let stacked = StackedBarChart(id: "e3", title: "t", caption: "c", xLabel: "x", yLabel: "y", categories: ["a"], layers: []).node.rendered
+        let stacked = StackedBarChart(id: "e3", title: "t", caption: "c", xLabel: "x", yLabel: "y", categories: ["a"], layers: []).node
+            .rendered
         for (html, id) in [(line, "e1"), (bars, "e2"), (stacked, "e3")] {
             expectWellFormed(html, chart: id)
             #expect(HTMLMarkup.count(html, tag: "circle", className: "mark") + HTMLMarkup.count(html, tag: "rect", className: "mark") == 0)
@@ -52,29 +66,57 @@ import Testing
     }
 
     @Test func singlePointIsDrawnInsideThePlot() {
-        let html = LineChart(id: "one", title: "t", caption: "c", xLabel: "x", yLabel: "y",
-                             series: [ChartSeries(name: "s", points: [(7, 0.42)])], integerX: true).node.rendered
+        let html = LineChart(
+            id: "one",
+            title: "t",
+            caption: "c",
+            xLabel: "x",
+            yLabel: "y",
+            series: [ChartSeries(name: "s", points: [(7, 0.42)])],
+            integerX: true
+        ).node.rendered
         expectWellFormed(html, chart: "one")
         #expect(HTMLMarkup.count(html, tag: "circle", className: "mark") == 1)
     }
 
     @Test(arguments: [1e300, Double.greatestFiniteMagnitude, 1e-300, -1e250])
     func hugeAndTinyValuesStayFinite(value: Double) {
-        let line = LineChart(id: "big", title: "t", caption: "c", xLabel: "x", yLabel: "y",
-                             series: [ChartSeries(name: "s", points: [(0, value), (1, -value), (2, 0)])]).node.rendered
+        let line = LineChart(
+            id: "big",
+            title: "t",
+            caption: "c",
+            xLabel: "x",
+            yLabel: "y",
+            series: [ChartSeries(name: "s", points: [(0, value), (1, -value), (2, 0)])]
+        ).node.rendered
         expectWellFormed(line, chart: "big")
         #expect(HTMLMarkup.count(line, tag: "circle", className: "mark") == 3)
-        let bars = BarChart(id: "bigbar", title: "t", caption: "c", xLabel: "x", yLabel: "y", categories: ["a", "b"],
-                            series: [BarSeries(name: "s", values: [value, -value])]).node.rendered
+        let bars = BarChart(
+            id: "bigbar",
+            title: "t",
+            caption: "c",
+            xLabel: "x",
+            yLabel: "y",
+            categories: ["a", "b"],
+            series: [BarSeries(name: "s", values: [value, -value])]
+        ).node.rendered
         expectWellFormed(bars, chart: "bigbar")
         #expect(HTMLMarkup.count(bars, tag: "rect", className: "mark") == 2)
     }
 
     @Test func groupedBarsDrawOneBarPerAvailableValue() {
         let chart = BarChart(
-            id: "q", title: "t", caption: "c", xLabel: "promoter", yLabel: "NDCG@10", categories: ["p1", "p2", "p3"],
-            series: [BarSeries(name: "alone", values: [0.1, 0.2, 0.3]), BarSeries(name: "federated", values: [0.2, nil, .nan]),
-                     BarSeries(name: "pooled", values: [0.3])])
+            id: "q",
+            title: "t",
+            caption: "c",
+            xLabel: "promoter",
+            yLabel: "NDCG@10",
+            categories: ["p1", "p2", "p3"],
+            series: [
+                BarSeries(name: "alone", values: [0.1, 0.2, 0.3]), BarSeries(name: "federated", values: [0.2, nil, .nan]),
+                BarSeries(name: "pooled", values: [0.3]),
+            ]
+        )
         let html = chart.node.rendered
         expectWellFormed(html, chart: "q")
         #expect(HTMLMarkup.count(html, tag: "rect", className: "mark") == 5)
@@ -84,9 +126,16 @@ import Testing
 
     @Test func stackedBarsStackLayersAndDrawLimits() {
         let chart = StackedBarChart(
-            id: "s", title: "t", caption: "c", xLabel: "hour", yLabel: "requests", categories: ["h1", "h2", "h3"],
+            id: "s",
+            title: "t",
+            caption: "c",
+            xLabel: "hour",
+            yLabel: "requests",
+            categories: ["h1", "h2", "h3"],
             layers: [BarSeries(name: "allowed", values: [5, 0, 3]), BarSeries(name: "denied", values: [1, -2, 2])],
-            limits: [6, nil, 4], limitName: "budget")
+            limits: [6, nil, 4],
+            limitName: "budget"
+        )
         let html = chart.node.rendered
         expectWellFormed(html, chart: "s")
         #expect(HTMLMarkup.count(html, tag: "rect", className: "mark") == 4, "zero and negative segments draw nothing")
@@ -97,8 +146,15 @@ import Testing
 
     @Test func seriesNamesAreEscapedInLegendsAndTooltips() {
         let name = "<script>alert('x')</script>"
-        let html = BarChart(id: "x", title: name, caption: name, xLabel: name, yLabel: name, categories: [name],
-                            series: [BarSeries(name: name, values: [1])]).node.rendered
+        let html = BarChart(
+            id: "x",
+            title: name,
+            caption: name,
+            xLabel: name,
+            yLabel: name,
+            categories: [name],
+            series: [BarSeries(name: name, values: [1])]
+        ).node.rendered
         #expect(!html.contains("<script"))
         #expect(html.contains("&lt;script&gt;"))
     }

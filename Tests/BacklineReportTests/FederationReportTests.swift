@@ -9,20 +9,28 @@ import Testing
         var json: [String: Any] = [
             "title": "Backline demo", "federation": "fed.example", "generated_at": "2026-12-03T16:00:00Z",
             "rounds": (1...rounds).map { round in
-                ["round": round, "contributions": promoters, "validation_ndcg_at_10": round == 2 ? NSNull() : 0.2 + Double(round) / 100,
-                 "epsilon_spent": Dictionary(uniqueKeysWithValues: names.map { ($0, Double(round) * 0.2) })] as [String: Any]
+                [
+                    "round": round, "contributions": promoters, "validation_ndcg_at_10": round == 2 ? NSNull() : 0.2 + Double(round) / 100,
+                    "epsilon_spent": Dictionary(uniqueKeysWithValues: names.map { ($0, Double(round) * 0.2) }),
+                ] as [String: Any]
             },
-            "quality": names.enumerated().map { ["promoter": $0.element, "alone": 0.1, "federated": 0.2, "pooled": $0.offset == 0 ? NSNull() : 0.3] as [String: Any] },
+            "quality": names.enumerated().map {
+                ["promoter": $0.element, "alone": 0.1, "federated": 0.2, "pooled": $0.offset == 0 ? NSNull() : 0.3] as [String: Any]
+            },
             "budgets": names.map { ["promoter": $0, "epsilon_spent": 0.8, "epsilon_budget": 1.0, "delta": 1e-6] as [String: Any] },
-            "audit": ["verified": true, "entries": 42, "tree_size": 42, "root_hash": "q83vEjRWeJA=", "denials": 2, "message": "verified"] as [String: Any],
-            "match_example": ["show": "1000038", "members": [["member": "10004084", "score": 0.93], ["member": "10004085", "score": 0.9]]] as [String: Any],
+            "audit": ["verified": true, "entries": 42, "tree_size": 42, "root_hash": "q83vEjRWeJA=", "denials": 2, "message": "verified"]
+                as [String: Any],
+            "match_example": [
+                "show": "1000038", "members": [["member": "10004084", "score": 0.93], ["member": "10004085", "score": 0.9]],
+            ] as [String: Any],
         ]
         if behaviour {
-            json["behaviour"] = [
-                ["measure": "no_show_rate", "segment": "age_band=18-24", "local": 0.12, "federation": 0.1, "suppressed": false],
-                ["measure": "no_show_rate", "segment": "age_band=65+", "local": 0.3, "federation": NSNull(), "suppressed": true],
-                ["measure": "merch_spend", "segment": "weekday=sat", "local": 21.5, "federation": 19.0, "suppressed": false],
-            ] as [[String: Any]]
+            json["behaviour"] =
+                [
+                    ["measure": "no_show_rate", "segment": "age_band=18-24", "local": 0.12, "federation": 0.1, "suppressed": false],
+                    ["measure": "no_show_rate", "segment": "age_band=65+", "local": 0.3, "federation": NSNull(), "suppressed": true],
+                    ["measure": "merch_spend", "segment": "weekday=sat", "local": 21.5, "federation": 19.0, "suppressed": false],
+                ] as [[String: Any]]
         }
         return json
     }

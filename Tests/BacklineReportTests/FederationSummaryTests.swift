@@ -22,7 +22,10 @@ import Testing
     }
 
     @Test func decodesTheDocumentedSchema() throws {
-        let summary = try FederationSummary.load(FederationReportTests.bytes(FederationReportTests.summaryJSON(promoters: 2, rounds: 3)), document: "s")
+        let summary = try FederationSummary.load(
+            FederationReportTests.bytes(FederationReportTests.summaryJSON(promoters: 2, rounds: 3)),
+            document: "s"
+        )
         #expect(summary.rounds.count == 3)
         #expect(summary.rounds[1].validationNDCGAt10 == nil)
         #expect(summary.rounds[2].epsilonSpent["promoter-1"] == 0.6000000000000001 || summary.rounds[2].epsilonSpent["promoter-1"] == 0.6)

@@ -30,16 +30,25 @@ import Testing
     }
 
     @Test func countVisitsEveryElement() {
-        let node = HTMLNode.element("g", [HTMLAttribute("class", "mark")], [
-            .element("rect", [HTMLAttribute("class", "mark bar")]), .element("g", [], [.element("rect", [HTMLAttribute("class", "bar mark")])]),
-            .element("rect", [HTMLAttribute("class", "marker")]),
-        ])
-        let marks = node.count { _, attributes in attributes.contains { $0.name == "class" && $0.value.split(separator: " ").contains("mark") } }
+        let node = HTMLNode.element(
+            "g",
+            [HTMLAttribute("class", "mark")],
+            [
+                .element("rect", [HTMLAttribute("class", "mark bar")]),
+                .element("g", [], [.element("rect", [HTMLAttribute("class", "bar mark")])]),
+                .element("rect", [HTMLAttribute("class", "marker")]),
+            ]
+        )
+        let marks = node.count { _, attributes in
+            attributes.contains { $0.name == "class" && $0.value.split(separator: " ").contains("mark") }
+        }
         #expect(marks == 3)
     }
 
-    @Test(arguments: ["<script>x</script>", "<img src=\"https://example.com/x.png\">", "<a href=\"//cdn.example\">", "<rect onload=\"x()\">",
-                      "<div style=\"background:url(http://x)\">"])
+    @Test(arguments: [
+        "<script>x</script>", "<img src=\"https://example.com/x.png\">", "<a href=\"//cdn.example\">", "<rect onload=\"x()\">",
+        "<div style=\"background:url(http://x)\">",
+    ])
     func theSelfContainmentCheckSeesActiveOrRemoteContent(html: String) {
         #expect(HTMLMarkup.hasActiveOrRemoteContent(html))
     }

@@ -5,7 +5,8 @@ import Foundation
 import Testing
 
 @Suite struct PromoterReportTests {
-    static let query = "{\"name\":\"no_show_by_genre\",\"measure\":\"no_show\",\"segment\":\"artist_genre\",\"clamp\":[0,1],\"max_cells_per_member\":3}"
+    static let query =
+        "{\"name\":\"no_show_by_genre\",\"measure\":\"no_show\",\"segment\":\"artist_genre\",\"clamp\":[0,1],\"max_cells_per_member\":3}"
 
     private func exact() throws -> ExactHistogram {
         let json = """
@@ -36,8 +37,15 @@ import Testing
     }
 
     @Test func reportWithoutModelOrLedgerExplainsWhatIsMissing() throws {
-        let report = PromoterReport(promoter: "p<1>", generatedAt: "g", ledger: nil, model: nil, segments: nil,
-                                    behaviour: BehaviourComparison(exact: [try exact()], federation: []), federationGiven: false)
+        let report = PromoterReport(
+            promoter: "p<1>",
+            generatedAt: "g",
+            ledger: nil,
+            model: nil,
+            segments: nil,
+            behaviour: BehaviourComparison(exact: [try exact()], federation: []),
+            federationGiven: false
+        )
         let document = report.document
         let html = document.render()
         #expect(html.contains("Promoter report: p&lt;1&gt;"))
@@ -49,9 +57,18 @@ import Testing
 
     @Test func ledgerChartHasAPointPerReleaseAndTheBudget() throws {
         var ledger = PrivacyLedger(promoter: "p1", budget: try PrivacyBudget(epsilon: 8, delta: 1e-5))
-        for label in ["q1", "q2", "q3"] { try ledger.charge(.analyticsQuery, label: label, parameters: MechanismParameters(noiseMultiplier: 2)) }
-        let html = PromoterReport(promoter: "p1", generatedAt: "g", ledger: ledger, model: nil, segments: nil,
-                                  behaviour: BehaviourComparison(rows: []), federationGiven: false).document.render()
+        for label in ["q1", "q2", "q3"] {
+            try ledger.charge(.analyticsQuery, label: label, parameters: MechanismParameters(noiseMultiplier: 2))
+        }
+        let html = PromoterReport(
+            promoter: "p1",
+            generatedAt: "g",
+            ledger: ledger,
+            model: nil,
+            segments: nil,
+            behaviour: BehaviourComparison(rows: []),
+            federationGiven: false
+        ).document.render()
         let chart = html.components(separatedBy: "data-chart=\"ledger\"")[1].components(separatedBy: "</figure>")[0]
         #expect(HTMLMarkup.count(chart, tag: "circle", className: "mark") == 3 + 2)
         #expect(html.contains("<td>q3</td>"))

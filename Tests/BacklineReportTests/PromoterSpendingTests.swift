@@ -6,9 +6,17 @@ import Testing
 
 @Suite struct PromoterSpendingTests {
     private func line(_ promoter: String, sigma: Double?, epsilon: Double, delta: Double = 1e-5) -> LedgerLine {
-        LedgerLine(id: 1, promoter: promoter, round: 1, query: nil, mechanism: "gaussian",
-                   parameters: sigma.map { "{\"clip_norm\":1,\"noise_multiplier\":\($0),\"sampling_rate\":1,\"steps\":1}" } ?? "not json",
-                   epsilon: epsilon, delta: delta, recordedAt: "2026-12-03T12:00:00Z")
+        LedgerLine(
+            id: 1,
+            promoter: promoter,
+            round: 1,
+            query: nil,
+            mechanism: "gaussian",
+            parameters: sigma.map { "{\"clip_norm\":1,\"noise_multiplier\":\($0),\"sampling_rate\":1,\"steps\":1}" } ?? "not json",
+            epsilon: epsilon,
+            delta: delta,
+            recordedAt: "2026-12-03T12:00:00Z"
+        )
     }
 
     @Test func readableParametersAreComposedByRDP() throws {
@@ -33,14 +41,17 @@ import Testing
     }
 
     @Test func promotersAreSeparatedAndSorted() {
-        let spending = PromoterSpending.from([line("zeta", sigma: 3, epsilon: 1), line("alpha", sigma: 3, epsilon: 1), line("zeta", sigma: 3, epsilon: 1)])
+        let spending = PromoterSpending.from([
+            line("zeta", sigma: 3, epsilon: 1), line("alpha", sigma: 3, epsilon: 1), line("zeta", sigma: 3, epsilon: 1),
+        ])
         #expect(spending.map(\.promoter) == ["alpha", "zeta"])
         #expect(spending.map(\.releases) == [1, 2])
         #expect(spending[0].epsilon < spending[1].epsilon)
     }
 
     @Test func ledgerDocumentsAreDecodedStrictly() throws {
-        let good = "[{\"id\":1,\"promoter\":\"p1\",\"round\":3,\"query\":null,\"mechanism\":\"gaussian\",\"parameters\":\"{}\",\"epsilon\":0.5,\"delta\":1e-5,\"recorded_at\":\"2026-12-03T12:00:00Z\"}]"
+        let good =
+            "[{\"id\":1,\"promoter\":\"p1\",\"round\":3,\"query\":null,\"mechanism\":\"gaussian\",\"parameters\":\"{}\",\"epsilon\":0.5,\"delta\":1e-5,\"recorded_at\":\"2026-12-03T12:00:00Z\"}]"
         #expect(try LedgerLine.load(Array(good.utf8), document: "l.json").first?.round == 3)
         for (text, field) in [
             (good.replacingOccurrences(of: "\"round\":3", with: "\"round\":3,\"payload\":\"x\""), "[0].payload"),

@@ -1,21 +1,29 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// Schema version 3 (federated analytics queries and histograms), on every backend.
 @Suite struct AnalyticsStoreTests {
     static func query(deadlineSeconds: Int = 3600, minContributors: Int64 = 3) -> AnalyticsQueryRecord {
         AnalyticsQueryRecord(
-            parametersJSON: "{\"query\":\"q\"}", minContributors: minContributors, deadline: StoreSamples.time(deadlineSeconds),
-            createdAt: StoreSamples.time(0))
+            parametersJSON: "{\"query\":\"q\"}",
+            minContributors: minContributors,
+            deadline: StoreSamples.time(deadlineSeconds),
+            createdAt: StoreSamples.time(0)
+        )
     }
 
     static func histogram(_ query: Int64, _ promoter: String, _ payload: [UInt8], at seconds: Int = 10) -> AnalyticsHistogramSubmission {
         AnalyticsHistogramSubmission(
-            queryID: query, promoterID: promoter, payload: payload, digest: StoreSamples.digest(of: payload),
-            receivedAt: StoreSamples.time(seconds))
+            queryID: query,
+            promoterID: promoter,
+            payload: payload,
+            digest: StoreSamples.digest(of: payload),
+            receivedAt: StoreSamples.time(seconds)
+        )
     }
 
     @Test(arguments: StoreBackend.available)
@@ -51,19 +59,27 @@ import Testing
             #expect(try store.withTransaction { try $0.claimAnalyticsQuery(1, at: now, staleBefore: StoreSamples.time(0)) })
             #expect(try store.withTransaction { try $0.claimAnalyticsQuery(1, at: now, staleBefore: StoreSamples.time(0)) } == false)
             // A closer that stopped long ago loses its claim.
-            #expect(try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(200), staleBefore: StoreSamples.time(100)) })
+            #expect(
+                try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(200), staleBefore: StoreSamples.time(100)) }
+            )
             try store.withTransaction { try $0.releaseAnalyticsQuery(1, at: StoreSamples.time(201)) }
             #expect(try store.withTransaction { try $0.analyticsQuery(1) }?.state == .open)
-            #expect(try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(202), staleBefore: StoreSamples.time(0)) })
+            #expect(
+                try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(202), staleBefore: StoreSamples.time(0)) }
+            )
             let published = try store.withTransaction {
                 try $0.finishAnalyticsQuery(1, resultJSON: "{\"cells\":[]}", failureReason: nil, at: StoreSamples.time(203))
             }
             #expect(published.state == .published && published.resultJSON == "{\"cells\":[]}")
             #expect(throws: StoreError(code: .invalidTransition, reason: "")) {
-                try store.withTransaction { try $0.finishAnalyticsQuery(1, resultJSON: nil, failureReason: "again", at: StoreSamples.time(204)) }
+                try store.withTransaction {
+                    try $0.finishAnalyticsQuery(1, resultJSON: nil, failureReason: "again", at: StoreSamples.time(204))
+                }
             }
             #expect(throws: StoreError(code: .invalidTransition, reason: "")) {
-                try store.withTransaction { try $0.finishAnalyticsQuery(2, resultJSON: nil, failureReason: "not claimed", at: StoreSamples.time(204)) }
+                try store.withTransaction {
+                    try $0.finishAnalyticsQuery(2, resultJSON: nil, failureReason: "not claimed", at: StoreSamples.time(204))
+                }
             }
         }
     }
@@ -92,8 +108,12 @@ import Testing
             _ = try store.withTransaction { try $0.submitAnalyticsHistogram(Self.histogram(1, "p2", [5, 6])) }
             #expect(try store.withTransaction { try $0.analyticsHistograms(query: 1) }.map(\.promoterID) == ["p1", "p2"])
             // Once finished the payloads are gone, the receipts stay, and nothing new is taken.
-            #expect(try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(50), staleBefore: StoreSamples.time(0)) })
-            _ = try store.withTransaction { try $0.finishAnalyticsQuery(1, resultJSON: nil, failureReason: "too_few", at: StoreSamples.time(51)) }
+            #expect(
+                try store.withTransaction { try $0.claimAnalyticsQuery(1, at: StoreSamples.time(50), staleBefore: StoreSamples.time(0)) }
+            )
+            _ = try store.withTransaction {
+                try $0.finishAnalyticsQuery(1, resultJSON: nil, failureReason: "too_few", at: StoreSamples.time(51))
+            }
             let kept = try store.withTransaction { try $0.analyticsHistograms(query: 1) }
             #expect(kept.allSatisfy { $0.payload.isEmpty })
             #expect(kept.first?.receiptID == stored.receiptID)
@@ -139,12 +159,15 @@ import Testing
 struct AnalyticsStoreGrantTests {
     @Test func theAuditorRoleCannotReadHistograms() throws {
         try PostgresAccessRoles.with { owner, app, auditorConfiguration in
-            let appRole = try #require(app.user), auditorRole = try #require(auditorConfiguration.user)
+            let appRole = try #require(app.user)
+            let auditorRole = try #require(auditorConfiguration.user)
             func privilege(_ role: String, _ table: String, _ privilege: String) throws -> Bool {
                 try PostgresAccessRoles.privilege(owner, role, table, privilege)
             }
             for table in ["analytics_queries", "analytics_histograms"] {
-                for allowed in ["SELECT", "INSERT", "UPDATE"] { #expect(try privilege(appRole, table, allowed), "app \(allowed) on \(table)") }
+                for allowed in ["SELECT", "INSERT", "UPDATE"] {
+                    #expect(try privilege(appRole, table, allowed), "app \(allowed) on \(table)")
+                }
                 #expect(try !privilege(appRole, table, "DELETE"))
                 for any in ["SELECT", "INSERT", "UPDATE", "DELETE"] {
                     #expect(try !privilege(auditorRole, table, any), "auditor \(any) on \(table)")

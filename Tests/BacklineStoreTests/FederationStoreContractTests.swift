@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BacklineStore
 
 /// One contract, every backend: in-memory, SQLite in memory, SQLite file, PostgreSQL.
 @Suite struct FederationStoreContractTests {
@@ -223,9 +224,11 @@ import Testing
 
         init(_ store: any FederationStore) throws {
             (rounds, updates, ledger, identity, revocations, model, audit, checkpoint) = try store.withTransaction {
-                (try $0.rounds(in: nil), try $0.updates(inRound: 1), try $0.ledgerEntries(promoterID: nil),
-                 try $0.identity(serial: "01"), try $0.revocations(), try $0.latestModelVersion(),
-                 try $0.auditEntries(AuditFilter()), try $0.latestCheckpoint())
+                (
+                    try $0.rounds(in: nil), try $0.updates(inRound: 1), try $0.ledgerEntries(promoterID: nil),
+                    try $0.identity(serial: "01"), try $0.revocations(), try $0.latestModelVersion(),
+                    try $0.auditEntries(AuditFilter()), try $0.latestCheckpoint()
+                )
             }
         }
     }
@@ -245,14 +248,34 @@ import Testing
                     try transaction.setUpdateStatus(round: 1, promoterID: "p1", to: .rejected)
                     #expect(try transaction.claimRoundForAggregation(1, claimToken: "t", at: StoreSamples.time(20)))
                     try transaction.createRound(StoreSamples.round(2))
-                    _ = try transaction.appendLedgerEntry(LedgerEntryRecord(
-                        promoterID: "p1", round: 1, mechanism: "gaussian", parametersJSON: "{}", epsilon: 1, delta: 0,
-                        recordedAt: StoreSamples.time(1)))
-                    try transaction.registerIdentity(IdentityRecord(serial: "01", spiffeID: "spiffe://x", role: "promoter",
-                                                                    registeredAt: StoreSamples.time(1)))
+                    _ = try transaction.appendLedgerEntry(
+                        LedgerEntryRecord(
+                            promoterID: "p1",
+                            round: 1,
+                            mechanism: "gaussian",
+                            parametersJSON: "{}",
+                            epsilon: 1,
+                            delta: 0,
+                            recordedAt: StoreSamples.time(1)
+                        )
+                    )
+                    try transaction.registerIdentity(
+                        IdentityRecord(
+                            serial: "01",
+                            spiffeID: "spiffe://x",
+                            role: "promoter",
+                            registeredAt: StoreSamples.time(1)
+                        )
+                    )
                     try transaction.revoke(RevocationRecord(serial: "01", spiffeID: "spiffe://x", revokedAt: StoreSamples.time(2)))
-                    try transaction.insertModelVersion(ModelVersionRecord(version: 1, bytes: [1], checksum: StoreSamples.digest(of: [1]),
-                                                                          createdAt: StoreSamples.time(1)))
+                    try transaction.insertModelVersion(
+                        ModelVersionRecord(
+                            version: 1,
+                            bytes: [1],
+                            checksum: StoreSamples.digest(of: [1]),
+                            createdAt: StoreSamples.time(1)
+                        )
+                    )
                     try transaction.appendAuditEntries([StoreSamples.auditEntry(1)])
                     try transaction.insertCheckpoint(CheckpointRecord(size: 2, signedNote: "n", createdAt: StoreSamples.time(2)))
                     throw Abort()
@@ -267,19 +290,34 @@ import Testing
         try backend.withStore { (fixture: StoreFixture) throws in
             let store = fixture.primary
             try store.createRound(StoreSamples.round(1))
-            let inline = ModelVersionRecord(version: 1, bytes: [0, 1, 2, 255], checksum: StoreSamples.digest(of: [1]),
-                                            createdAt: StoreSamples.time(1))
-            let onDisk = ModelVersionRecord(version: 2, path: "/var/lib/backline/models/2.safetensors",
-                                            checksum: StoreSamples.digest(of: [2]), round: 1, createdAt: StoreSamples.time(2))
+            let inline = ModelVersionRecord(
+                version: 1,
+                bytes: [0, 1, 2, 255],
+                checksum: StoreSamples.digest(of: [1]),
+                createdAt: StoreSamples.time(1)
+            )
+            let onDisk = ModelVersionRecord(
+                version: 2,
+                path: "/var/lib/backline/models/2.safetensors",
+                checksum: StoreSamples.digest(of: [2]),
+                round: 1,
+                createdAt: StoreSamples.time(2)
+            )
             try store.withTransaction { try $0.insertModelVersion(inline) }
             try store.withTransaction { try $0.insertModelVersion(onDisk) }
             #expect(try store.withTransaction { try $0.latestModelVersion() } == onDisk)
             #expect(try store.withTransaction { try $0.modelVersion(1) } == inline)
-            let stale = ModelVersionRecord(version: 2, bytes: [1], checksum: StoreSamples.digest(of: [3]),
-                                           createdAt: StoreSamples.time(3))
+            let stale = ModelVersionRecord(
+                version: 2,
+                bytes: [1],
+                checksum: StoreSamples.digest(of: [3]),
+                createdAt: StoreSamples.time(3)
+            )
             #expect(throws: StoreError(code: .conflict, reason: "")) { try store.withTransaction { try $0.insertModelVersion(stale) } }
             let neither = ModelVersionRecord(version: 3, checksum: StoreSamples.digest(of: [3]), createdAt: StoreSamples.time(3))
-            #expect(throws: StoreError(code: .invalidInput, reason: "")) { try store.withTransaction { try $0.insertModelVersion(neither) } }
+            #expect(throws: StoreError(code: .invalidInput, reason: "")) {
+                try store.withTransaction { try $0.insertModelVersion(neither) }
+            }
         }
     }
 
@@ -288,14 +326,30 @@ import Testing
         try backend.withStore { (fixture: StoreFixture) throws in
             let store = fixture.primary
             let first = try store.withTransaction {
-                try $0.appendLedgerEntry(LedgerEntryRecord(promoterID: "p1", round: 1, mechanism: "gaussian",
-                                                           parametersJSON: #"{"sigma":1.1}"#, epsilon: 0.25, delta: 1e-6,
-                                                           recordedAt: StoreSamples.time(1)))
+                try $0.appendLedgerEntry(
+                    LedgerEntryRecord(
+                        promoterID: "p1",
+                        round: 1,
+                        mechanism: "gaussian",
+                        parametersJSON: #"{"sigma":1.1}"#,
+                        epsilon: 0.25,
+                        delta: 1e-6,
+                        recordedAt: StoreSamples.time(1)
+                    )
+                )
             }
             let second = try store.withTransaction {
-                try $0.appendLedgerEntry(LedgerEntryRecord(promoterID: "p2", query: "attendance_by_age", mechanism: "laplace",
-                                                           parametersJSON: "{}", epsilon: 0.5, delta: 0,
-                                                           recordedAt: StoreSamples.time(2)))
+                try $0.appendLedgerEntry(
+                    LedgerEntryRecord(
+                        promoterID: "p2",
+                        query: "attendance_by_age",
+                        mechanism: "laplace",
+                        parametersJSON: "{}",
+                        epsilon: 0.5,
+                        delta: 0,
+                        recordedAt: StoreSamples.time(2)
+                    )
+                )
             }
             #expect(second.id > first.id)
             #expect(try store.withTransaction { try $0.ledgerEntries(promoterID: "p1") } == [first])
@@ -303,9 +357,17 @@ import Testing
             for epsilon in [Double.nan, .infinity, -0.1] {
                 #expect(throws: StoreError(code: .invalidInput, reason: "")) {
                     try store.withTransaction {
-                        try $0.appendLedgerEntry(LedgerEntryRecord(promoterID: "p1", round: 2, mechanism: "gaussian",
-                                                                   parametersJSON: "{}", epsilon: epsilon, delta: 0,
-                                                                   recordedAt: StoreSamples.time(3)))
+                        try $0.appendLedgerEntry(
+                            LedgerEntryRecord(
+                                promoterID: "p1",
+                                round: 2,
+                                mechanism: "gaussian",
+                                parametersJSON: "{}",
+                                epsilon: epsilon,
+                                delta: 0,
+                                recordedAt: StoreSamples.time(3)
+                            )
+                        )
                     }
                 }
             }
@@ -362,16 +424,24 @@ import Testing
     func identitiesAndRevocationsRoundTrip(backend: StoreBackend) throws {
         try backend.withStore { (fixture: StoreFixture) throws in
             let store = fixture.primary
-            let identity = IdentityRecord(serial: "0a1b", spiffeID: "spiffe://backline/promoter/p1", role: "promoter",
-                                          registeredAt: StoreSamples.time(1))
+            let identity = IdentityRecord(
+                serial: "0a1b",
+                spiffeID: "spiffe://backline/promoter/p1",
+                role: "promoter",
+                registeredAt: StoreSamples.time(1)
+            )
             try store.withTransaction { try $0.registerIdentity(identity) }
             try store.withTransaction { try $0.registerIdentity(identity) }
             #expect(try store.withTransaction { try $0.identity(serial: "0a1b") } == identity)
             var impostor = identity
             impostor.role = "operator"
             #expect(throws: StoreError(code: .conflict, reason: "")) { try store.withTransaction { try $0.registerIdentity(impostor) } }
-            let revocation = RevocationRecord(serial: "0a1b", spiffeID: identity.spiffeID, revokedAt: StoreSamples.time(9),
-                                              reason: "key compromise")
+            let revocation = RevocationRecord(
+                serial: "0a1b",
+                spiffeID: identity.spiffeID,
+                revokedAt: StoreSamples.time(9),
+                reason: "key compromise"
+            )
             try store.withTransaction { try $0.revoke(revocation) }
             try store.withTransaction { try $0.revoke(revocation) }
             #expect(try store.withTransaction { try $0.revocation(serial: "0a1b") } == revocation)

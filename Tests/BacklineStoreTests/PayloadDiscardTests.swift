@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// SECURITY-TESTS 73 (store side): raw per-promoter updates are not kept after the round ends.
 @Suite struct PayloadDiscardTests {

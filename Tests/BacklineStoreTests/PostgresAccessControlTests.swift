@@ -1,7 +1,8 @@
 import BacklineCore
-@testable import BacklineStore
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// SECURITY-TESTS 37 and 42: an application role that may only INSERT/SELECT the audit tables,
 /// an auditor role that may only read the audit tables and the ledger, and ALWAYS triggers that
@@ -9,14 +10,23 @@ import Testing
 @Suite(.enabled(if: PostgresTestEnvironment.isAvailable, "needs BACKLINE_PG_URL"))
 struct PostgresAccessControlTests {
     /// ``PostgresAccessRoles/with(_:)`` with a round, three audit entries and a checkpoint stored.
-    private func withRoles(_ body: (_ owner: SQLFederationStore, _ app: PostgresConfiguration,
-                                    _ auditor: PostgresConfiguration) throws -> Void) throws {
+    private func withRoles(
+        _ body: (
+            _ owner: SQLFederationStore, _ app: PostgresConfiguration,
+            _ auditor: PostgresConfiguration
+        ) throws -> Void
+    ) throws {
         try PostgresAccessRoles.with { owner, app, auditor in
             try owner.createRound(StoreSamples.round(1))
             try owner.appendAuditEntries((0..<3).map { StoreSamples.auditEntry($0) })
             try owner.withTransaction {
-                try $0.insertCheckpoint(CheckpointRecord(size: 3, signedNote: "example.org/fl-audit\n3\nroot\n",
-                                                         createdAt: StoreSamples.time(3)))
+                try $0.insertCheckpoint(
+                    CheckpointRecord(
+                        size: 3,
+                        signedNote: "example.org/fl-audit\n3\nroot\n",
+                        createdAt: StoreSamples.time(3)
+                    )
+                )
             }
             try body(owner, app, auditor)
         }
@@ -28,7 +38,8 @@ struct PostgresAccessControlTests {
 
     @Test func grantsMatchTheRoles() throws {
         try withRoles { owner, app, auditor in
-            let appRole = try #require(app.user), auditorRole = try #require(auditor.user)
+            let appRole = try #require(app.user)
+            let auditorRole = try #require(auditor.user)
             for table in ["audit.log", "audit.checkpoints"] {
                 #expect(try privilege(owner, appRole, table, "INSERT"))
                 #expect(try privilege(owner, appRole, table, "SELECT"))
@@ -62,9 +73,19 @@ struct PostgresAccessControlTests {
             // The application role works normally…
             _ = try appStore.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1]))
             try appStore.appendAuditEntries([StoreSamples.auditEntry(3)])
-            try appStore.withTransaction { _ = try $0.appendLedgerEntry(LedgerEntryRecord(
-                promoterID: "p1", round: 1, mechanism: "gaussian", parametersJSON: "{}", epsilon: 0.1, delta: 1e-6,
-                recordedAt: StoreSamples.time(1))) }
+            try appStore.withTransaction {
+                _ = try $0.appendLedgerEntry(
+                    LedgerEntryRecord(
+                        promoterID: "p1",
+                        round: 1,
+                        mechanism: "gaussian",
+                        parametersJSON: "{}",
+                        epsilon: 0.1,
+                        delta: 1e-6,
+                        recordedAt: StoreSamples.time(1)
+                    )
+                )
+            }
             let before = try owner.auditEntries()
             for attack in Self.tamperings {
                 let denied = #expect(throws: StoreError.self) {
@@ -86,11 +107,13 @@ struct PostgresAccessControlTests {
             try owner.withConnection { try $0.executeScript(unsafeSQL: "SET session_replication_role = origin") }
             #expect(try owner.auditEntries() == before)
             let triggers = try owner.withConnection {
-                try $0.query("""
+                try $0.query(
+                    """
                     SELECT t.tgname, t.tgenabled FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
                     JOIN pg_namespace n ON n.oid = c.relnamespace
                     WHERE n.nspname = 'audit' AND NOT t.tgisinternal ORDER BY t.tgname
-                    """)
+                    """
+                )
             }
             #expect(triggers.count == 4)
             for trigger in triggers {

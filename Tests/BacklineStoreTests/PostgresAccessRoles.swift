@@ -1,12 +1,15 @@
-@testable import BacklineStore
 import Testing
+
+@testable import BacklineStore
 
 /// A scratch PostgreSQL database with the schema, a fresh application role and a fresh auditor role
 /// granted by ``SQLFederationStore/grantAccessRoles(application:auditor:)``; both roles are dropped
 /// afterwards. For the access-control tests of every schema version.
 enum PostgresAccessRoles {
     /// Runs `body` with the owner's store and the (non-migrating) configurations of the two roles.
-    static func with(_ body: (_ owner: SQLFederationStore, _ app: PostgresConfiguration, _ auditor: PostgresConfiguration) throws -> Void) throws {
+    static func with(
+        _ body: (_ owner: SQLFederationStore, _ app: PostgresConfiguration, _ auditor: PostgresConfiguration) throws -> Void
+    ) throws {
         let appRole = PostgresTestEnvironment.randomName("bl_app")
         let auditorRole = PostgresTestEnvironment.randomName("bl_auditor")
         let server = try #require(PostgresTestEnvironment.configuration)

@@ -1,6 +1,7 @@
 import BacklineCore
-@testable import BacklineStore
 import Testing
+
+@testable import BacklineStore
 
 @Suite struct PostgresConfigurationTests {
     @Test(arguments: [

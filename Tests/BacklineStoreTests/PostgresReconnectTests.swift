@@ -1,9 +1,10 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Synchronization
 import Testing
+
+@testable import BacklineStore
 
 /// SECURITY-TESTS 55: `pg_ctl restart -m immediate` while updates are being stored → the store
 /// reconnects with bounded backoff; every acknowledged update is there exactly once.
@@ -12,7 +13,9 @@ struct PostgresReconnectTests {
     @Test func anImmediateRestartLosesAndDoublesNothing() throws {
         let cluster = try ThrowawayPostgresCluster()
         let configuration = try PostgresConfiguration(
-            connectionString: cluster.url, reconnectPolicy: ReconnectPolicy(maxAttempts: 20, initialDelay: 0.05, maxDelay: 1))
+            connectionString: cluster.url,
+            reconnectPolicy: ReconnectPolicy(maxAttempts: 20, initialDelay: 0.05, maxDelay: 1)
+        )
         let store = try SQLFederationStore.makePostgres(configuration)
         try store.createRound(StoreSamples.round(1))
         let submissions = (0..<40).map {
@@ -60,7 +63,8 @@ struct PostgresReconnectTests {
     @Test func anUnreachableServerFailsAfterBoundedRetries() throws {
         let configuration = try PostgresConfiguration(
             connectionString: "postgresql://nobody@127.0.0.1:1/none",
-            reconnectPolicy: ReconnectPolicy(maxAttempts: 3, initialDelay: 0.01, maxDelay: 0.02))
+            reconnectPolicy: ReconnectPolicy(maxAttempts: 3, initialDelay: 0.01, maxDelay: 0.02)
+        )
         let started = Date()
         let error = #expect(throws: StoreError.self) { try SQLFederationStore.makePostgres(configuration) }
         #expect(error?.code == .unavailable)

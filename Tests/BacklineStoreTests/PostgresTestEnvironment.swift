@@ -1,6 +1,7 @@
 import BacklineCore
-@testable import BacklineStore
 import Foundation
+
+@testable import BacklineStore
 
 /// Reaching the test PostgreSQL server from `BACKLINE_PG_URL` (set by scripts/with-postgres.sh).
 /// A missing server is a failure under CI=true or BACKLINE_REQUIRE_PG=1, never a silent skip.

@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// SECURITY-TESTS 44 (SQLite part): triggers block UPDATE, DELETE and INSERT OR REPLACE (which
 /// deletes without firing DELETE triggers) on the audit tables; the database file is private.

@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// Another process (the sqlite3 shell) holds the write lock of the same database file: our write
 /// waits for its commit (busy timeout) and then sees its row; with a short timeout the store

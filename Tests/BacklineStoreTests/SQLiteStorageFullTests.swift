@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// SECURITY-TESTS 56: on a full disk (a 4 MiB tmpfs, 2.5 MiB of it ballast, when the test may mount one, else SQLite's
 /// `max_page_count`) a submission fails with an explicit storage_full error, everything
@@ -19,7 +20,8 @@ import Testing
             directory = try TemporaryDirectory(prefix: "backline-full")
             let mountPoint = directory.file("disk")
             try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: false)
-            mounted = getuid() == 0 && (try? ToolRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint])) == 0
+            mounted =
+                getuid() == 0 && (try? ToolRunner.run("/bin/mount", ["-t", "tmpfs", "-o", "size=4m,mode=0700", "tmpfs", mountPoint])) == 0
             databasePath = mountPoint + "/state.db"
             ballastPath = mountPoint + "/ballast"
             if mounted {

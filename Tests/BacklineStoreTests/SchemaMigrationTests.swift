@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 @Suite struct SchemaMigrationTests {
     enum Engine: String, CaseIterable, CustomTestStringConvertible {
@@ -48,12 +49,14 @@ import Testing
             // An update as the version-1 program wrote it (no payload_discarded_ms yet).
             let submission = StoreSamples.submission(round: 1, promoter: "p1", payload: [4, 2])
             _ = try old.withConnection {
-                try $0.execute("""
+                try $0.execute(
+                    """
                     INSERT INTO updates (round_id, promoter_id, payload, digest, norm, sample_count, status, receipt_id,
                         received_ms)
                     VALUES (\(Int64(1)), \("p1"), \(submission.payload), \(submission.digest), \(0.75), \(Int64(120)),
                         \("accepted"), \("receipt-v1"), \(Int64(0)))
-                    """)
+                    """
+                )
             }
 
             // Straight to the latest schema, as a program of this version opens it (the store's

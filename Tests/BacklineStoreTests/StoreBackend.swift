@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// The backends every contract test runs against; PostgreSQL only when a server is configured.
 enum StoreBackend: String, CaseIterable, Sendable, CustomTestStringConvertible {

@@ -1,6 +1,7 @@
 import BacklineCore
-@testable import BacklineStore
 import Testing
+
+@testable import BacklineStore
 
 /// Error messages name the table, column or SQLSTATE, never the bound values (which may be
 /// member data or update bytes): the server's DETAIL line, which quotes keys, is left out.

@@ -1,8 +1,9 @@
 import BacklineCore
-@testable import BacklineStore
 import BacklineTestSupport
 import Foundation
 import Testing
+
+@testable import BacklineStore
 
 /// A SQLite store keeps update payloads as files in `<database>-spool/`: written and synced
 /// before the row, read back through the store, never left behind by a refused submission, and
@@ -111,7 +112,9 @@ import Testing
         let fixture = try Fixture()
         let bytes = (0..<70_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         try fixture.store.withTransaction {
-            try $0.insertModelVersion(ModelVersionRecord(version: 1, bytes: bytes, checksum: StoreSamples.digest(of: bytes), createdAt: StoreSamples.time(1)))
+            try $0.insertModelVersion(
+                ModelVersionRecord(version: 1, bytes: bytes, checksum: StoreSamples.digest(of: bytes), createdAt: StoreSamples.time(1))
+            )
         }
         let models = (FileManager.default.subpaths(atPath: fixture.path + "-spool/models") ?? []).filter { $0.hasSuffix(".safetensors") }
         #expect(models.count == 1)
@@ -123,7 +126,9 @@ import Testing
         // A newer version still has to be newer; the check does not need the old bytes.
         #expect(throws: StoreError(code: .conflict, reason: "")) {
             try fixture.store.withTransaction {
-                try $0.insertModelVersion(ModelVersionRecord(version: 1, bytes: [1], checksum: StoreSamples.digest(of: [1]), createdAt: StoreSamples.time(2)))
+                try $0.insertModelVersion(
+                    ModelVersionRecord(version: 1, bytes: [1], checksum: StoreSamples.digest(of: [1]), createdAt: StoreSamples.time(2))
+                )
             }
         }
         _ = try fixture.store.withConnection { try $0.execute("UPDATE models SET bytes_file = \("models/../../../s.db")") }

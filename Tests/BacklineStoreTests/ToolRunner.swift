@@ -14,7 +14,7 @@ enum ToolRunner {
         posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for argument in argv { free(argument) } }
         var pid = pid_t()
         let status = posix_spawn(&pid, path, &actions, nil, argv, environ)
         guard status == 0 else { throw ToolError.spawnFailed(path, status) }

@@ -27,7 +27,9 @@ public enum BuiltBinary {
         var env = ProcessInfo.processInfo.environment
         for (key, value) in environment { env[key] = value }
         process.environment = env
-        let out = Pipe(), err = Pipe(), inPipe = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inPipe = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = inPipe
@@ -44,7 +46,8 @@ public enum BuiltBinary {
         return Result(
             status: process.terminationStatus,
             standardOutput: String(decoding: outData, as: UTF8.self),
-            standardError: String(decoding: errorData.value, as: UTF8.self))
+            standardError: String(decoding: errorData.value, as: UTF8.self)
+        )
     }
 }
 
@@ -55,5 +58,10 @@ private final class LockedData: @unchecked Sendable {
     private var finished = false
     var done: Bool { lock.withLock { finished } }
     var value: Data { lock.withLock { data } }
-    func set(_ newValue: Data) { lock.withLock { data = newValue; finished = true } }
+    func set(_ newValue: Data) {
+        lock.withLock {
+            data = newValue
+            finished = true
+        }
+    }
 }

@@ -56,7 +56,8 @@ extension FaultProxy {
             var pump = Pump(fault: record.fault)
             defer { record.reachedPhase = pump.phase }
             var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            var clientOpen = true, upstreamOpen = true
+            var clientOpen = true
+            var upstreamOpen = true
             while clientOpen || upstreamOpen {
                 if core.isStopping { return .stopped }
                 let watched = (clientOpen ? [client] : []) + (upstreamOpen ? [upstream] : [])

@@ -18,7 +18,13 @@ extension FaultProxy {
         let log: @Sendable (String) -> Void
         private let state: Mutex<State>
 
-        init(upstreamHost: String, upstreamPort: UInt16, schedule: Schedule, holdTimeout: Duration, log: @escaping @Sendable (String) -> Void) {
+        init(
+            upstreamHost: String,
+            upstreamPort: UInt16,
+            schedule: Schedule,
+            holdTimeout: Duration,
+            log: @escaping @Sendable (String) -> Void
+        ) {
             self.upstreamHost = upstreamHost
             self.upstreamPort = upstreamPort
             self.holdTimeout = holdTimeout

@@ -31,27 +31,57 @@ extension FaultProxy {
         /// A mix; throws `invalid_mix` if a share is not a finite probability, the shares sum
         /// past 1, or a range holds a negative value.
         public init(
-            drop: Double = 0, reset: Double = 0, truncate: Double = 0, duplicate: Double = 0, reorder: Double = 0,
-            delay: Double = 0, stall: Double = 0, delayMilliseconds: ClosedRange<Int> = 10...100,
-            stallMilliseconds: ClosedRange<Int> = 50...200, phases: ClosedRange<Int> = 1...4, offsets: ClosedRange<Int> = 0...2048
+            drop: Double = 0,
+            reset: Double = 0,
+            truncate: Double = 0,
+            duplicate: Double = 0,
+            reorder: Double = 0,
+            delay: Double = 0,
+            stall: Double = 0,
+            delayMilliseconds: ClosedRange<Int> = 10...100,
+            stallMilliseconds: ClosedRange<Int> = 50...200,
+            phases: ClosedRange<Int> = 1...4,
+            offsets: ClosedRange<Int> = 0...2048
         ) throws {
-            let shares = [("drop", drop), ("reset", reset), ("truncate", truncate), ("duplicate", duplicate), ("reorder", reorder),
-                          ("delay", delay), ("stall", stall)]
+            let shares = [
+                ("drop", drop), ("reset", reset), ("truncate", truncate), ("duplicate", duplicate), ("reorder", reorder),
+                ("delay", delay), ("stall", stall),
+            ]
             for (name, share) in shares where !(share.isFinite && share >= 0 && share <= 1) {
                 throw FaultProxyError.invalidMix("\(name) share is \(share); expected a probability in [0, 1]")
             }
             let total = shares.reduce(0) { $0 + $1.1 }
             guard total <= 1 + 1e-12 else { throw FaultProxyError.invalidMix("shares sum to \(total); expected at most 1") }
-            guard delayMilliseconds.lowerBound >= 0, stallMilliseconds.lowerBound >= 0, phases.lowerBound >= 1, offsets.lowerBound >= 0 else {
+            guard delayMilliseconds.lowerBound >= 0, stallMilliseconds.lowerBound >= 0, phases.lowerBound >= 1, offsets.lowerBound >= 0
+            else {
                 throw FaultProxyError.invalidMix("ranges must be non-negative and phases start at 1")
             }
             self.init(
-                unchecked: drop, reset, truncate, duplicate, reorder, delay, stall, delayMilliseconds, stallMilliseconds, phases, offsets)
+                unchecked: drop,
+                reset,
+                truncate,
+                duplicate,
+                reorder,
+                delay,
+                stall,
+                delayMilliseconds,
+                stallMilliseconds,
+                phases,
+                offsets
+            )
         }
 
         private init(
-            unchecked drop: Double, _ reset: Double, _ truncate: Double, _ duplicate: Double, _ reorder: Double, _ delay: Double,
-            _ stall: Double, _ delayMilliseconds: ClosedRange<Int>, _ stallMilliseconds: ClosedRange<Int>, _ phases: ClosedRange<Int>,
+            unchecked drop: Double,
+            _ reset: Double,
+            _ truncate: Double,
+            _ duplicate: Double,
+            _ reorder: Double,
+            _ delay: Double,
+            _ stall: Double,
+            _ delayMilliseconds: ClosedRange<Int>,
+            _ stallMilliseconds: ClosedRange<Int>,
+            _ phases: ClosedRange<Int>,
             _ offsets: ClosedRange<Int>
         ) {
             self.drop = drop

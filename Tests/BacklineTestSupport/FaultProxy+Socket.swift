@@ -1,7 +1,8 @@
+import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import BacklineCore
 
 extension FaultProxy {
     /// A TCP socket descriptor for the proxy's own blocking I/O, closed on release.
@@ -127,7 +128,10 @@ extension FaultProxy {
             return address
         }
 
-        private static func withSockaddr<R>(_ address: inout sockaddr_in, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R) rethrows -> R {
+        private static func withSockaddr<R>(
+            _ address: inout sockaddr_in,
+            _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> R
+        ) rethrows -> R {
             try withUnsafePointer(to: &address) {
                 try $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { try body($0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }

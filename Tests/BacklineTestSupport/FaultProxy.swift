@@ -23,19 +23,28 @@ public final class FaultProxy: Sendable {
     ///   - holdTimeout: longest time a ``Fault/reorder`` connection waits for a later one.
     ///   - log: where each decision and outcome line goes (default: standard error).
     public init(
-        upstreamHost: String = "127.0.0.1", upstreamPort: UInt16, schedule: Schedule, listenHost: String = "127.0.0.1",
-        listenPort: UInt16 = 0, holdTimeout: Duration = .milliseconds(500),
+        upstreamHost: String = "127.0.0.1",
+        upstreamPort: UInt16,
+        schedule: Schedule,
+        listenHost: String = "127.0.0.1",
+        listenPort: UInt16 = 0,
+        holdTimeout: Duration = .milliseconds(500),
         log: (@Sendable (String) -> Void)? = nil
     ) throws {
         let log = log ?? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         let listener = try Socket.listen(host: listenHost, port: listenPort)
         port = listener.localPort
         host = listenHost
-        let label = "fault-proxy \(listenHost):\(listener.localPort)→\(upstreamHost):\(upstreamPort)"
+        let label =
+            "fault-proxy \(listenHost):\(listener.localPort)→\(upstreamHost):\(upstreamPort)"
             + (schedule.seed.map { " seed \($0)" } ?? " scripted")
         core = Core(
-            upstreamHost: upstreamHost, upstreamPort: upstreamPort, schedule: schedule, holdTimeout: holdTimeout,
-            log: { log("\(label): \($0)") })
+            upstreamHost: upstreamHost,
+            upstreamPort: upstreamPort,
+            schedule: schedule,
+            holdTimeout: holdTimeout,
+            log: { log("\(label): \($0)") }
+        )
         core.start(listener)
     }
 

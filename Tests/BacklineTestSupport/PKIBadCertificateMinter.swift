@@ -40,16 +40,27 @@ public struct PKIBadCertificateMinter: Sendable {
     /// A client leaf signed by this CA with `extensions` (OpenSSL config lines such as
     /// `extendedKeyUsage = clientAuth`) and dates `YYYYMMDDHHMMSSZ` (default: valid now for 30 days).
     /// - Returns: paths of the certificate and its key.
-    public func mint(name: String, extensions: [String], startDate: String? = nil, endDate: String? = nil) throws -> (certificate: String, key: String) {
+    public func mint(
+        name: String,
+        extensions: [String],
+        startDate: String? = nil,
+        endDate: String? = nil
+    ) throws -> (certificate: String, key: String) {
         let key = workDirectory + "/\(name).key.pem"
         let request = workDirectory + "/\(name).csr"
         let certificate = workDirectory + "/\(name).cert.pem"
         let extensionFile = workDirectory + "/\(name).ext"
         try Data(("[ leaf ]\n" + extensions.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: extensionFile))
-        try check(PKIToolRunner.run("openssl", [
-            "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", request,
-            "-subj", "/CN=\(name)",
-        ]), "openssl req")
+        try check(
+            PKIToolRunner.run(
+                "openssl",
+                [
+                    "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", request,
+                    "-subj", "/CN=\(name)",
+                ]
+            ),
+            "openssl req"
+        )
         var arguments = [
             "ca", "-batch", "-notext", "-config", workDirectory + "/ca.cnf", "-cert", caCertificatePath, "-keyfile", caKeyPath,
             "-in", request, "-out", certificate, "-extfile", extensionFile, "-extensions", "leaf",
@@ -64,18 +75,29 @@ public struct PKIBadCertificateMinter: Sendable {
     public func makeRogueAuthority(name: String) throws -> PKIBadCertificateMinter {
         let directory = workDirectory + "/\(name)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let key = directory + "/ca.key.pem", certificate = directory + "/ca.cert.pem"
-        try check(PKIToolRunner.run("openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-subj", "/CN=\(name)", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
-            "-addext", "keyUsage=critical,keyCertSign,cRLSign",
-        ]), "openssl req -x509")
+        let key = directory + "/ca.key.pem"
+        let certificate = directory + "/ca.cert.pem"
+        try check(
+            PKIToolRunner.run(
+                "openssl",
+                [
+                    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+                    "-subj", "/CN=\(name)", "-days", "30", "-addext", "basicConstraints=critical,CA:TRUE",
+                    "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+                ]
+            ),
+            "openssl req -x509"
+        )
         return try PKIBadCertificateMinter(workDirectory: directory, caCertificatePath: certificate, caKeyPath: key)
     }
 
     private func check(_ result: PKIToolRunner.Result, _ what: String) throws {
         guard result.status == 0 else {
-            throw NSError(domain: "PKIBadCertificateMinter", code: Int(result.status), userInfo: [NSLocalizedDescriptionKey: "\(what) failed: \(result.standardError)"])
+            throw NSError(
+                domain: "PKIBadCertificateMinter",
+                code: Int(result.status),
+                userInfo: [NSLocalizedDescriptionKey: "\(what) failed: \(result.standardError)"]
+            )
         }
     }
 }

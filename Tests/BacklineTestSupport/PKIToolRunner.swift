@@ -22,14 +22,19 @@ public enum PKIToolRunner {
     /// Runs `executable` (a path or a name looked up in /usr/bin, /usr/sbin, /bin) with `arguments`.
     /// Uses posix_spawn and waitpid directly, so a hung tool is killed (SIGKILL) at `timeout`.
     public static func run(
-        _ executable: String, _ arguments: [String], input: Data? = nil, timeout: TimeInterval = 20,
+        _ executable: String,
+        _ arguments: [String],
+        input: Data? = nil,
+        timeout: TimeInterval = 20,
         environment: [String: String] = [:]
     ) throws -> Result {
         // One spawn at a time, and close-on-exec pipes, so no child inherits another run's pipe ends.
         spawnLock.lock()
         var spawnLocked = true
         defer { if spawnLocked { spawnLock.unlock() } }
-        var stdinPipe: [Int32] = [0, 0], stdoutPipe: [Int32] = [0, 0], stderrPipe: [Int32] = [0, 0]
+        var stdinPipe: [Int32] = [0, 0]
+        var stdoutPipe: [Int32] = [0, 0]
+        var stderrPipe: [Int32] = [0, 0]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
             throw NSError(domain: "PKIToolRunner", code: Int(errno))
         }
@@ -47,8 +52,8 @@ public enum PKIToolRunner {
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
+            for argument in argv { free(argument) }
+            for line in envp { free(line) }
         }
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
@@ -58,7 +63,9 @@ public enum PKIToolRunner {
         spawnLock.unlock()
         spawnLocked = false
         guard spawned == 0 else {
-            close(stdinPipe[1]); close(stdoutPipe[0]); close(stderrPipe[0])
+            close(stdinPipe[1])
+            close(stdoutPipe[0])
+            close(stderrPipe[0])
             throw NSError(domain: "PKIToolRunner", code: Int(spawned), userInfo: [NSLocalizedDescriptionKey: "cannot run \(path)"])
         }
         let outData = PipeCollector(stdoutPipe[0])

@@ -25,8 +25,13 @@ public final class ThrowawayPostgresCluster {
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory)
         if getuid() == 0 { try Self.check("/bin/chown", ["postgres:postgres", directory]) }
         try pg("initdb", ["-D", directory + "/data", "-U", superuser, "-A", "trust", "--no-sync", "-E", "UTF8"])
-        try pg("pg_ctl", ["-D", directory + "/data", "-l", directory + "/server.log", "-w", "-o",
-                          "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off", "start"])
+        try pg(
+            "pg_ctl",
+            [
+                "-D", directory + "/data", "-l", directory + "/server.log", "-w", "-o",
+                "-c listen_addresses=127.0.0.1 -p \(port) -k \(directory) -c fsync=off", "start",
+            ]
+        )
     }
 
     /// `pg_ctl restart -m immediate`: the server dies without a clean shutdown and recovers.
@@ -50,7 +55,9 @@ public final class ThrowawayPostgresCluster {
     /// Runs `path arguments…`, throwing unless it exits 0.
     private static func check(_ path: String, _ arguments: [String]) throws {
         let result = try PKIToolRunner.run(path, arguments, timeout: 120)
-        guard result.status == 0 else { throw ClusterError.failed("\(path) \(arguments.first ?? "") exited \(result.status): \(result.standardError.suffix(300))") }
+        guard result.status == 0 else {
+            throw ClusterError.failed("\(path) \(arguments.first ?? "") exited \(result.status): \(result.standardError.suffix(300))")
+        }
     }
 
     /// Why the cluster could not be made or driven.

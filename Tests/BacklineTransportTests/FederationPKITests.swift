@@ -23,7 +23,10 @@ import Testing
         defer { withExtendedLifetime(scratch) {} }
         try pki.issue(role: .aggregator, name: "main", passphrase: nil)
         let promoter = try pki.issue(role: .promoter, name: "p1", days: 3, passphrase: nil)
-        let server = try PKIToolRunner.run("openssl", ["x509", "-noout", "-text", "-in", pki.certificatePath(role: .aggregator, name: "main")])
+        let server = try PKIToolRunner.run(
+            "openssl",
+            ["x509", "-noout", "-text", "-in", pki.certificatePath(role: .aggregator, name: "main")]
+        )
         #expect(server.standardOutput.contains("URI:spiffe://fed.test/aggregator/main, DNS:localhost, IP Address:127.0.0.1"))
         #expect(server.standardOutput.contains("TLS Web Server Authentication"))
         #expect(server.standardOutput.contains("CA:FALSE"))
@@ -33,12 +36,18 @@ import Testing
         #expect(!client.standardOutput.contains("TLS Web Server Authentication"))
         #expect(client.standardOutput.contains("Digital Signature"))
         #expect(promoter.notAfter.timeIntervalSince(promoter.notBefore) < 3 * 86_400 + 600)
-        let serial = try PKIToolRunner.run("openssl", ["x509", "-noout", "-serial", "-in", pki.certificatePath(role: .promoter, name: "p1")])
+        let serial = try PKIToolRunner.run(
+            "openssl",
+            ["x509", "-noout", "-serial", "-in", pki.certificatePath(role: .promoter, name: "p1")]
+        )
         #expect(serial.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines) == "serial=\(promoter.serial)")
-        let verify = try PKIToolRunner.run("openssl", [
-            "verify", "-CAfile", pki.caCertificatePath, "-crl_check", "-CRLfile", pki.crlPath, "-purpose", "sslclient",
-            pki.certificatePath(role: .promoter, name: "p1"),
-        ])
+        let verify = try PKIToolRunner.run(
+            "openssl",
+            [
+                "verify", "-CAfile", pki.caCertificatePath, "-crl_check", "-CRLfile", pki.crlPath, "-purpose", "sslclient",
+                pki.certificatePath(role: .promoter, name: "p1"),
+            ]
+        )
         #expect(verify.status == 0, "\(verify.combined)")
         #expect(try pki.readIndex().entries.map(\.serial).contains(promoter.serial))
     }
@@ -48,9 +57,14 @@ import Testing
         let pki = scratch.pki
         defer { withExtendedLifetime(scratch) {} }
         try pki.issue(role: .aggregator, name: "main", hosts: ["agg.example.org", "10.0.0.7"], passphrase: nil)
-        let text = try PKIToolRunner.run("openssl", ["x509", "-noout", "-ext", "subjectAltName", "-in", pki.certificatePath(role: .aggregator, name: "main")])
+        let text = try PKIToolRunner.run(
+            "openssl",
+            ["x509", "-noout", "-ext", "subjectAltName", "-in", pki.certificatePath(role: .aggregator, name: "main")]
+        )
         #expect(text.standardOutput.contains("DNS:agg.example.org, IP Address:10.0.0.7"))
-        #expect(throws: TransportError.self) { try pki.issue(role: .aggregator, name: "b", hosts: ["x,URI:spiffe://fed.test/aggregator/evil"], passphrase: nil) }
+        #expect(throws: TransportError.self) {
+            try pki.issue(role: .aggregator, name: "b", hosts: ["x,URI:spiffe://fed.test/aggregator/evil"], passphrase: nil)
+        }
         #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1", hosts: ["agg.example.org"], passphrase: nil) }
     }
 
@@ -88,9 +102,13 @@ import Testing
         #expect(revoked.map(\.serial) == [entry.serial])
         let crl = try PKIToolRunner.run("openssl", ["crl", "-noout", "-text", "-in", pki.crlPath])
         #expect(crl.standardOutput.contains("Serial Number: \(entry.serial)"))
-        let verify = try PKIToolRunner.run("openssl", [
-            "verify", "-CAfile", pki.caCertificatePath, "-crl_check", "-CRLfile", pki.crlPath, pki.certificatePath(role: .promoter, name: "p1"),
-        ])
+        let verify = try PKIToolRunner.run(
+            "openssl",
+            [
+                "verify", "-CAfile", pki.caCertificatePath, "-crl_check", "-CRLfile", pki.crlPath,
+                pki.certificatePath(role: .promoter, name: "p1"),
+            ]
+        )
         #expect(verify.status != 0)
         #expect(verify.combined.contains("certificate revoked"))
         #expect(try pki.readIndex().entries.first?.status() == "revoked")
@@ -102,7 +120,9 @@ import Testing
         let pki = scratch.pki
         defer { withExtendedLifetime(scratch) {} }
         #expect(throws: TransportError.self) { try pki.initialize(federation: "fed.test", passphrase: nil) }
-        #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1,URI:spiffe://fed.test/aggregator/x", passphrase: nil) }
+        #expect(throws: TransportError.self) {
+            try pki.issue(role: .promoter, name: "p1,URI:spiffe://fed.test/aggregator/x", passphrase: nil)
+        }
         #expect(throws: TransportError.self) { try pki.issue(role: .promoter, name: "p1", days: 400, passphrase: nil) }
         #expect(throws: TransportError.self) { try pki.revoke(serials: ["ABCDEF"], passphrase: nil) }
     }
@@ -115,16 +135,25 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "backline-pki-cli")
         let keys = directory.file("Keys")
         let environment = ["BACKLINE_TEST_PASS": "s3cret pass"]
-        let initialized = try BuiltBinary.run(["pki", "init", "--federation", "cli.test", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS", "--json"], environment: environment)
+        let initialized = try BuiltBinary.run(
+            ["pki", "init", "--federation", "cli.test", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS", "--json"],
+            environment: environment
+        )
         #expect(initialized.status == 0, "\(initialized.standardError)")
         #expect(initialized.standardOutput.contains("\"encrypted\":true"))
-        let issued = try BuiltBinary.run(["pki", "issue", "--role", "promoter", "--name", "p9", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS", "--json"], environment: environment)
+        let issued = try BuiltBinary.run(
+            ["pki", "issue", "--role", "promoter", "--name", "p9", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS", "--json"],
+            environment: environment
+        )
         #expect(issued.standardOutput.contains("\"spiffe_id\":\"spiffe://cli.test/promoter/p9\""), "\(issued.standardError)")
         let noPass = try BuiltBinary.run(["pki", "issue", "--role", "promoter", "--name", "p8", "--dir", keys])
         #expect(noPass.status == 1)
         let badRole = try BuiltBinary.run(["pki", "issue", "--role", "root", "--name", "p8", "--dir", keys])
         #expect(badRole.status == 64)
-        let revoked = try BuiltBinary.run(["pki", "revoke", "--role", "promoter", "--name", "p9", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS"], environment: environment)
+        let revoked = try BuiltBinary.run(
+            ["pki", "revoke", "--role", "promoter", "--name", "p9", "--dir", keys, "--passphrase-env", "BACKLINE_TEST_PASS"],
+            environment: environment
+        )
         #expect(revoked.status == 0, "\(revoked.standardError)")
         let listed = try BuiltBinary.run(["pki", "list", "--dir", keys, "--json"])
         #expect(listed.standardOutput.contains("\"status\":\"revoked\""))

@@ -1,6 +1,7 @@
-@testable import BacklineTransport
 import BacklineCore
 import Testing
+
+@testable import BacklineTransport
 
 /// Content-Length bodies read straight into their buffer (``HTTPMessageParser/receiveFixedBody(_:)``):
 /// the same bytes as the buffered path, pipelined data kept, truncation and errors reported, and
@@ -156,7 +157,10 @@ import Testing
     @Test func requestAfterAnInPlaceBodyIsStillChecked() {
         let inner = "GET /admin HTTP/1.1\r\nHost: a\r\n\r\n"
         var parser = parserAwaitingBody(Array("POST /u HTTP/1.1\r\nHost: a\r\nContent-Length: \(inner.utf8.count)\r\n\r\n".utf8))
-        let reader = PieceReader(Array((inner + "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n").utf8), piece: 5)
+        let reader = PieceReader(
+            Array((inner + "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 1\r\n\r\n").utf8),
+            piece: 5
+        )
         let complete = parser.receiveFixedBody(reader.read)
         #expect(complete)
         guard case .message(let head, let received) = parser.next() else {

@@ -34,8 +34,10 @@ import Testing
         var clientConfiguration = HTTPClientConfiguration.make(port: fixture.port)
         clientConfiguration.retry = RetryPolicy(maxAttempts: 8, baseDelay: .milliseconds(100), maxDelay: .milliseconds(400))
         let client = try HTTPClient(
-            configuration: clientConfiguration, tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+            configuration: clientConfiguration,
+            tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in }
+        )
         #expect(try client.perform(HTTPRequest(method: "POST", path: "/v1/count")).status == 503)
         #expect(fixture.executions.withLock { $0 } == 0)
 
@@ -61,8 +63,10 @@ import Testing
         configuration.requestTimeout = .milliseconds(300)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         let client = try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in }
+        )
         let started = Date()
         #expect {
             _ = try client.perform(HTTPRequest(method: "GET", path: "/v1/stall"))

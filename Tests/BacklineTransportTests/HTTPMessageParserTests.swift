@@ -1,6 +1,7 @@
-@testable import BacklineTransport
 import BacklineCore
 import Testing
+
+@testable import BacklineTransport
 
 /// The request/response parser as a state machine, without I/O.
 @Suite struct HTTPMessageParserTests {
@@ -47,7 +48,8 @@ import Testing
     }
 
     @Test func parsesChunkedBodyWithExtensionsAndTrailers() {
-        let text = "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
+        let text =
+            "POST /u HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nX-Trailer: t\r\n\r\n"
         let parsed = messages(parse(text))
         #expect(parsed.count == 1)
         #expect(parsed.first?.1 == Array("Wikipedia".utf8))
@@ -63,7 +65,9 @@ import Testing
                 switch parser.next() {
                 case .message(_, let body): bodies.append(body)
                 case .needMoreData: break loop
-                case .failed(let failure): Issue.record("failed: \(failure)"); return
+                case .failed(let failure):
+                    Issue.record("failed: \(failure)")
+                    return
                 case .head: continue
                 }
             }
@@ -79,12 +83,17 @@ import Testing
     }
 
     @Test func refusesOversizedChunkedBody() {
-        let actions = parse("POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFF\r\n" + String(repeating: "x", count: 0xFFF) + "\r\n2\r\n")
+        let actions = parse(
+            "POST /a HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nFFF\r\n" + String(repeating: "x", count: 0xFFF) + "\r\n2\r\n"
+        )
         #expect(failure(actions)?.status == 413)
     }
 
     @Test(arguments: [
-        ("GET / HTTP/1.1\r\nHost: a\r\n" + String(repeating: "X-Pad: " + String(repeating: "p", count: 100) + "\r\n", count: 10) + "\r\n", 431),
+        (
+            "GET / HTTP/1.1\r\nHost: a\r\n" + String(repeating: "X-Pad: " + String(repeating: "p", count: 100) + "\r\n", count: 10)
+                + "\r\n", 431
+        ),
         ("GET / HTTP/1.1\r\nHost: a\r\n" + (0..<9).map { "X-\($0): v\r\n" }.joined() + "\r\n", 431),
         ("GET /" + String(repeating: "a", count: 300) + " HTTP/1.1\r\nHost: a\r\n\r\n", 414),
         ("GET / HTTP/1.1\nHost: a\n\n", 400),
@@ -142,7 +151,9 @@ import Testing
     }
 
     @Test func survivesTenThousandMutatedRequests() {
-        let seed = Array("POST /v1/rounds/3/updates?x=1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nX: y\r\n\r\n5\r\nhello\r\n0\r\n\r\n".utf8)
+        let seed = Array(
+            "POST /v1/rounds/3/updates?x=1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nX: y\r\n\r\n5\r\nhello\r\n0\r\n\r\n".utf8
+        )
         var generator = SeededGenerator(seed: 42)
         var outcomes = [0, 0, 0]
         for _ in 0..<10_000 {
@@ -161,7 +172,9 @@ import Testing
             loop: while steps < 100 {
                 steps += 1
                 switch parser.next() {
-                case .needMoreData: outcomes[0] += 1; break loop
+                case .needMoreData:
+                    outcomes[0] += 1
+                    break loop
                 case .failed(let failure):
                     #expect([400, 413, 414, 431, 501, 505].contains(failure.status))
                     outcomes[1] += 1

@@ -15,7 +15,11 @@ import Testing
     @Test(arguments: [
         ("GARBAGE\r\n\r\n", "400", "bad_request_line"),
         ("GET / HTTP/1.1\r\nHost: a\r\nBad Header: x\r\n\r\n", "400", "bad_header_name"),
-        ("GET /v1/whoami HTTP/1.1\r\nHost: a\r\n" + String(repeating: "X-Pad: " + String(repeating: "p", count: 1000) + "\r\n", count: 20) + "\r\n", "431", "headers_too_large"),
+        (
+            "GET /v1/whoami HTTP/1.1\r\nHost: a\r\n"
+                + String(repeating: "X-Pad: " + String(repeating: "p", count: 1000) + "\r\n", count: 20) + "\r\n", "431",
+            "headers_too_large"
+        ),
         ("GET /v1/whoami HTTP/1.1\r\nHost: a\r\n" + (0..<70).map { "X-\($0): v\r\n" }.joined() + "\r\n", "431", "too_many_headers"),
         ("POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n", "413", "body_too_large"),
         ("POST /v1/echo HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n", "400", "ambiguous_length"),
@@ -87,7 +91,8 @@ import Testing
         let fixture = try TransportFixture()
         let context = try TLSClientContext(
             configuration: try .makeClient(pki: fixture.pki, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "test", minimumLevel: .error) { _ in })
+            logger: Logger(label: "test", minimumLevel: .error) { _ in }
+        )
         let connections = try (0..<200).map { _ in try HTTPClientConnection(host: "127.0.0.1", port: fixture.port, tls: context) }
         let peak = fixture.server.activeConnections
         let statuses = LockedBox<[Int]>([])
@@ -100,7 +105,7 @@ import Testing
         #expect(peak >= 195, "server saw \(peak) connections at once")
         #expect(statuses.withLock { $0 }.count == 200)
         #expect(statuses.withLock { $0 }.allSatisfy { $0 == 200 })
-        connections.forEach { $0.close() }
+        for connection in connections { connection.close() }
     }
 
     @Test func refusesConnectionsBeyondTheLimitWith503() throws {
@@ -112,7 +117,7 @@ import Testing
         let refused = try fixture.rawConnection().send(HTTPRequest(method: "GET", path: "/v1/whoami"))
         #expect(refused.status == 503)
         #expect(String(decoding: refused.body, as: UTF8.self).contains("\"code\":\"busy\""))
-        held.forEach { $0.close() }
+        for connection in held { connection.close() }
         var served = false
         for _ in 0..<50 where !served {
             served = (try? fixture.rawConnection().send(HTTPRequest(method: "GET", path: "/v1/whoami")).status) == 200
@@ -135,8 +140,10 @@ import Testing
         let file = fixture.directory.file("body.bin")
         try Data(body).write(to: URL(fileURLWithPath: file))
         let curl = try fixture.curl(
-            "/v1/echo", credentials: fixture.promoter,
-            extra: ["-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file, "-o", fixture.directory.file("out.bin")])
+            "/v1/echo",
+            credentials: fixture.promoter,
+            extra: ["-H", "Transfer-Encoding: chunked", "--data-binary", "@" + file, "-o", fixture.directory.file("out.bin")]
+        )
         #expect(curl.status == 0, "\(curl.standardError)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.directory.file("out.bin"))) == Data(body))
     }

@@ -41,10 +41,13 @@ import Testing
     @Test func rogueCertificateWithSameSANGetsUnknownCA() throws {
         let fixture = try TransportFixture()
         let rogue = try fixture.makeMinter().makeRogueAuthority(name: "rogue")
-        let leaf = try rogue.mint(name: "p1-rogue", extensions: [
-            "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-            "subjectAltName = URI:spiffe://fed.test/promoter/p1",
-        ])
+        let leaf = try rogue.mint(
+            name: "p1-rogue",
+            extensions: [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://fed.test/promoter/p1",
+            ]
+        )
         let result = try fixture.sClient(credentials: leaf)
         #expect(result.combined.contains("alert number 48"), "\(result.combined)")
         #expect(!result.standardOutput.contains("HTTP/1.1 200"))
@@ -52,12 +55,16 @@ import Testing
 
     @Test func selfSignedCertificateWithSameSANGetsUnknownCA() throws {
         let fixture = try TransportFixture()
-        let key = fixture.directory.file("self.key"), certificate = fixture.directory.file("self.pem")
-        let made = try PKIToolRunner.run("openssl", [
-            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
-            "-subj", "/CN=p1", "-days", "5", "-addext", "subjectAltName=URI:spiffe://fed.test/promoter/p1",
-            "-addext", "extendedKeyUsage=clientAuth",
-        ])
+        let key = fixture.directory.file("self.key")
+        let certificate = fixture.directory.file("self.pem")
+        let made = try PKIToolRunner.run(
+            "openssl",
+            [
+                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", certificate,
+                "-subj", "/CN=p1", "-days", "5", "-addext", "subjectAltName=URI:spiffe://fed.test/promoter/p1",
+                "-addext", "extendedKeyUsage=clientAuth",
+            ]
+        )
         #expect(made.status == 0)
         let result = try fixture.sClient(credentials: (certificate, key))
         #expect(result.combined.contains("alert number 48"), "\(result.combined)")
@@ -66,7 +73,11 @@ import Testing
     @Test func expiredCertificateGetsAlert45() throws {
         let fixture = try TransportFixture()
         let leaf = try fixture.makeMinter().mint(
-            name: "expired", extensions: Self.promoterExtensions(), startDate: "20200101000000Z", endDate: "20200201000000Z")
+            name: "expired",
+            extensions: Self.promoterExtensions(),
+            startDate: "20200101000000Z",
+            endDate: "20200201000000Z"
+        )
         let result = try fixture.sClient(credentials: leaf)
         #expect(result.combined.contains("alert number 45"), "\(result.combined)")
         #expect(!result.standardOutput.contains("HTTP/1.1 200"))
@@ -75,7 +86,11 @@ import Testing
     @Test func notYetValidCertificateIsRejected() throws {
         let fixture = try TransportFixture()
         let leaf = try fixture.makeMinter().mint(
-            name: "future", extensions: Self.promoterExtensions(), startDate: "20400101000000Z", endDate: "20400201000000Z")
+            name: "future",
+            extensions: Self.promoterExtensions(),
+            startDate: "20400101000000Z",
+            endDate: "20400201000000Z"
+        )
         let result = try fixture.sClient(credentials: leaf)
         #expect(result.combined.contains("alert number"), "\(result.combined)")
         #expect(!result.standardOutput.contains("HTTP/1.1 200"))
@@ -103,7 +118,10 @@ import Testing
         let fixture = try TransportFixture()
         let now = Date()
         try fixture.pki.writeRevocationList(
-            thisUpdate: now.addingTimeInterval(-7200), nextUpdate: now.addingTimeInterval(-3600), passphrase: nil)
+            thisUpdate: now.addingTimeInterval(-7200),
+            nextUpdate: now.addingTimeInterval(-3600),
+            passphrase: nil
+        )
         let result = try fixture.sClient(credentials: fixture.promoter)
         #expect(result.combined.contains("alert number"), "\(result.combined)")
         #expect(!result.standardOutput.contains("HTTP/1.1 200"))
@@ -111,28 +129,55 @@ import Testing
 
     @Test func serverAuthOnlyClientCertificateGetsAlert43() throws {
         let fixture = try TransportFixture()
-        let leaf = try fixture.makeMinter().mint(name: "server-eku", extensions: [
-            "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = serverAuth",
-            "subjectAltName = URI:spiffe://fed.test/promoter/p1",
-        ])
+        let leaf = try fixture.makeMinter().mint(
+            name: "server-eku",
+            extensions: [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = serverAuth",
+                "subjectAltName = URI:spiffe://fed.test/promoter/p1",
+            ]
+        )
         let result = try fixture.sClient(credentials: leaf)
         #expect(result.combined.contains("alert number 43"), "\(result.combined)")
     }
 
     /// Item 23: certificates the chain accepts but the identity policy must refuse, with the logged reason.
     @Test(arguments: [
-        (["basicConstraints = critical,CA:TRUE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-          "subjectAltName = URI:spiffe://fed.test/promoter/p1"], "CA:TRUE"),
-        (["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature,keyCertSign", "extendedKeyUsage = clientAuth",
-          "subjectAltName = URI:spiffe://fed.test/promoter/p1"], "keyCertSign"),
-        (["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-          "subjectAltName = URI:spiffe://fed.test/promoter/p1,URI:spiffe://fed.test/promoter/p2"], "2 URI SANs"),
-        (["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-          "subjectAltName = DNS:p1.example"], "0 URI SANs"),
-        (["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-          "subjectAltName = URI:spiffe://other.fed/promoter/p1"], "trust domain 'other.fed'"),
-        (["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-          "subjectAltName = URI:spiffe://fed.test/superuser/p1"], "unknown role 'superuser'"),
+        (
+            [
+                "basicConstraints = critical,CA:TRUE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://fed.test/promoter/p1",
+            ], "CA:TRUE"
+        ),
+        (
+            [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature,keyCertSign", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://fed.test/promoter/p1",
+            ], "keyCertSign"
+        ),
+        (
+            [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://fed.test/promoter/p1,URI:spiffe://fed.test/promoter/p2",
+            ], "2 URI SANs"
+        ),
+        (
+            [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = DNS:p1.example",
+            ], "0 URI SANs"
+        ),
+        (
+            [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://other.fed/promoter/p1",
+            ], "trust domain 'other.fed'"
+        ),
+        (
+            [
+                "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+                "subjectAltName = URI:spiffe://fed.test/superuser/p1",
+            ], "unknown role 'superuser'"
+        ),
     ])
     func identityPolicyRejectsAndLogsWhy(extensions: [String], reason: String) throws {
         let fixture = try TransportFixture()
@@ -165,13 +210,18 @@ import Testing
             try Data(count.utf8).write(to: URL(fileURLWithPath: fixture.directory.file("early.txt")))
             let early = try fixture.sClient(
                 credentials: fixture.promoter,
-                extra: ["-alpn", "http/1.1", "-sess_in", session, "-early_data", fixture.directory.file("early.txt")], request: "")
+                extra: ["-alpn", "http/1.1", "-sess_in", session, "-early_data", fixture.directory.file("early.txt")],
+                request: ""
+            )
             #expect(!early.combined.contains("Early data was accepted"))
         }
         #expect(fixture.executions.withLock { $0 } == 1, "the request ran more than once")
         try fixture.pki.revoke(serials: try fixture.pki.serials(role: .promoter, name: "p1"), passphrase: nil)
         let again = try fixture.sClient(
-            credentials: fixture.promoter, extra: ["-alpn", "http/1.1"] + (sessionSaved ? ["-sess_in", session] : []), request: count)
+            credentials: fixture.promoter,
+            extra: ["-alpn", "http/1.1"] + (sessionSaved ? ["-sess_in", session] : []),
+            request: count
+        )
         #expect(!again.combined.contains("Reused, TLSv1.3"))
         #expect(again.combined.contains("alert number 44"), "\(again.combined)")
         #expect(fixture.executions.withLock { $0 } == 1)
@@ -196,8 +246,10 @@ import Testing
         try other.initialize(federation: TransportFixture.federation, passphrase: nil)
         try other.issue(role: .promoter, name: "p1", passphrase: nil)
         let client = try HTTPClient(
-            configuration: .make(port: fixture.port), tls: try .makeClient(pki: other, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "test", minimumLevel: .error) { _ in })
+            configuration: .make(port: fixture.port),
+            tls: try .makeClient(pki: other, role: .promoter, name: "p1", server: "main"),
+            logger: Logger(label: "test", minimumLevel: .error) { _ in }
+        )
         #expect {
             _ = try client.perform(HTTPRequest(method: "GET", path: "/v1/whoami"))
         } throws: { error in
@@ -241,8 +293,10 @@ import Testing
     }
 
     static func promoterExtensions() -> [String] {
-        ["basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
-         "subjectAltName = URI:spiffe://fed.test/promoter/p1"]
+        [
+            "basicConstraints = critical,CA:FALSE", "keyUsage = critical,digitalSignature", "extendedKeyUsage = clientAuth",
+            "subjectAltName = URI:spiffe://fed.test/promoter/p1",
+        ]
     }
 }
 

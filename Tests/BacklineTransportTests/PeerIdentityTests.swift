@@ -52,14 +52,20 @@ import Testing
     @Test func decodingValidatesTheSegments() throws {
         let good = #"{"federation":"fed.test","role":"promoter","name":"p1"}"#
         #expect(try JSONDecoder().decode(PeerIdentity.self, from: Data(good.utf8)).spiffeID == "spiffe://fed.test/promoter/p1")
-        for bad in [#"{"federation":"fed.test","role":"promoter","name":"p1/../x"}"#, #"{"federation":"a b","role":"promoter","name":"p1"}"#,
-                    #"{"federation":"fed.test","role":"root","name":"p1"}"#] {
+        for bad in [
+            #"{"federation":"fed.test","role":"promoter","name":"p1/../x"}"#, #"{"federation":"a b","role":"promoter","name":"p1"}"#,
+            #"{"federation":"fed.test","role":"root","name":"p1"}"#,
+        ] {
             #expect(throws: (any Error).self) { _ = try JSONDecoder().decode(PeerIdentity.self, from: Data(bad.utf8)) }
         }
     }
 
     @Test func rejectionReasonsEscapeControlCharacters() {
-        let facts = CertificateFacts(uriNames: ["spiffe://fed.test/x\nFAKE LOG LINE/p1"], isCertificateAuthority: false, canSignCertificates: false)
+        let facts = CertificateFacts(
+            uriNames: ["spiffe://fed.test/x\nFAKE LOG LINE/p1"],
+            isCertificateAuthority: false,
+            canSignCertificates: false
+        )
         guard case .rejected(let reason) = PeerIdentity.judge(facts, federation: "fed.test") else {
             Issue.record("accepted")
             return

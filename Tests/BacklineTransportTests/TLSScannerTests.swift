@@ -9,9 +9,13 @@ import Testing
     @Test func sslscanWithClientCertificateSeesOnlyTLS13AndNoRenegotiation() throws {
         #expect(PKIToolRunner.isInstalled("sslscan"), "apt-get install sslscan")
         let fixture = try TransportFixture()
-        let result = try PKIToolRunner.run("sslscan", [
-            "--no-colour", "--certs=\(fixture.promoter.certificate)", "--pk=\(fixture.promoter.key)", "127.0.0.1:\(fixture.port)",
-        ], timeout: 60)
+        let result = try PKIToolRunner.run(
+            "sslscan",
+            [
+                "--no-colour", "--certs=\(fixture.promoter.certificate)", "--pk=\(fixture.promoter.key)", "127.0.0.1:\(fixture.port)",
+            ],
+            timeout: 60
+        )
         let output = result.standardOutput
         #expect(output.contains("TLSv1.3   enabled"), "\(output)")
         for old in ["SSLv2", "SSLv3", "TLSv1.0", "TLSv1.1", "TLSv1.2"] {
@@ -23,9 +27,13 @@ import Testing
     @Test func testsslSeesOnlyTLS13AndNoRenegotiation() throws {
         #expect(PKIToolRunner.isInstalled("testssl"), "apt-get install testssl.sh")
         let fixture = try TransportFixture()
-        let result = try PKIToolRunner.run("testssl", [
-            "--quiet", "--color", "0", "--warnings", "off", "--openssl-timeout", "5", "-p", "-R", "127.0.0.1:\(fixture.port)",
-        ], timeout: 120)
+        let result = try PKIToolRunner.run(
+            "testssl",
+            [
+                "--quiet", "--color", "0", "--warnings", "off", "--openssl-timeout", "5", "-p", "-R", "127.0.0.1:\(fixture.port)",
+            ],
+            timeout: 120
+        )
         let output = result.standardOutput
         #expect(output.range(of: #"TLS 1\.3\s+offered"#, options: .regularExpression) != nil, "\(output)")
         for old in ["SSLv2", "SSLv3", "TLS 1 ", "TLS 1.1", "TLS 1.2"] {

@@ -17,7 +17,10 @@ final class TransportFixture: Sendable {
     /// How many times the counting handler ran.
     let executions = LockedBox(0)
 
-    init(serverConfiguration: HTTPServerConfiguration = HTTPServerConfiguration(), extraRoutes: (inout HTTPRouter) -> Void = { _ in }) throws {
+    init(
+        serverConfiguration: HTTPServerConfiguration = HTTPServerConfiguration(),
+        extraRoutes: (inout HTTPRouter) -> Void = { _ in }
+    ) throws {
         directory = try TemporaryDirectory(prefix: "backline-transport")
         pki = FederationPKI(directory: directory.file("Keys"))
         try pki.initialize(federation: Self.federation, passphrase: nil)
@@ -40,7 +43,11 @@ final class TransportFixture: Sendable {
         }
         extraRoutes(&router)
         server = HTTPServer(
-            configuration: serverConfiguration, tls: try .makeServer(pki: pki, name: "main"), router: router, logger: logger)
+            configuration: serverConfiguration,
+            tls: try .makeServer(pki: pki, name: "main"),
+            router: router,
+            logger: logger
+        )
         port = try server.start()
     }
 
@@ -61,7 +68,11 @@ final class TransportFixture: Sendable {
 
     /// A minter signing with the federation CA (the CA key is unencrypted in tests).
     func makeMinter() throws -> PKIBadCertificateMinter {
-        try PKIBadCertificateMinter(workDirectory: directory.file("minted"), caCertificatePath: pki.caCertificatePath, caKeyPath: pki.caKeyPath)
+        try PKIBadCertificateMinter(
+            workDirectory: directory.file("minted"),
+            caCertificatePath: pki.caCertificatePath,
+            caKeyPath: pki.caKeyPath
+        )
     }
 
     /// Certificate and key of promoter `p1`.
@@ -72,8 +83,10 @@ final class TransportFixture: Sendable {
     /// `openssl s_client` with `credentials`, sending `request` after the handshake and reading
     /// until the server closes (a TLS 1.3 refusal shows only on that first read).
     func sClient(
-        credentials: (certificate: String, key: String)?, extra: [String] = ["-alpn", "http/1.1"],
-        request: String = "GET /v1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n", waitForServerClose: Bool = true
+        credentials: (certificate: String, key: String)?,
+        extra: [String] = ["-alpn", "http/1.1"],
+        request: String = "GET /v1/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n",
+        waitForServerClose: Bool = true
     ) throws -> PKIToolRunner.Result {
         var arguments = ["s_client", "-connect", "127.0.0.1:\(port)", "-CAfile", pki.caCertificatePath]
         if waitForServerClose { arguments.append("-ign_eof") }
@@ -84,9 +97,13 @@ final class TransportFixture: Sendable {
 
     /// `curl` over mTLS to `path`; returns the result (body on stdout).
     func curl(_ path: String, credentials: (certificate: String, key: String), extra: [String] = []) throws -> PKIToolRunner.Result {
-        try PKIToolRunner.run("curl", [
-            "-sS", "--max-time", "10", "--cacert", pki.caCertificatePath, "--cert", credentials.certificate, "--key", credentials.key,
-        ] + extra + ["https://127.0.0.1:\(port)\(path)"], timeout: 15)
+        try PKIToolRunner.run(
+            "curl",
+            [
+                "-sS", "--max-time", "10", "--cacert", pki.caCertificatePath, "--cert", credentials.certificate, "--key", credentials.key,
+            ] + extra + ["https://127.0.0.1:\(port)\(path)"],
+            timeout: 15
+        )
     }
 
     /// Our own client as `role`/`name`, expecting aggregator `server`.
@@ -94,15 +111,18 @@ final class TransportFixture: Sendable {
         var configuration = HTTPClientConfiguration.make(port: port)
         configuration.retry = RetryPolicy(maxAttempts: 1)
         return try HTTPClient(
-            configuration: configuration, tls: try .makeClient(pki: pki, role: role, name: name, server: server),
-            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+            configuration: configuration,
+            tls: try .makeClient(pki: pki, role: role, name: name, server: server),
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in }
+        )
     }
 
     /// One raw TLS connection as promoter p1, for hand-written bytes.
     func rawConnection() throws -> HTTPClientConnection {
         let context = try TLSClientContext(
             configuration: try .makeClient(pki: pki, role: .promoter, name: "p1", server: "main"),
-            logger: Logger(label: "test-client", minimumLevel: .error) { _ in })
+            logger: Logger(label: "test-client", minimumLevel: .error) { _ in }
+        )
         return try HTTPClientConnection(host: "127.0.0.1", port: port, tls: context)
     }
 }

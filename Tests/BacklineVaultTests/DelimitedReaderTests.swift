@@ -6,12 +6,25 @@ import Testing
 @Suite struct DelimitedReaderTests {
     static let tricky = "a,b,c\r\n1,\"x,y\",\"line\nbreak\"\r\n\r\n2,\"He said \"\"no\"\"\",\n3,,\"\"\n4,last,no-newline"
 
-    static func records(_ text: String, bufferSize: Int, delimiter: UInt8? = nil, maximumRecordBytes: Int = 1 << 20) throws -> (delimiter: UInt8, records: [[String]], lines: [Int]) {
+    static func records(
+        _ text: String,
+        bufferSize: Int,
+        delimiter: UInt8? = nil,
+        maximumRecordBytes: Int = 1 << 20
+    ) throws -> (delimiter: UInt8, records: [[String]], lines: [Int]) {
         let fixture = try ImportFixture()
         let path = try fixture.write("input.csv", text)
         let fd = open(path, O_RDONLY)
-        let reader = try DelimitedReader(descriptor: fd, ownsDescriptor: true, name: path, delimiter: delimiter, maximumRecordBytes: maximumRecordBytes, bufferSize: bufferSize)
-        var records: [[String]] = [], lines: [Int] = []
+        let reader = try DelimitedReader(
+            descriptor: fd,
+            ownsDescriptor: true,
+            name: path,
+            delimiter: delimiter,
+            maximumRecordBytes: maximumRecordBytes,
+            bufferSize: bufferSize
+        )
+        var records: [[String]] = []
+        var lines: [Int] = []
         while try reader.nextRecord() {
             records.append((0..<reader.fieldCount).map { reader.fieldString($0) ?? "<invalid>" })
             lines.append(reader.recordLine)
@@ -22,11 +35,18 @@ import Testing
     @Test(arguments: [16, 17, 23, 64, 1 << 20])
     func recordsAreTheSameWhateverTheBufferSize(bufferSize: Int) throws {
         let result = try Self.records(Self.tricky, bufferSize: bufferSize)
-        #expect(result.records == [["a", "b", "c"], ["1", "x,y", "line\nbreak"], ["2", "He said \"no\"", ""], ["3", "", ""], ["4", "last", "no-newline"]])
+        #expect(
+            result.records == [
+                ["a", "b", "c"], ["1", "x,y", "line\nbreak"], ["2", "He said \"no\"", ""], ["3", "", ""], ["4", "last", "no-newline"],
+            ]
+        )
         #expect(result.lines == [1, 2, 5, 6, 7])
     }
 
-    @Test(arguments: [("a\tb\tc\n1\t2\t3\n", UInt8(ascii: "\t")), ("a;b\n1;2\n", UInt8(ascii: ";")), ("a|b\n", UInt8(ascii: "|")), ("single\nx\n", UInt8(ascii: ","))])
+    @Test(arguments: [
+        ("a\tb\tc\n1\t2\t3\n", UInt8(ascii: "\t")), ("a;b\n1;2\n", UInt8(ascii: ";")), ("a|b\n", UInt8(ascii: "|")),
+        ("single\nx\n", UInt8(ascii: ",")),
+    ])
     func delimiterIsDetectedFromTheHeader(text: String, expected: UInt8) throws {
         #expect(try Self.records(text, bufferSize: 1 << 16).delimiter == expected)
     }

@@ -35,8 +35,14 @@ struct ImportFixture {
 
     /// Members and shows every ticket test needs.
     func seedMembersAndShows() throws {
-        let members = try write("members.csv", "id,birth_year,gender,region,interests\n1,1990,f,north,rock;pop\n2,1985,m,south,jazz\n3,,x,north,\n")
-        let shows = try write("shows.csv", "id,artists,venue,city,start,capacity\n10,100;101,Hall,Leeds,2025-05-01T20:00:00Z,500\n11,102,Club,York,2025-06-01T21:00,200\n")
+        let members = try write(
+            "members.csv",
+            "id,birth_year,gender,region,interests\n1,1990,f,north,rock;pop\n2,1985,m,south,jazz\n3,,x,north,\n"
+        )
+        let shows = try write(
+            "shows.csv",
+            "id,artists,venue,city,start,capacity\n10,100;101,Hall,Leeds,2025-05-01T20:00:00Z,500\n11,102,Club,York,2025-06-01T21:00,200\n"
+        )
         try importBackline([members, shows])
     }
 }

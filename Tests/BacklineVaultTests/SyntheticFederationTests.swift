@@ -29,7 +29,9 @@ import Testing
 
     @Test func sameSeedGivesSameBytesAndAnotherSeedDiffers() throws {
         let directory = try TemporaryDirectory(prefix: "vault-gen")
-        for name in ["a", "b", "c"] { try FileManager.default.createDirectory(atPath: directory.file(name), withIntermediateDirectories: false) }
+        for name in ["a", "b", "c"] {
+            try FileManager.default.createDirectory(atPath: directory.file(name), withIntermediateDirectories: false)
+        }
         let first = try Self.csvBytes(Self.small, promoter: 1, in: directory.file("a"))
         let second = try Self.csvBytes(Self.small, promoter: 1, in: directory.file("b"))
         var other = Self.small
@@ -55,7 +57,10 @@ import Testing
         }
         #expect(imported[VaultSchema.tickets].reals("price") == direct[VaultSchema.tickets].reals("price"))
         #expect(imported[VaultSchema.attendance].integers("scan_out") == direct[VaultSchema.attendance].integers("scan_out"))
-        #expect((0..<20).map { imported[VaultSchema.artists].text("name", row: $0) } == (0..<20).map { direct[VaultSchema.artists].text("name", row: $0) })
+        #expect(
+            (0..<20).map { imported[VaultSchema.artists].text("name", row: $0) }
+                == (0..<20).map { direct[VaultSchema.artists].text("name", row: $0) }
+        )
     }
 
     /// Share of tickets per headliner genre.
@@ -81,7 +86,8 @@ import Testing
         for a in 0..<4 { for b in (a + 1)..<4 { across.append(Self.totalVariation(shares[a], shares[b])) } }
         let within = Self.totalVariation(
             try Self.ticketGenreShares(federation, promoter: 0) { $0 % 2 == 0 },
-            try Self.ticketGenreShares(federation, promoter: 0) { $0 % 2 == 1 })
+            try Self.ticketGenreShares(federation, promoter: 0) { $0 % 2 == 1 }
+        )
         let meanAcross = across.reduce(0, +) / Double(across.count)
         #expect(meanAcross > 0.3, "mean TV across promoters \(meanAcross)")
         #expect(meanAcross > 3 * within, "across \(meanAcross) vs within \(within)")
@@ -102,7 +108,8 @@ import Testing
         }
         let meanX = points.map(\.0).reduce(0, +) / Double(points.count)
         let meanY = points.map(\.1).reduce(0, +) / Double(points.count)
-        let slope = points.map { ($0.0 - meanX) * ($0.1 - meanY) }.reduce(0, +) / points.map { ($0.0 - meanX) * ($0.0 - meanX) }.reduce(0, +)
+        let slope =
+            points.map { ($0.0 - meanX) * ($0.1 - meanY) }.reduce(0, +) / points.map { ($0.0 - meanX) * ($0.0 - meanX) }.reduce(0, +)
         #expect(slope < -0.4 && slope > -2.0, "rank-frequency slope \(slope)")
     }
 
@@ -111,18 +118,33 @@ import Testing
         let data = try Self.vault(promoter: 2)
         let tickets = data[VaultSchema.tickets]
         let bought = Set(zip(tickets.integers("member"), tickets.integers("show")).map { "\($0)-\($1)" })
-        var boughtSum = 0.0, boughtCount = 0.0, otherSum = 0.0, otherCount = 0.0
+        var boughtSum = 0.0
+        var boughtCount = 0.0
+        var otherSum = 0.0
+        var otherCount = 0.0
         for index in 0..<Self.small.membersPerPromoter {
             let member = federation.member(promoter: 2, index: index)
             for (position, show) in federation.promoters[2].shows.enumerated() {
                 let p = federation.purchaseProbability(promoter: 2, member: member, show: position)
                 #expect(p > 0 && p < 1)
-                if bought.contains("\(member.id)-\(show.id)") { boughtSum += p; boughtCount += 1 } else { otherSum += p; otherCount += 1 }
+                if bought.contains("\(member.id)-\(show.id)") {
+                    boughtSum += p
+                    boughtCount += 1
+                } else {
+                    otherSum += p
+                    otherCount += 1
+                }
             }
         }
         #expect(boughtCount > 100)
-        #expect(boughtSum / boughtCount > 2 * (otherSum / otherCount), "bought \(boughtSum / boughtCount) vs other \(otherSum / otherCount)")
-        #expect(federation.purchaseProbability(promoter: 2, memberIndex: 7, show: 3) == federation.purchaseProbability(promoter: 2, member: federation.member(promoter: 2, index: 7), show: 3))
+        #expect(
+            boughtSum / boughtCount > 2 * (otherSum / otherCount),
+            "bought \(boughtSum / boughtCount) vs other \(otherSum / otherCount)"
+        )
+        #expect(
+            federation.purchaseProbability(promoter: 2, memberIndex: 7, show: 3)
+                == federation.purchaseProbability(promoter: 2, member: federation.member(promoter: 2, index: 7), show: 3)
+        )
     }
 
     @Test func behaviourIsPlausible() throws {
@@ -167,7 +189,9 @@ import Testing
 
     @Test func generateCommandWritesDeterministicCSV() throws {
         let directory = try TemporaryDirectory(prefix: "vault-cli")
-        let arguments = ["data", "generate", "--format", "csv", "--promoters", "2", "--members", "150", "--artists", "80", "--seed", "9", "--json"]
+        let arguments = [
+            "data", "generate", "--format", "csv", "--promoters", "2", "--members", "150", "--artists", "80", "--seed", "9", "--json",
+        ]
         let first = try BuiltBinary.run(arguments + ["--out", directory.file("one")])
         #expect(first.status == 0, "stderr: \(first.standardError)")
         #expect(first.standardOutput.contains("\"members\":300"))
@@ -182,14 +206,18 @@ import Testing
         }
         let bad = try BuiltBinary.run(["data", "generate", "--format", "xml", "--out", directory.file("x")])
         #expect(bad.status == 64)
-        let keyless = try BuiltBinary.run(["data", "import", "--vault", directory.file("v"), "--preset", "backline", directory.file("one/promoter-0/members.csv")])
+        let keyless = try BuiltBinary.run([
+            "data", "import", "--vault", directory.file("v"), "--preset", "backline", directory.file("one/promoter-0/members.csv"),
+        ])
         #expect(keyless.status == 64)
         #expect(keyless.standardError.contains("give exactly one of --key-file"))
 
         #expect(try BuiltBinary.run(["data", "keygen", "--out", directory.file("v.kek")]).status == 0)
-        let generatedVault = try BuiltBinary.run(arguments.filter { $0 != "--json" && $0 != "csv" && $0 != "--format" } + [
-            "--format", "vault", "--vault", directory.file("v"), "--key-file", directory.file("v.kek"), "--promoter", "1",
-        ])
+        let generatedVault = try BuiltBinary.run(
+            arguments.filter { $0 != "--json" && $0 != "csv" && $0 != "--format" } + [
+                "--format", "vault", "--vault", directory.file("v"), "--key-file", directory.file("v.kek"), "--promoter", "1",
+            ]
+        )
         #expect(generatedVault.status == 0, "stderr: \(generatedVault.standardError)")
         let inspected = try BuiltBinary.run(["data", "inspect", "--vault", directory.file("v"), "--key-file", directory.file("v.kek")])
         #expect(inspected.status == 0)

@@ -33,7 +33,11 @@ import Testing
                 func finish() throws { try file.commit() }
             }
             try table.write(to: Sink(writer))
-            let again = try ColumnarTable.read(schema: schema, from: try PlainStreamFactory(directory: fixture.directory.path).makeReader(name: "copy-" + schema.name), name: schema.name)
+            let again = try ColumnarTable.read(
+                schema: schema,
+                from: try PlainStreamFactory(directory: fixture.directory.path).makeReader(name: "copy-" + schema.name),
+                name: schema.name
+            )
             #expect(again.rowCount == table.rowCount)
             #expect(again.strings.strings == table.strings.strings)
             for field in schema.fields {
@@ -90,15 +94,33 @@ import Testing
     }
 
     @Test func badMagicAndFutureVersionAreNamed() throws {
-        #expect(try Self.loadError { bytes in var b = bytes; b[0] = UInt8(ascii: "X"); return b } == "corrupt")
-        #expect(try Self.loadError { bytes in var b = bytes; b[4] = 9; return b } == "unsupported_version")
+        #expect(
+            try Self.loadError { bytes in
+                var b = bytes
+                b[0] = UInt8(ascii: "X")
+                return b
+            } == "corrupt"
+        )
+        #expect(
+            try Self.loadError { bytes in
+                var b = bytes
+                b[4] = 9
+                return b
+            } == "unsupported_version"
+        )
     }
 
     @Test func corruptManifestIsRefused() throws {
         let fixture = try Self.committedFixture()
         try fixture.factory.overwrite(VaultManifest.streamName, with: Array("{\"format\":\"other\"}".utf8))
         #expect(throws: VaultError.self) { try VaultData.load(from: fixture.factory) }
-        try fixture.factory.overwrite(VaultManifest.streamName, with: Array("{\"format\":\"backline-vault\",\"schemaVersion\":1,\"generation\":1,\"tables\":[{\"table\":\"members\",\"stream\":\"../etc/passwd\",\"rows\":1}]}".utf8))
+        try fixture.factory.overwrite(
+            VaultManifest.streamName,
+            with: Array(
+                "{\"format\":\"backline-vault\",\"schemaVersion\":1,\"generation\":1,\"tables\":[{\"table\":\"members\",\"stream\":\"../etc/passwd\",\"rows\":1}]}"
+                    .utf8
+            )
+        )
         do {
             _ = try VaultData.load(from: fixture.factory)
             Issue.record("a manifest naming a foreign stream was accepted")

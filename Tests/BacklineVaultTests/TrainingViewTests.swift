@@ -1,4 +1,5 @@
 import BacklineVault
+import Foundation
 import Testing
 
 @Suite struct TrainingViewTests {
@@ -9,7 +10,10 @@ import Testing
         try fixture.seedMembersAndShows()
         let artists = try fixture.write("artists.csv", "id,name,genres\n100,A,rock;pop\n101,B,jazz\n102,C,\n")
         let tags = try fixture.write("artist_tags.csv", "artist,tag,count\n100,loud,3\n102,quiet,1\n")
-        let tickets = try fixture.write("tickets.csv", "member,show,purchased,quantity,price\n1,10,2025-04-01,2,45.5\n2,11,2025-04-01,1,10\n")
+        let tickets = try fixture.write(
+            "tickets.csv",
+            "member,show,purchased,quantity,price\n1,10,2025-04-01,2,45.5\n2,11,2025-04-01,1,10\n"
+        )
         let attendance = try fixture.write("attendance.csv", "member,show,scan_in\n1,10,2025-05-01T19:30\n")
         let listening = try fixture.write("listening.csv", "member,artist,plays\n1,100,9\n3,200,1\n")
         try fixture.importBackline([artists, tags, tickets, attendance, listening])
@@ -33,7 +37,9 @@ import Testing
     }
 
     @Test func logPlaysCompressesCounts() throws {
-        let view = try Self.data().trainingView(weighting: InteractionWeighting(playWeight: 1, logPlays: true, ticketWeight: 0, attendanceWeight: 0))
+        let view = try Self.data().trainingView(
+            weighting: InteractionWeighting(playWeight: 1, logPlays: true, ticketWeight: 0, attendanceWeight: 0)
+        )
         #expect(view.interactions.nonZeroCount == 2)
         #expect(abs(view.interactions.value(row: 0, column: 0) - Float(log1p(9.0))) < 1e-6)
     }
@@ -63,5 +69,3 @@ import Testing
         #expect(throws: VaultError.self) { try data.trainingView(weighting: InteractionWeighting(ticketWeight: -1)) }
     }
 }
-
-import Foundation

@@ -7,7 +7,10 @@ import Testing
     @Test func validFilesImportIntoColumns() throws {
         let fixture = try ImportFixture()
         try fixture.seedMembersAndShows()
-        let tickets = try fixture.write("tickets.csv", "member,show,purchased,quantity,price\n1,10,2025-04-01,2,45.5\n2,11,2025-05-02T10:00:00Z,1,20\n")
+        let tickets = try fixture.write(
+            "tickets.csv",
+            "member,show,purchased,quantity,price\n1,10,2025-04-01,2,45.5\n2,11,2025-05-02T10:00:00Z,1,20\n"
+        )
         let summary = try fixture.importBackline([tickets])
         #expect(summary.imported["tickets"] == 2)
         let data = try VaultData.load(from: fixture.factory)
@@ -49,7 +52,10 @@ import Testing
     @Test func ticketForUnknownMemberIsRefused() throws {
         let fixture = try ImportFixture()
         try fixture.seedMembersAndShows()
-        let tickets = try fixture.write("tickets.csv", "member,show,purchased,quantity,price\n1,10,2025-04-01,1,10\n99,10,2025-04-01,1,10\n")
+        let tickets = try fixture.write(
+            "tickets.csv",
+            "member,show,purchased,quantity,price\n1,10,2025-04-01,1,10\n99,10,2025-04-01,1,10\n"
+        )
         #expect {
             try fixture.importBackline([tickets])
         } throws: { error in
@@ -70,7 +76,10 @@ import Testing
     @Test func scanOutBeforeScanInIsRefused() throws {
         let fixture = try ImportFixture()
         try fixture.seedMembersAndShows()
-        let attendance = try fixture.write("attendance.csv", "member,show,scan_in,scan_out,merch_spend\n1,10,2025-05-01T19:30,2025-05-01T19:00,5\n")
+        let attendance = try fixture.write(
+            "attendance.csv",
+            "member,show,scan_in,scan_out,merch_spend\n1,10,2025-05-01T19:30,2025-05-01T19:00,5\n"
+        )
         #expect {
             try fixture.importBackline([attendance])
         } throws: { error in
@@ -167,7 +176,9 @@ import Testing
     @Test func skipInvalidImportsTheRestAndCountsByReason() throws {
         let fixture = try ImportFixture()
         try fixture.seedMembersAndShows()
-        let tickets = try fixture.write("tickets.csv", """
+        let tickets = try fixture.write(
+            "tickets.csv",
+            """
             member,show,purchased,quantity,price
             1,10,2025-04-01,1,10
             99,10,2025-04-01,1,10
@@ -177,7 +188,8 @@ import Testing
             3,11,2025-04-02,1,15,extra
             3,11,2025-04-02,2,15
 
-            """)
+            """
+        )
         let summary = try fixture.importBackline([tickets], skipInvalid: true)
         #expect(summary.imported["tickets"] == 2)
         #expect(summary.skipped == ["unknown_reference": 1, "out_of_range": 2, "duplicate": 1, "column_count": 1])
@@ -189,7 +201,10 @@ import Testing
 
     @Test func issuesNeverQuoteTextValues() throws {
         let fixture = try ImportFixture()
-        let members = try fixture.write("members.csv", "id,birth_year,region,interests\n1,1850,Secretville,hidden-taste\n2,1990,\"Quiet, Lane\",x;y;z\nabc,1990,Nowhere,\n")
+        let members = try fixture.write(
+            "members.csv",
+            "id,birth_year,region,interests\n1,1850,Secretville,hidden-taste\n2,1990,\"Quiet, Lane\",x;y;z\nabc,1990,Nowhere,\n"
+        )
         let artists = try fixture.write("artists.csv", "id,name\n1,Private Name\n1,Private Name\n")
         do {
             try fixture.importBackline([members, artists])
@@ -208,9 +223,16 @@ import Testing
     @Test func mappingOptionsRenameColumns() throws {
         let fixture = try ImportFixture()
         let path = try fixture.write("plays.tsv", "user\tband\tcount\n5\t6\t7\n")
-        let sources = try ImportPlan.make(files: [path], preset: nil, table: "listening", mapOptions: ["member=user", "artist=#2", "plays=count"])
+        let sources = try ImportPlan.make(
+            files: [path],
+            preset: nil,
+            table: "listening",
+            mapOptions: ["member=user", "artist=#2", "plays=count"]
+        )
         #expect(try VaultImporter.run(sources, into: fixture.factory).imported["listening"] == 1)
-        #expect(throws: VaultError.self) { try ImportPlan.make(files: [path], preset: nil, table: "listening", mapOptions: ["colour=user"]) }
+        #expect(throws: VaultError.self) {
+            try ImportPlan.make(files: [path], preset: nil, table: "listening", mapOptions: ["colour=user"])
+        }
         #expect(throws: VaultError.self) { try ImportPlan.make(files: [path], preset: nil, table: "nope") }
         let missing = try ImportPlan.make(files: [path], preset: nil, table: "listening")
         #expect(throws: VaultError.self) { try VaultImporter.run(missing, into: fixture.factory) }

@@ -49,13 +49,32 @@ extension BacklineError<VaultAtRestErrorDomain>.Code {
 
 extension BacklineError where Domain == VaultAtRestErrorDomain {
     /// A failure of `code` in `path`, with a reason naming the chunk or field at fault.
-    static func at(_ code: Code, _ path: String, _ reason: String, underlying: (any Error)? = nil, fileID: String = #fileID, line: UInt = #line) -> Self {
+    static func at(
+        _ code: Code,
+        _ path: String,
+        _ reason: String,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
         Self(code: code, reason: "\(path): \(reason)", underlying: underlying, fileID: fileID, line: line)
     }
     /// Chunk `index` of `path` failed authentication.
-    static func chunkAuthenticationFailed(_ path: String, chunk index: Int, underlying: (any Error)? = nil, fileID: String = #fileID, line: UInt = #line) -> Self {
-        at(.authenticationFailed, path, "chunk \(index) failed authentication (wrong key, or the file was altered, reordered or spliced)",
-           underlying: underlying, fileID: fileID, line: line)
+    static func chunkAuthenticationFailed(
+        _ path: String,
+        chunk index: Int,
+        underlying: (any Error)? = nil,
+        fileID: String = #fileID,
+        line: UInt = #line
+    ) -> Self {
+        at(
+            .authenticationFailed,
+            path,
+            "chunk \(index) failed authentication (wrong key, or the file was altered, reordered or spliced)",
+            underlying: underlying,
+            fileID: fileID,
+            line: line
+        )
     }
     /// `path` ends before its final chunk; `index` is the chunk that is missing or cut.
     static func truncated(_ path: String, chunk index: Int, _ detail: String, fileID: String = #fileID, line: UInt = #line) -> Self {

@@ -1,5 +1,6 @@
 public import BacklineCore
 package import BacklineCrypto
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -33,7 +34,11 @@ public final class EncryptedFileReader: ByteStreamReader {
 
     /// Opens `path`, checks its header (version before anything is decrypted), asks `key` for the
     /// data key of that header and reads the stream header.
-    package init(path: String, supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions, key: (VaultFileHeader) throws -> SymmetricKey) throws {
+    package init(
+        path: String,
+        supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions,
+        key: (VaultFileHeader) throws -> SymmetricKey
+    ) throws {
         self.path = path
         let fd = try Self.openFile(path)
         descriptor = fd
@@ -131,7 +136,9 @@ public final class EncryptedFileReader: ByteStreamReader {
             cipherEnd = remaining
         }
         let end = cipherEnd
-        let count = try cipher.withUnsafeMutableBytes { try Self.readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[end...]), path: path) }
+        let count = try cipher.withUnsafeMutableBytes {
+            try Self.readFully(descriptor, into: UnsafeMutableRawBufferPointer(rebasing: $0[end...]), path: path)
+        }
         if end + count < cipher.count { sawEndOfFile = true }
         cipherEnd += count
     }

@@ -63,7 +63,10 @@ public final class EncryptedFileWriter: ByteStreamWriter {
                 if filled == chunkSize { try flushChunk(tag: .message) }
                 let count = min(chunkSize - filled, bytes.count - offset)
                 plain.withUnsafeMutableBytes { destination in
-                    destination.baseAddress!.advanced(by: filled).copyMemory(from: bytes.baseAddress!.advanced(by: offset), byteCount: count)
+                    destination.baseAddress!.advanced(by: filled).copyMemory(
+                        from: bytes.baseAddress!.advanced(by: offset),
+                        byteCount: count
+                    )
                 }
                 filled += count
                 offset += count

@@ -1,6 +1,7 @@
 public import BacklineCore
 internal import BacklineCrypto
 internal import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -36,7 +37,11 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
     /// Creates an empty vault in `directory` (made with mode 0700 if missing) with KEK version 1.
     /// - Throws: ``VaultAtRestError`` `vaultExists` if it already holds a manifest; key file,
     ///   passphrase or file-system errors.
-    public static func create(at directory: String, kek provider: KEKProvider, chunkSize: Int = VaultFileFormat.defaultChunkSize) throws -> EncryptedVault {
+    public static func create(
+        at directory: String,
+        kek provider: KEKProvider,
+        chunkSize: Int = VaultFileFormat.defaultChunkSize
+    ) throws -> EncryptedVault {
         guard VaultFileFormat.chunkSizeRange.contains(chunkSize) else {
             throw VaultAtRestError(code: .invalidHeader, reason: "chunk size \(chunkSize) is outside \(VaultFileFormat.chunkSizeRange)")
         }
@@ -47,7 +52,9 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
         let (key, record) = try provider.makeKEK(version: 1)
         let vault = EncryptedVault(directory: directory, kek: key, record: record, needsRehash: false)
         try vault.lock.withLock {
-            guard !FileAccess.exists(manifestPath) else { throw VaultAtRestError.at(.vaultExists, manifestPath, "a vault already exists here") }
+            guard !FileAccess.exists(manifestPath) else {
+                throw VaultAtRestError.at(.vaultExists, manifestPath, "a vault already exists here")
+            }
             try KeyManifest(format: 1, chunkSize: UInt32(chunkSize), kek: record, files: []).save(to: manifestPath)
         }
         return vault
@@ -104,14 +111,24 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
         do {
             let manifest = try KeyManifest.load(from: manifestPath)
             let existing = manifest.files.filter { $0.name == name }
-            let fileID = try existing.first.map { try Hex.decode($0.fileID, count: VaultFileFormat.fileIDCount, field: "file_id", path: manifestPath) }
+            let fileID =
+                try existing.first.map {
+                    try Hex.decode($0.fileID, count: VaultFileFormat.fileIDCount, field: "file_id", path: manifestPath)
+                }
                 ?? SecureRandom.bytes(VaultFileFormat.fileIDCount)
             let (generation, overflow) = (existing.map(\.dekGeneration).max() ?? 0).addingReportingOverflow(1)
             guard !overflow else { throw VaultAtRestError.at(.manifest, manifestPath, "DEK generation of \(name) is exhausted") }
             var dek = SymmetricKey()
             defer { dek.wipe() }
             let (kek, kekVersion) = state.withLock { ($0.kek, $0.kekVersion) }
-            let entry = try WrappedDataKey.wrap(dek, name: name, fileID: fileID, dekGeneration: generation, kek: kek, kekVersion: kekVersion)
+            let entry = try WrappedDataKey.wrap(
+                dek,
+                name: name,
+                fileID: fileID,
+                dekGeneration: generation,
+                kek: kek,
+                kekVersion: kekVersion
+            )
             let header = VaultFileHeader(fileID: fileID, dekGeneration: generation, chunkSize: manifest.chunkSize)
             let hooks = EncryptedFileWriter.Hooks(
                 register: { [self] in try register(entry) },
@@ -121,7 +138,8 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
                     guard (try? EncryptedFileReader.readHeader(dataPath(name))) != header else { return }
                     try? updateManifest { $0.files.removeAll { $0 == entry } }
                 },
-                released: release)
+                released: release
+            )
             return try EncryptedFileWriter(path: dataPath(name), header: header, dek: dek, hooks: hooks)
         } catch {
             release()
@@ -171,7 +189,10 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
             let (oldKEK, oldVersion) = state.withLock { ($0.kek, $0.kekVersion) }
             guard manifest.kek.version == oldVersion else {
                 throw VaultAtRestError.at(
-                    .staleKEK, manifestPath, "the manifest is at KEK version \(manifest.kek.version) but this vault was opened at \(oldVersion); reopen it")
+                    .staleKEK,
+                    manifestPath,
+                    "the manifest is at KEK version \(manifest.kek.version) but this vault was opened at \(oldVersion); reopen it"
+                )
             }
             let newVersion = oldVersion + 1
             let (newKEK, record) = try provider.makeKEK(version: newVersion)
@@ -179,7 +200,14 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
                 var dek = try entry.unwrap(kek: oldKEK, kekVersion: oldVersion, manifestPath: manifestPath)
                 defer { dek.wipe() }
                 let fileID = try Hex.decode(entry.fileID, count: VaultFileFormat.fileIDCount, field: "file_id", path: manifestPath)
-                return try WrappedDataKey.wrap(dek, name: entry.name, fileID: fileID, dekGeneration: entry.dekGeneration, kek: newKEK, kekVersion: newVersion)
+                return try WrappedDataKey.wrap(
+                    dek,
+                    name: entry.name,
+                    fileID: fileID,
+                    dekGeneration: entry.dekGeneration,
+                    kek: newKEK,
+                    kekVersion: newVersion
+                )
             }
             manifest.kek = record
             try manifest.save(to: manifestPath)
@@ -224,8 +252,15 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
             }
             let fileID = Hex.encode(header.fileID)
             let entry = manifest.files.first { $0.name == name && $0.fileID == fileID && $0.dekGeneration == header.dekGeneration }
-            files.append(VaultStatus.File(
-                name: name, fileID: fileID, dekGeneration: header.dekGeneration, kekVersion: entry?.kekVersion, byteCount: Int(info.st_size)))
+            files.append(
+                VaultStatus.File(
+                    name: name,
+                    fileID: fileID,
+                    dekGeneration: header.dekGeneration,
+                    kekVersion: entry?.kekVersion,
+                    byteCount: Int(info.st_size)
+                )
+            )
         }
         return VaultStatus(kekVersion: manifest.kek.version, kekSource: source, kekNeedsRehash: needsRehash, files: files)
     }
@@ -252,9 +287,14 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
     private func dataKey(name: String, header: VaultFileHeader) throws -> SymmetricKey {
         let manifest = try KeyManifest.load(from: manifestPath)
         let fileID = Hex.encode(header.fileID)
-        guard let entry = manifest.files.first(where: { $0.name == name && $0.fileID == fileID && $0.dekGeneration == header.dekGeneration }) else {
+        guard
+            let entry = manifest.files.first(where: { $0.name == name && $0.fileID == fileID && $0.dekGeneration == header.dekGeneration })
+        else {
             throw VaultAtRestError.at(
-                .missingKey, dataPath(name), "the manifest holds no data key for file id \(fileID) generation \(header.dekGeneration)")
+                .missingKey,
+                dataPath(name),
+                "the manifest holds no data key for file id \(fileID) generation \(header.dekGeneration)"
+            )
         }
         let (kek, kekVersion) = state.withLock { ($0.kek, $0.kekVersion) }
         return try entry.unwrap(kek: kek, kekVersion: kekVersion, manifestPath: manifestPath)
@@ -264,10 +304,17 @@ public final class EncryptedVault: VaultStreamFactory, Sendable {
         try updateManifest { manifest in
             guard manifest.kek.version == entry.kekVersion else {
                 throw VaultAtRestError.at(
-                    .staleKEK, manifestPath, "the KEK was rotated to version \(manifest.kek.version) while \(entry.name) was being written; reopen and write again")
+                    .staleKEK,
+                    manifestPath,
+                    "the KEK was rotated to version \(manifest.kek.version) while \(entry.name) was being written; reopen and write again"
+                )
             }
             guard !manifest.files.contains(where: { $0.fileID == entry.fileID && $0.dekGeneration == entry.dekGeneration }) else {
-                throw VaultAtRestError.at(.concurrentWrite, manifestPath, "another writer registered \(entry.name) generation \(entry.dekGeneration) first")
+                throw VaultAtRestError.at(
+                    .concurrentWrite,
+                    manifestPath,
+                    "another writer registered \(entry.name) generation \(entry.dekGeneration) first"
+                )
             }
             manifest.files.append(entry)
         }

@@ -22,7 +22,9 @@ enum KEKCheck {
     static func verify(_ check: String, kek: SymmetricKey, version: UInt32, path: String) throws -> Bool {
         let bytes = try Hex.decode(check, count: count, field: "kek.check", path: path)
         let box = try XChaCha20Poly1305.SealedBox(
-            nonce: Array(bytes[0..<XChaCha20Poly1305.nonceCount]), ciphertext: Array(bytes[XChaCha20Poly1305.nonceCount...]))
+            nonce: Array(bytes[0..<XChaCha20Poly1305.nonceCount]),
+            ciphertext: Array(bytes[XChaCha20Poly1305.nonceCount...])
+        )
         do {
             _ = try XChaCha20Poly1305.open(box, key: kek, additionalData: additionalData(version: version))
             return true

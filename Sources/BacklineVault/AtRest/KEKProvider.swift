@@ -41,7 +41,9 @@ public struct KEKProvider: Sendable, CustomStringConvertible {
             let salt = Argon2id.makeSalt()
             let key = try derive(secret, salt: salt, parameters: policy.target, policy: policy)
             let argon = KEKRecord.Argon2Record(salt: Hex.encode(salt), parameters: policy.target)
-            return (key, KEKRecord(version: version, source: .passphrase, check: try KEKCheck.make(kek: key, version: version), argon2id: argon))
+            return (
+                key, KEKRecord(version: version, source: .passphrase, check: try KEKCheck.make(kek: key, version: version), argon2id: argon)
+            )
         }
     }
 
@@ -62,7 +64,10 @@ public struct KEKProvider: Sendable, CustomStringConvertible {
             needsRehash = policy.needsRehash(argon.parameters)
         default:
             throw VaultAtRestError.at(
-                .wrongKEK, manifestPath, "the vault's KEK version \(record.version) comes from a \(record.source.rawValue), but \(self) was given")
+                .wrongKEK,
+                manifestPath,
+                "the vault's KEK version \(record.version) comes from a \(record.source.rawValue), but \(self) was given"
+            )
         }
         guard try KEKCheck.verify(record.check, kek: key, version: record.version, path: manifestPath) else {
             throw VaultAtRestError.at(.wrongKEK, manifestPath, "\(self) does not match the vault's KEK version \(record.version)")
@@ -70,7 +75,12 @@ public struct KEKProvider: Sendable, CustomStringConvertible {
         return (key, needsRehash)
     }
 
-    private func derive(_ secret: SecureBytes, salt: [UInt8], parameters: PasswordHashParameters, policy: PasswordHashPolicy) throws -> SymmetricKey {
+    private func derive(
+        _ secret: SecureBytes,
+        salt: [UInt8],
+        parameters: PasswordHashParameters,
+        policy: PasswordHashPolicy
+    ) throws -> SymmetricKey {
         do {
             try policy.check(parameters)
         } catch let error as CryptoError {

@@ -1,5 +1,6 @@
 internal import BacklineCore
 public import BacklineCrypto
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,10 +22,18 @@ public enum KeyFile {
         try SystemCall.retrying("fstat", path: path) { fstat(fd, &info) }
         let size = Int(info.st_size)
         guard size != 0 else {
-            throw VaultAtRestError.at(.keyFile, path, "key file is empty (0 bytes); it must hold exactly \(SymmetricKey.byteCount) raw bytes")
+            throw VaultAtRestError.at(
+                .keyFile,
+                path,
+                "key file is empty (0 bytes); it must hold exactly \(SymmetricKey.byteCount) raw bytes"
+            )
         }
         guard size == SymmetricKey.byteCount else {
-            throw VaultAtRestError.at(.keyFile, path, "key file has \(size) bytes; it must hold exactly \(SymmetricKey.byteCount) raw bytes")
+            throw VaultAtRestError.at(
+                .keyFile,
+                path,
+                "key file has \(size) bytes; it must hold exactly \(SymmetricKey.byteCount) raw bytes"
+            )
         }
         var filled = 0
         let bytes = try SecureBytes(unsafeUninitializedCapacity: SymmetricKey.byteCount) { buffer in

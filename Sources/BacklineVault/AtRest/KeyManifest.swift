@@ -1,5 +1,6 @@
 internal import BacklineCore
 internal import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +66,11 @@ struct KeyManifest: Codable, Sendable {
             try entry.validate(path: path, index: index)
             let key = entry.fileID + "/" + String(entry.dekGeneration)
             guard seen.insert(key).inserted else {
-                throw VaultAtRestError.at(.manifest, path, "files[\(index)] repeats file id \(entry.fileID) generation \(entry.dekGeneration)")
+                throw VaultAtRestError.at(
+                    .manifest,
+                    path,
+                    "files[\(index)] repeats file id \(entry.fileID) generation \(entry.dekGeneration)"
+                )
             }
         }
     }

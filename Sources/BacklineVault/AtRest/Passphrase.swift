@@ -1,4 +1,5 @@
 public import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

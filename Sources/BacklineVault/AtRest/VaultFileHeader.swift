@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 /// The 29-byte plaintext header of a vault data file (see ``VaultFileFormat``).
 public struct VaultFileHeader: Sendable, Hashable {
     /// Format version (1).
@@ -33,7 +34,11 @@ public struct VaultFileHeader: Sendable, Hashable {
     /// Parses and checks a stored header: magic, then version (before any decryption), then chunk size.
     /// - Throws: ``VaultAtRestError`` `truncated`, `notVaultFile`, `unsupportedVersion` or `invalidHeader`,
     ///   naming `path` and the field.
-    public static func parse(_ bytes: [UInt8], path: String, supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions) throws -> VaultFileHeader {
+    public static func parse(
+        _ bytes: [UInt8],
+        path: String,
+        supportedVersions: Set<UInt8> = VaultFileFormat.supportedVersions
+    ) throws -> VaultFileHeader {
         guard bytes.count >= VaultFileFormat.headerCount else {
             throw VaultAtRestError.at(.truncated, path, "file header is \(bytes.count) bytes, needs \(VaultFileFormat.headerCount)")
         }
@@ -42,7 +47,11 @@ public struct VaultFileHeader: Sendable, Hashable {
         }
         let version = bytes[4]
         guard supportedVersions.contains(version) else {
-            throw VaultAtRestError.at(.unsupportedVersion, path, "format version \(version) is not supported (this build reads \(supportedVersions.sorted()))")
+            throw VaultAtRestError.at(
+                .unsupportedVersion,
+                path,
+                "format version \(version) is not supported (this build reads \(supportedVersions.sorted()))"
+            )
         }
         let generation = readLittleEndian(bytes, at: 21)
         let chunkSize = readLittleEndian(bytes, at: 25)

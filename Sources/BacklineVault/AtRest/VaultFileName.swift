@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 /// Checks stream names before they become paths: `<vault>/<name>.bkv`.
 enum VaultFileName {
     /// Longest accepted name.
@@ -14,7 +15,9 @@ enum VaultFileName {
         guard !utf8.isEmpty, utf8.count <= maximumCount, allowed, utf8.first != UInt8(ascii: ".") else {
             throw VaultAtRestError(
                 code: .invalidName,
-                reason: "stream name \(String(reflecting: String(name.prefix(64)))) must be 1…\(maximumCount) characters of A-Z a-z 0-9 . _ - and not start with a dot")
+                reason:
+                    "stream name \(String(reflecting: String(name.prefix(64)))) must be 1…\(maximumCount) characters of A-Z a-z 0-9 . _ - and not start with a dot"
+            )
         }
     }
 }

@@ -1,4 +1,5 @@
 internal import BacklineCore
+
 #if canImport(Glibc)
 import Glibc
 #endif

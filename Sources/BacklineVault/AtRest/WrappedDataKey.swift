@@ -33,16 +33,28 @@ struct WrappedDataKey: Codable, Sendable, Equatable {
 
     /// Wraps `dek` for the file `name` / `fileID` / `dekGeneration` under `kek` at `kekVersion`.
     static func wrap(
-        _ dek: SymmetricKey, name: String, fileID: [UInt8], dekGeneration: UInt32, kek: SymmetricKey, kekVersion: UInt32
+        _ dek: SymmetricKey,
+        name: String,
+        fileID: [UInt8],
+        dekGeneration: UInt32,
+        kek: SymmetricKey,
+        kekVersion: UInt32
     ) throws -> WrappedDataKey {
         let box = try dek.withUnsafeBytes { dekBytes in
             try XChaCha20Poly1305.seal(
-                dekBytes, key: kek,
-                additionalData: additionalData(fileID: fileID, dekGeneration: dekGeneration, kekVersion: kekVersion, name: name))
+                dekBytes,
+                key: kek,
+                additionalData: additionalData(fileID: fileID, dekGeneration: dekGeneration, kekVersion: kekVersion, name: name)
+            )
         }
         return WrappedDataKey(
-            name: name, fileID: Hex.encode(fileID), dekGeneration: dekGeneration, kekVersion: kekVersion,
-            nonce: Hex.encode(box.nonce), wrappedDEK: Hex.encode(box.ciphertext))
+            name: name,
+            fileID: Hex.encode(fileID),
+            dekGeneration: dekGeneration,
+            kekVersion: kekVersion,
+            nonce: Hex.encode(box.nonce),
+            wrappedDEK: Hex.encode(box.ciphertext)
+        )
     }
 
     /// The DEK, if `kek` at `kekVersion` is the key this entry was wrapped under.
@@ -51,22 +63,35 @@ struct WrappedDataKey: Codable, Sendable, Equatable {
     func unwrap(kek: SymmetricKey, kekVersion currentVersion: UInt32, manifestPath: String) throws -> SymmetricKey {
         guard kekVersion == currentVersion else {
             throw VaultAtRestError.at(
-                .staleKEK, manifestPath,
-                "the data key of \(name) is wrapped under KEK version \(kekVersion), but the vault's KEK is version \(currentVersion)")
+                .staleKEK,
+                manifestPath,
+                "the data key of \(name) is wrapped under KEK version \(kekVersion), but the vault's KEK is version \(currentVersion)"
+            )
         }
         let id = try Hex.decode(fileID, count: VaultFileFormat.fileIDCount, field: "file_id", path: manifestPath)
         let box = try XChaCha20Poly1305.SealedBox(
             nonce: Hex.decode(nonce, count: XChaCha20Poly1305.nonceCount, field: "nonce", path: manifestPath),
-            ciphertext: Hex.decode(wrappedDEK, count: SymmetricKey.byteCount + XChaCha20Poly1305.tagCount, field: "wrapped_dek", path: manifestPath))
+            ciphertext: Hex.decode(
+                wrappedDEK,
+                count: SymmetricKey.byteCount + XChaCha20Poly1305.tagCount,
+                field: "wrapped_dek",
+                path: manifestPath
+            )
+        )
         do {
             let dek = try XChaCha20Poly1305.open(
-                box, key: kek, additionalData: Self.additionalData(fileID: id, dekGeneration: dekGeneration, kekVersion: kekVersion, name: name))
+                box,
+                key: kek,
+                additionalData: Self.additionalData(fileID: id, dekGeneration: dekGeneration, kekVersion: kekVersion, name: name)
+            )
             return try SymmetricKey(secureBytes: dek)
         } catch let error as CryptoError {
             throw VaultAtRestError.at(
-                .keyUnwrapFailed, manifestPath,
+                .keyUnwrapFailed,
+                manifestPath,
                 "the wrapped data key of \(name) (generation \(dekGeneration)) failed authentication (wrong KEK, or the entry was altered or moved)",
-                underlying: error)
+                underlying: error
+            )
         }
     }
 
@@ -78,7 +103,12 @@ struct WrappedDataKey: Codable, Sendable, Equatable {
         }
         _ = try Hex.decode(fileID, count: VaultFileFormat.fileIDCount, field: "files[\(index)].file_id", path: path)
         _ = try Hex.decode(nonce, count: XChaCha20Poly1305.nonceCount, field: "files[\(index)].nonce", path: path)
-        _ = try Hex.decode(wrappedDEK, count: SymmetricKey.byteCount + XChaCha20Poly1305.tagCount, field: "files[\(index)].wrapped_dek", path: path)
+        _ = try Hex.decode(
+            wrappedDEK,
+            count: SymmetricKey.byteCount + XChaCha20Poly1305.tagCount,
+            field: "files[\(index)].wrapped_dek",
+            path: path
+        )
         guard dekGeneration >= 1, kekVersion >= 1 else {
             throw VaultAtRestError.at(.manifest, path, "files[\(index)] needs dek_generation and kek_version of at least 1")
         }

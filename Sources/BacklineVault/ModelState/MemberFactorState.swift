@@ -62,7 +62,8 @@ public struct MemberFactorState: Sendable, Equatable {
 
     /// Row of member `id`, if present.
     public func row(of id: Int64) -> Int? {
-        var low = 0, high = memberIDs.count - 1
+        var low = 0
+        var high = memberIDs.count - 1
         while low <= high {
             let middle = (low + high) / 2
             if memberIDs[middle] == id { return middle }
@@ -113,7 +114,9 @@ public struct MemberFactorState: Sendable, Equatable {
         for index in ids.indices { ids[index] = Int64(bitPattern: LittleEndianCodec.read(UInt64.self, bytes, at: offset + index * 8)) }
         offset += header.members * 8
         var values = [Float](repeating: 0, count: header.members * header.factors)
-        for index in values.indices { values[index] = Float(bitPattern: LittleEndianCodec.read(UInt32.self, bytes, at: offset + index * 4)) }
+        for index in values.indices {
+            values[index] = Float(bitPattern: LittleEndianCodec.read(UInt32.self, bytes, at: offset + index * 4))
+        }
         do {
             try self.init(memberIDs: ids, factors: header.factors, values: values, modelTag: tag)
         } catch let error as VaultError {
@@ -133,7 +136,9 @@ public struct MemberFactorState: Sendable, Equatable {
         let factors = Int(LittleEndianCodec.read(UInt32.self, bytes, at: 8))
         let members = LittleEndianCodec.read(UInt64.self, bytes, at: 12)
         let tagCount = Int(LittleEndianCodec.read(UInt32.self, bytes, at: 20))
-        guard (1...maximumFactors).contains(factors) else { throw VaultError.corrupt(what, "factors \(factors) out of 1…\(maximumFactors)") }
+        guard (1...maximumFactors).contains(factors) else {
+            throw VaultError.corrupt(what, "factors \(factors) out of 1…\(maximumFactors)")
+        }
         guard members <= UInt64(maximumMembers) else { throw VaultError.corrupt(what, "member count \(members) exceeds \(maximumMembers)") }
         guard tagCount <= maximumTagCount else { throw VaultError.corrupt(what, "model tag length \(tagCount) exceeds \(maximumTagCount)") }
         return (factors, Int(members), tagCount)

@@ -53,7 +53,9 @@ import Testing
         let fixture = try VaultFixture(chunkSize: 64)
         try fixture.write("t", VaultFixture.sampleBytes(200))
         let bytes = try fixture.fileBytes(fixture.dataPath("t"))
-        for cut in [0, 3, 28, 29, 40, 53, 60, fixture.chunkOffset(1) - 1, fixture.chunkOffset(1) + 30, fixture.chunkOffset(3), bytes.count - 1] {
+        for cut in [
+            0, 3, 28, 29, 40, 53, 60, fixture.chunkOffset(1) - 1, fixture.chunkOffset(1) + 30, fixture.chunkOffset(3), bytes.count - 1,
+        ] {
             try fixture.replace(fixture.dataPath("t"), with: Array(bytes[0..<cut]))
             #expect(throws: VaultAtRestError.self, "cut at \(cut)") { _ = try fixture.readAll("t") }
         }
@@ -63,7 +65,8 @@ import Testing
         let fixture = try VaultFixture(chunkSize: 64)
         try fixture.write("t", VaultFixture.sampleBytes(128))
         let bytes = try fixture.fileBytes(fixture.dataPath("t"))
-        for extra in [[0x00], Array(repeating: 0x41, count: 17), Array(bytes[fixture.chunkOffset(0)..<fixture.chunkOffset(1)])] as [[UInt8]] {
+        for extra in [[0x00], Array(repeating: 0x41, count: 17), Array(bytes[fixture.chunkOffset(0)..<fixture.chunkOffset(1)])] as [[UInt8]]
+        {
             try fixture.replace(fixture.dataPath("t"), with: bytes + extra)
             expectVaultError(.trailingData, mentioning: "FINAL chunk 1") { _ = try fixture.readAll("t") }
         }
@@ -143,7 +146,10 @@ import Testing
             try fixture.replace(fixture.dataPath("t"), with: bytes)
             var keyAsked = false
             expectVaultError(.unsupportedVersion, mentioning: "version \(version)") {
-                _ = try EncryptedFileReader(path: fixture.dataPath("t")) { _ in keyAsked = true; return SymmetricKey() }
+                _ = try EncryptedFileReader(path: fixture.dataPath("t")) { _ in
+                    keyAsked = true
+                    return SymmetricKey()
+                }
             }
             #expect(!keyAsked)
             expectVaultError(.unsupportedVersion) { _ = try fixture.readAll("t") }
@@ -171,7 +177,10 @@ import Testing
         expectVaultError(.notVaultFile) { _ = try fixture.readAll("t") }
         for size: UInt32 in [0, (1 << 24) + 1, .max] {
             var badSize = bytes
-            badSize.replaceSubrange(25..<29, with: [UInt8(size & 0xff), UInt8((size >> 8) & 0xff), UInt8((size >> 16) & 0xff), UInt8(size >> 24)])
+            badSize.replaceSubrange(
+                25..<29,
+                with: [UInt8(size & 0xff), UInt8((size >> 8) & 0xff), UInt8((size >> 16) & 0xff), UInt8(size >> 24)]
+            )
             try fixture.replace(fixture.dataPath("t"), with: badSize)
             expectVaultError(.invalidHeader, mentioning: "chunk size") { _ = try fixture.readAll("t") }
         }

@@ -54,7 +54,9 @@ import Testing
         for (index, data) in contents.enumerated() { try fixture.write("file\(index)", data) }
         let before = try (0..<3).map { try fixture.fileBytes(fixture.dataPath("file\($0)")) }
         let statusBefore = try fixture.vault.status()
-        #expect(statusBefore.kekVersion == 1 && statusBefore.files.allSatisfy { $0.kekVersion == 1 } && statusBefore.filesOnOlderKEK.isEmpty)
+        #expect(
+            statusBefore.kekVersion == 1 && statusBefore.files.allSatisfy { $0.kekVersion == 1 } && statusBefore.filesOnOlderKEK.isEmpty
+        )
         let manifestBefore = try fixture.manifestJSON()
 
         let oldKeyCopy = fixture.temporary.file("kek-v1-copy.key")
@@ -76,7 +78,9 @@ import Testing
         let reopened = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(newKeyPath))
         for (index, data) in contents.enumerated() { #expect(try fixture.readAll("file\(index)", from: reopened) == data) }
         #expect(try reopened.verifyAll().files == 3)
-        expectVaultError(.wrongKEK, mentioning: "version 2") { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(oldKeyCopy)) }
+        expectVaultError(.wrongKEK, mentioning: "version 2") {
+            _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(oldKeyCopy))
+        }
         expectVaultError(.keyFile) { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }
     }
 
@@ -147,7 +151,10 @@ import Testing
         #expect(try VaultFixture.drain(reopened.makeReader(name: "m")) == fixtureData)
         #expect(!reopened.kekNeedsRehash)
         expectVaultError(.wrongKEK) {
-            _ = try EncryptedVault.open(at: temporary.file("v"), kek: .passphrase(SecureBytes(Array("another passphrase".utf8)), policy: .interactive))
+            _ = try EncryptedVault.open(
+                at: temporary.file("v"),
+                kek: .passphrase(SecureBytes(Array("another passphrase".utf8)), policy: .interactive)
+            )
         }
         let manifest = try String(decoding: FileAccess.readAll(temporary.file("v/keys.manifest")), as: UTF8.self)
         #expect(!manifest.contains("shared passphrase"))
@@ -181,7 +188,9 @@ import Testing
         let path = temporary.file("v")
         let weakPolicy = try PasswordHashPolicy(floor: .interactive, target: .interactive)
         let strongerTarget = try PasswordHashPolicy(
-            floor: .interactive, target: PasswordHashParameters(opsLimit: 3, memLimit: PasswordHashParameters.interactive.memLimit))
+            floor: .interactive,
+            target: PasswordHashParameters(opsLimit: 3, memLimit: PasswordHashParameters.interactive.memLimit)
+        )
         let vault = try EncryptedVault.create(at: path, kek: .passphrase(passphrase, policy: weakPolicy), chunkSize: 64)
         let writer = try vault.makeWriter(name: "m")
         try [UInt8]([1, 2, 3]).withUnsafeBytes { try writer.write($0) }
@@ -268,7 +277,9 @@ import Testing
         let handle = try #require(FileHandle(forWritingAtPath: fixture.manifestPath))
         try handle.truncate(atOffset: UInt64(32 << 20) + 1)
         try handle.close()
-        expectVaultError(.manifest, mentioning: "at most") { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }
+        expectVaultError(.manifest, mentioning: "at most") {
+            _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath))
+        }
         for body in ["[]", "{\"format\":2,\"chunk_size\":64,\"kek\":{},\"files\":[]}", "{\"format\":1}"] {
             try fixture.replace(fixture.manifestPath, with: Array(body.utf8))
             expectVaultError(.manifest) { _ = try EncryptedVault.open(at: fixture.vaultPath, kek: .keyFile(fixture.keyPath)) }

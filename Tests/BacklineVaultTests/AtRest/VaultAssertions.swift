@@ -4,7 +4,10 @@ import Testing
 
 /// Runs `body` and checks it throws a ``VaultAtRestError`` with `code` (and `text` in its reason).
 func expectVaultError(
-    _ code: VaultAtRestError.Code, mentioning text: String? = nil, _ body: () throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+    _ code: VaultAtRestError.Code,
+    mentioning text: String? = nil,
+    _ body: () throws -> Void,
+    sourceLocation: SourceLocation = #_sourceLocation
 ) {
     do {
         try body()

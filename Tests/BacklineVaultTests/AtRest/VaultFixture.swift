@@ -26,7 +26,9 @@ final class VaultFixture {
     var manifestPath: String { vaultPath + "/keys.manifest" }
 
     /// Byte offset of chunk `index` in a data file.
-    func chunkOffset(_ index: Int) -> Int { VaultFileFormat.headerCount + SecretStream.headerCount + index * (chunkSize + SecretStream.overheadCount) }
+    func chunkOffset(_ index: Int) -> Int {
+        VaultFileFormat.headerCount + SecretStream.headerCount + index * (chunkSize + SecretStream.overheadCount)
+    }
 
     func write(_ name: String, _ bytes: [UInt8], to target: EncryptedVault? = nil, pieceSize: Int = 10_000) throws {
         let writer = try (target ?? vault).makeWriter(name: name)

@@ -12,8 +12,12 @@ import Testing
         return try MemberFactorState(memberIDs: ids, factors: factors, values: values, modelTag: "sha256:abc")
     }
 
-    private func expectVaultCode(_ code: VaultError.Code, mentioning text: String? = nil, _ body: () throws -> Void,
-                                 sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectVaultCode(
+        _ code: VaultError.Code,
+        mentioning text: String? = nil,
+        _ body: () throws -> Void,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         do {
             try body()
             Issue.record("expected \(code), nothing was thrown", sourceLocation: sourceLocation)
@@ -41,7 +45,11 @@ import Testing
         #expect(Array(bytes[0..<4]) == Array("BLMF".utf8))
         let firstValue = 24 + state.modelTag.utf8.count + 16
         let bits = state.values[0].bitPattern
-        #expect(Array(bytes[firstValue..<firstValue + 4]) == [UInt8(bits & 0xff), UInt8(bits >> 8 & 0xff), UInt8(bits >> 16 & 0xff), UInt8(bits >> 24)])
+        #expect(
+            Array(bytes[firstValue..<firstValue + 4]) == [
+                UInt8(bits & 0xff), UInt8(bits >> 8 & 0xff), UInt8(bits >> 16 & 0xff), UInt8(bits >> 24),
+            ]
+        )
     }
 
     @Test(arguments: [Float.nan, .infinity, -.infinity])
@@ -62,7 +70,9 @@ import Testing
         expectVaultCode(.invalidParameter, mentioning: "5 values") {
             _ = try MemberFactorState(memberIDs: [1, 2], factors: 3, values: [Float](repeating: 0, count: 5), modelTag: "")
         }
-        expectVaultCode(.invalidParameter, mentioning: "factors") { _ = try MemberFactorState(memberIDs: [], factors: 0, values: [], modelTag: "") }
+        expectVaultCode(.invalidParameter, mentioning: "factors") {
+            _ = try MemberFactorState(memberIDs: [], factors: 0, values: [], modelTag: "")
+        }
         expectVaultCode(.invalidParameter, mentioning: "ascending") {
             _ = try MemberFactorState(memberIDs: [3, 3], factors: 1, values: [0, 0], modelTag: "")
         }
