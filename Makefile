@@ -52,7 +52,7 @@ tsan: deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --filter "$(TSAN_SUITES)"
 
-# swift format (toolchain's) with .swift-format; not in CI until it passes.
+# swift format (toolchain's) with .swift-format; CI runs it before the tests.
 format-lint:
 	$(SWIFT) format lint --strict --recursive Sources Tests
 
