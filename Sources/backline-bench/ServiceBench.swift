@@ -8,7 +8,7 @@ import Foundation
 /// an ``AggregatorService`` in this process on 127.0.0.1 (SQLite in a scratch directory, PKI
 /// minted there), each promoter with its own certificate, rounds timed from open to published
 /// with mTLS 1.3, policy decisions and audit entries included (median of
-/// `BACKLINE_SERVICE_BENCH_ROUNDS`, default 7; goal ≤ 0.2 × Flower). Last, 100 promoters complete
+/// `BACKLINE_SERVICE_BENCH_ROUNDS`, default 11; goal ≤ 0.2 × Flower). Last, 100 promoters complete
 /// one round against `backline aggregator serve` as a separate process, whose peak resident
 /// memory (VmHWM) is read from /proc. For quick runs while working on it:
 /// `BACKLINE_SERVICE_BENCH_CLIENTS=10` (comma list), `BACKLINE_SERVICE_BENCH_HUNDRED=0`,
@@ -16,7 +16,7 @@ import Foundation
 func runServiceBench(_ reporter: BenchReporter) async throws {
     let environment = ProcessInfo.processInfo.environment
     let clientCounts = environment["BACKLINE_SERVICE_BENCH_CLIENTS"].map { $0.split(separator: ",").compactMap { Int($0) } } ?? [2, 5, 10]
-    let rounds = max(5, Int(environment["BACKLINE_SERVICE_BENCH_ROUNDS"] ?? "") ?? 7)
+    let rounds = max(5, Int(environment["BACKLINE_SERVICE_BENCH_ROUNDS"] ?? "") ?? 11)
     // As `backline aggregator serve` does: this process hosts the aggregator (and the clients).
     AllocatorTuning.forLargeBuffers()
     let scratch = NSTemporaryDirectory() + "backline-service-bench-\(getpid())"
