@@ -41,6 +41,12 @@ public final class AtomicFileWriter {
         try bytes.withUnsafeBytes { try write($0) }
     }
 
+    /// Appends bytes bypassing the page cache where the file system allows it (see
+    /// ``UnbufferedWrite``): for large files written in one piece and synced at once.
+    public func writeUnbuffered(_ bytes: [UInt8]) throws {
+        _ = try bytes.withUnsafeBytes { try UnbufferedWrite.write($0, to: descriptor, path: temporaryPath) }
+    }
+
     /// fsyncs the data, renames it over ``path`` and fsyncs the directory.
     public func commit() throws {
         precondition(!finished, "AtomicFileWriter committed twice")
@@ -68,11 +74,12 @@ public final class AtomicFileWriter {
 
     deinit { abandon() }
 
-    /// Writes `bytes` to `path` atomically in one call.
-    public static func write(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o600) throws {
+    /// Writes `bytes` to `path` atomically in one call; `unbuffered` writes them with
+    /// ``writeUnbuffered(_:)``.
+    public static func write(_ bytes: [UInt8], to path: String, mode: UInt32 = 0o600, unbuffered: Bool = false) throws {
         let writer = try AtomicFileWriter(path: path, mode: mode)
         do {
-            try writer.write(bytes)
+            if unbuffered { try writer.writeUnbuffered(bytes) } else { try writer.write(bytes) }
             try writer.commit()
         } catch {
             writer.abandon()

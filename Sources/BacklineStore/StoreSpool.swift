@@ -15,7 +15,9 @@ import Glibc
 /// `models/v<version>-<hex of SHA-256>.safetensors`, directories 0700, files 0600. Model files
 /// are kept; only a round's update payloads are discarded.
 /// Discarding a round overwrites each file with zeros and syncs it before unlinking, as SQLite's
-/// `secure_delete` zeroes freed pages.
+/// `secure_delete` zeroes freed pages. Payloads, models and the zeros are written with
+/// ``UnbufferedWrite`` (`O_DIRECT` where the file system takes it): they are synced at once
+/// anyway, and skipping the page cache saves a copy of every page.
 struct StoreSpool: Sendable {
     /// The spool directory.
     let directory: String
@@ -41,7 +43,7 @@ struct StoreSpool: Sendable {
         try Self.translatingFailures("write update payload \(name)") {
             let path = try resolved(name)
             try Self.makeDirectory(String(path[..<path.lastIndex(of: "/")!]))
-            try AtomicFileWriter.write(bytes, to: path)
+            try AtomicFileWriter.write(bytes, to: path, unbuffered: true)
         }
     }
 
@@ -118,14 +120,7 @@ struct StoreSpool: Sendable {
         defer { close(fd) }
         var info = stat()
         try SystemCall.retrying("fstat", path: path) { fstat(fd, &info) }
-        let zeros = [UInt8](repeating: 0, count: min(Int(info.st_size), 1 << 20))
-        var offset = 0
-        while offset < Int(info.st_size) {
-            let count = min(zeros.count, Int(info.st_size) - offset)
-            offset += try zeros.withUnsafeBytes { buffer in
-                try SystemCall.retrying("pwrite", path: path) { pwrite(fd, buffer.baseAddress!, count, off_t(offset)) }
-            }
-        }
+        try UnbufferedWrite.writeZeros(count: Int(info.st_size), to: fd, path: path)
         try SystemCall.retrying("fdatasync", path: path) { fdatasync(fd) }
     }
 
