@@ -2,51 +2,35 @@ internal import BacklineCore
 internal import CBacklineShims
 internal import COpenSSL
 
-/// TLS as a byte pump: ciphertext goes in with ``receive(_:)``, comes out with
-/// ``takeOutput(_:)``; plaintext goes through ``read(into:)`` and ``write(_:)``. No sockets here:
-/// the shell (``TLSStream``) moves bytes and decides on deadlines. `SSL_get_error` is mapped
-/// explicitly in ``classify(_:operation:)``.
+/// TLS over a socket that never blocks inside OpenSSL: each operation does what the socket
+/// allows now and says what it waits for (``Progress``); the shell (``TLSStream``) polls the
+/// socket and decides on deadlines. `SSL_get_error` is mapped explicitly in
+/// ``classify(_:operation:)``.
 struct TLSPump {
     /// Where the connection stands.
     enum State: Equatable { case handshaking, established, closed }
 
     /// What an operation needs next.
     enum Progress: Equatable {
-        /// Done (handshake complete, or `n` plaintext bytes read).
+        /// Done (handshake complete, or `n` plaintext bytes read or written).
         case done(Int)
-        /// More ciphertext from the peer is needed.
+        /// The socket must become readable first.
         case needsInput
-        /// The peer sent close_notify.
+        /// The socket must become writable first.
+        case needsOutput
+        /// The peer sent close_notify (or closed the connection).
         case closed
     }
 
     private let ssl: SSLHandle
     private(set) var state: State = .handshaking
 
-    init(context: SSLContextHandle, isServer: Bool) throws {
-        ssl = try SSLHandle(context: context, isServer: isServer)
-    }
-
-    /// Feeds ciphertext received from the peer.
-    mutating func receive(_ ciphertext: UnsafeRawBufferPointer) throws {
-        guard ciphertext.count > 0 else { return }
-        guard BIO_write(ssl.networkInput, ciphertext.baseAddress, Int32(ciphertext.count)) == Int32(ciphertext.count) else {
-            throw OpenSSLErrorQueue.error("BIO_write")
-        }
+    init(context: SSLContextHandle, isServer: Bool, socket: Int32) throws {
+        ssl = try SSLHandle(context: context, isServer: isServer, socket: socket)
     }
 
     /// Whether decrypted or undecrypted input is already buffered (so waiting on the socket would be wrong).
-    var hasBufferedInput: Bool { SSL_pending(ssl.pointer) > 0 || BIO_ctrl_pending(ssl.networkInput) > 0 }
-
-    /// Bytes waiting to go to the peer.
-    var pendingOutput: Int { Int(BIO_ctrl_pending(ssl.networkOutput)) }
-
-    /// Moves up to `buffer.count` bytes of pending ciphertext into `buffer`; returns how many.
-    mutating func takeOutput(_ buffer: UnsafeMutableRawBufferPointer) -> Int {
-        guard buffer.count > 0 else { return 0 }
-        let count = BIO_read(ssl.networkOutput, buffer.baseAddress, Int32(min(buffer.count, Int(Int32.max))))
-        return max(0, Int(count))
-    }
+    var hasBufferedInput: Bool { SSL_has_pending(ssl.pointer) == 1 }
 
     /// Advances the handshake.
     mutating func handshake() throws -> Progress {
@@ -68,21 +52,15 @@ struct TLSPump {
         return try classify(0, operation: "TLS read")
     }
 
-    /// Encrypts all of `bytes` into the output BIO (a memory BIO never refuses a write).
-    mutating func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            OpenSSLErrorQueue.clear()
-            var written = 0
-            guard SSL_write_ex(ssl.pointer, bytes.baseAddress! + offset, bytes.count - offset, &written) == 1 else {
-                _ = try classify(0, operation: "TLS write")
-                throw TransportError.connectionClosed("TLS write")
-            }
-            offset += written
-        }
+    /// Encrypts and sends as much of `bytes` as the socket takes now (whole records).
+    mutating func write(_ bytes: UnsafeRawBufferPointer) throws -> Progress {
+        OpenSSLErrorQueue.clear()
+        var written = 0
+        if SSL_write_ex(ssl.pointer, bytes.baseAddress, bytes.count, &written) == 1 { return .done(written) }
+        return try classify(0, operation: "TLS write")
     }
 
-    /// Queues close_notify (no wait for the peer's).
+    /// Sends close_notify if the socket takes it now (no wait for the peer's).
     mutating func shutdown() {
         guard state != .closed else { return }
         state = .closed
@@ -117,6 +95,8 @@ struct TLSPump {
         switch error {
         case SSL_ERROR_WANT_READ:
             return .needsInput
+        case SSL_ERROR_WANT_WRITE:
+            return .needsOutput
         case SSL_ERROR_ZERO_RETURN:
             state = .closed
             return .closed
@@ -126,9 +106,6 @@ struct TLSPump {
         case SSL_ERROR_SYSCALL:
             state = .closed
             throw OpenSSLErrorQueue.error("\(operation) (transport error)", code: .connectionClosed)
-        case SSL_ERROR_WANT_WRITE:
-            // Memory BIOs accept any amount; seeing this means the BIO setup is broken.
-            throw TransportError(code: .libraryFailure, reason: "\(operation): unexpected SSL_ERROR_WANT_WRITE on a memory BIO")
         default:
             state = .closed
             throw TransportError(code: .libraryFailure, reason: "\(operation): SSL_get_error \(error)", libraryCode: Int(error))

@@ -1,37 +1,24 @@
 internal import BacklineCore
 
-/// The socket shell around a ``TLSPump``: moves ciphertext between the pump and a blocking
-/// socket, under deadlines. One thread uses a stream at a time.
+/// The socket shell around a ``TLSPump``: waits for the socket under deadlines whenever TLS
+/// needs it readable or writable. One thread uses a stream at a time.
 final class TLSStream {
     let socket: SocketDescriptor
     private var pump: TLSPump
-    private var scratch: [UInt8]
-    /// Try a non-blocking read before polling: right for a server (it reads once poll said the
-    /// request began, and bodies arrive in bursts), wasteful for a client awaiting an answer.
-    private let optimisticReads: Bool
 
     init(socket: SocketDescriptor, context: SSLContextHandle, isServer: Bool) throws {
         self.socket = socket
-        optimisticReads = isServer
-        pump = try TLSPump(context: context, isServer: isServer)
-        scratch = [UInt8](repeating: 0, count: 1 << 16)
+        pump = try TLSPump(context: context, isServer: isServer, socket: socket.descriptor)
     }
 
-    /// Runs the handshake to completion. On failure the alert OpenSSL queued is still sent.
+    /// Runs the handshake to completion. On failure OpenSSL has already sent its alert.
     func handshake(deadline: Deadline) throws {
         while true {
-            let progress: TLSPump.Progress
-            do {
-                progress = try pump.handshake()
-            } catch {
-                try? flush(deadline: deadline)
-                throw error
-            }
-            try flush(deadline: deadline)
-            switch progress {
+            switch try pump.handshake() {
             case .done: return
             case .closed: throw TransportError.connectionClosed("TLS handshake")
-            case .needsInput: try fill(deadline: deadline, operation: "TLS handshake")
+            case .needsInput: try waitFor(.input, deadline: deadline, operation: "TLS handshake")
+            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "TLS handshake")
             }
         }
     }
@@ -39,39 +26,31 @@ final class TLSStream {
     /// Reads plaintext into `buffer`; 0 means the peer closed the connection.
     func read(into buffer: UnsafeMutableRawBufferPointer, deadline: Deadline) throws -> Int {
         while true {
-            let progress: TLSPump.Progress
-            do {
-                progress = try pump.read(into: buffer)
-            } catch {
-                try? flush(deadline: deadline)
-                throw error
-            }
-            switch progress {
+            switch try pump.read(into: buffer) {
             case .done(let count): return count
             case .closed: return 0
-            case .needsInput:
-                try flush(deadline: deadline)
-                guard try fill(deadline: deadline, operation: "read", eofIsError: false) else { return 0 }
+            case .needsInput: try waitFor(.input, deadline: deadline, operation: "read")
+            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "read")
             }
         }
     }
 
     /// Encrypts and sends all of `bytes`.
     func write(_ bytes: UnsafeRawBufferPointer, deadline: Deadline) throws {
-        // Encrypt in 256 KiB slices so the output BIO never holds a whole large body twice.
         var offset = 0
-        repeat {
-            let end = min(bytes.count, offset + (1 << 18))
-            try pump.write(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
-            try flush(deadline: deadline)
-            offset = end
-        } while offset < bytes.count
+        while offset < bytes.count {
+            switch try pump.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .done(let count): offset += count
+            case .closed: throw TransportError.connectionClosed("send")
+            case .needsInput: try waitFor(.input, deadline: deadline, operation: "send")
+            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "send")
+            }
+        }
     }
 
     /// Sends close_notify (best effort) and closes the socket.
     func close() {
         pump.shutdown()
-        try? flush(deadline: Deadline(after: .milliseconds(200)))
         socket.close()
     }
 
@@ -84,8 +63,8 @@ final class TLSStream {
     /// would destroy the refusal before the peer reads it.
     func closeLingering(limit: Int = 16 << 20, deadline: Deadline = Deadline(after: .seconds(2))) {
         pump.shutdown()
-        try? flush(deadline: deadline)
         socket.shutdownWrite()
+        var scratch = [UInt8](repeating: 0, count: 1 << 16)
         var discarded = 0
         while discarded < limit, (try? socket.waitReadable(deadline: deadline)) == true {
             let count = (try? scratch.withUnsafeMutableBytes { try socket.read(into: $0) }) ?? 0
@@ -110,33 +89,12 @@ final class TLSStream {
         return PeerIdentity.judge(certificate.identityFacts, federation: federation)
     }
 
-    private func flush(deadline: Deadline) throws {
-        while pump.pendingOutput > 0 {
-            let count = scratch.withUnsafeMutableBytes { pump.takeOutput($0) }
-            var offset = 0
-            while offset < count {
-                guard try socket.waitWritable(deadline: deadline) else { throw TransportError.timeout("send") }
-                offset += try scratch.withUnsafeBytes { try socket.write(UnsafeRawBufferPointer(rebasing: $0[offset..<count])) }
-            }
-        }
-    }
+    private enum Readiness { case input, output }
 
-    /// Reads ciphertext from the socket into the pump. Returns false at EOF when `eofIsError` is false.
-    @discardableResult
-    private func fill(deadline: Deadline, operation: String, eofIsError: Bool = true) throws -> Bool {
-        // Try first: data is usually there already, which saves a poll per read.
-        var available = optimisticReads ? try scratch.withUnsafeMutableBytes { try socket.readIfAvailable(into: $0) } : nil
-        if available == nil {
-            guard try socket.waitReadable(deadline: deadline) else { throw TransportError.timeout(operation) }
-            available = try scratch.withUnsafeMutableBytes { try socket.read(into: $0) }
-        }
-        let count = available ?? 0
-        if count == 0 {
-            if eofIsError { throw TransportError.connectionClosed(operation) }
-            return false
-        }
-        try scratch.withUnsafeBytes { try pump.receive(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
-        return true
+    /// Waits until the socket is readable (`.input`) or writable (`.output`); a timeout names `operation`.
+    private func waitFor(_ readiness: Readiness, deadline: Deadline, operation: String) throws {
+        let ready = readiness == .input ? try socket.waitReadable(deadline: deadline) : try socket.waitWritable(deadline: deadline)
+        guard ready else { throw TransportError.timeout(operation) }
     }
 }
 

@@ -43,5 +43,6 @@ unsigned long CBacklineShims_SSL_OP_backline_strict(void);
 extern const sqlite3_destructor_type CBacklineShims_SQLITE_TRANSIENT;
 
 #include "CBacklineShims_sqlite.h"
+#include "CBacklineShims_socket_bio.h"
 
 #endif
