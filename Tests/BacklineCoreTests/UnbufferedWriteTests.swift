@@ -22,30 +22,19 @@ import Glibc
 
     @Test func anUnalignedOffsetFallsBackToThePageCacheAndKeepsTheFlags() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("payload")
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        #expect(fd >= 0)
-        defer { close(fd) }
         let head: [UInt8] = [7, 7, 7]
-        #expect(write(fd, head, 3) == 3)
-        let flagsBefore = fcntl(fd, F_GETFL)
         let body = [UInt8](repeating: 9, count: 3 * 4096)
-        let direct = try body.withUnsafeBytes { try UnbufferedWrite.write($0, to: fd, path: path) }
-        #expect(!direct)
-        #expect(fcntl(fd, F_GETFL) == flagsBefore)
-        #expect(try FileAccess.readAll(path) == head + body)
+        let written = try Self.writeIntoNewFile(head: head, body: body, in: directory)
+        #expect(!written.direct)
+        #expect(written.flagsKept)
+        #expect(try FileAccess.readAll(written.path) == head + body)
     }
 
     @Test func largeWritesBypassThePageCacheOnExt4() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.file("payload")
-        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-        #expect(fd >= 0)
-        defer { close(fd) }
-        let flagsBefore = fcntl(fd, F_GETFL)
         let body = [UInt8](repeating: 5, count: 64 * 4096 + 100)
-        let direct = try body.withUnsafeBytes { try UnbufferedWrite.write($0, to: fd, path: path) }
-        #expect(fcntl(fd, F_GETFL) == flagsBefore)
+        let (path, direct, flagsKept) = try Self.writeIntoNewFile(head: [], body: body, in: directory)
+        #expect(flagsKept)
         if try Self.fileSystemType(directory.path) == "ext2/ext3" { #expect(direct, "ext4 takes O_DIRECT") }
         if direct {
             // The aligned prefix went straight to the disk: none of its pages is in the page cache.
@@ -65,6 +54,23 @@ import Glibc
         let read = try FileAccess.readAll(path)
         #expect(read.count == (4 << 20) + 4096 + 5)
         #expect(read.allSatisfy { $0 == 0 })
+    }
+
+    /// Writes `head` plainly, then `body` with ``UnbufferedWrite``, into a new file in `directory`:
+    /// the file, whether `O_DIRECT` was used, and whether the descriptor's flags came back unchanged.
+    static func writeIntoNewFile(
+        head: [UInt8],
+        body: [UInt8],
+        in directory: TemporaryDirectory
+    ) throws -> (path: String, direct: Bool, flagsKept: Bool) {
+        let path = directory.file("payload")
+        let fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw CoreError.systemCall("open", path: path, errno: errno) }
+        defer { close(fd) }
+        #expect(write(fd, head, head.count) == head.count)
+        let flagsBefore = fcntl(fd, F_GETFL)
+        let direct = try body.withUnsafeBytes { try UnbufferedWrite.write($0, to: fd, path: path) }
+        return (path, direct, fcntl(fd, F_GETFL) == flagsBefore)
     }
 
     /// The file system type of `path` as `stat -f -c %T` names it (ext4 is "ext2/ext3").
