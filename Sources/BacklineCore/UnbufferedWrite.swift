@@ -28,8 +28,8 @@ public enum UnbufferedWrite {
     }
 
     /// Writes `bytes` at `descriptor`'s current offset, which must be a multiple of
-    /// ``alignment`` (a freshly opened file's 0): the aligned prefix with `O_DIRECT` from an
-    /// aligned copy, the remainder (under one block) and everything where `O_DIRECT` is refused
+    /// ``alignment`` (a freshly opened file's 0): the aligned prefix with `O_DIRECT` (from
+    /// `bytes` themselves when aligned, else through an aligned copy), the remainder (under one block) and everything where `O_DIRECT` is refused
     /// through the page cache. The descriptor's flags are as before when it returns. The caller
     /// still syncs: `O_DIRECT` alone does not make the file's size or extents durable.
     /// - Returns: whether the prefix went out unbuffered.
@@ -95,7 +95,8 @@ public enum UnbufferedWrite {
                     throw CoreError.systemCall("write", path: path, errno: code)
                 }
                 done += result
-                if result % alignment != 0 { return offset + done }  // unaligned from here on
+                // Nothing written, or an unaligned amount: the rest goes buffered.
+                if result == 0 || result % alignment != 0 { return offset + done }
             }
             offset += piece
         }

@@ -45,10 +45,12 @@ static int socket_read(BIO *bio, char *data, size_t length, size_t *read_bytes) 
 
 static long socket_ctrl(BIO *bio, int command, long number, void *pointer) {
     (void)number;
-    (void)pointer;
     switch (command) {
     case BIO_CTRL_FLUSH: return 1;  // nothing is buffered here
     case BIO_CTRL_EOF: return BIO_test_flags(bio, BIO_FLAGS_IN_EOF) != 0;
+    case BIO_C_GET_FD:  // a descriptor BIO answers SSL_get_fd and BIO_get_fd
+        if (pointer != NULL) *(int *)pointer = socket_fd(bio);
+        return socket_fd(bio);
     default: return 0;
     }
 }
