@@ -42,6 +42,7 @@ public final class SQLFederationStore: FederationStore, @unchecked Sendable {
         let connection = try SQLiteConnection(configuration)
         // Schema 5 added the spool's column; an older schema (migration tests) keeps payloads in rows.
         let spool = configuration.isInMemory || schemaVersion < 5 ? nil : try StoreSpool(databasePath: configuration.path)
+        spool?.sweepLeftovers()
         return try SQLFederationStore(
             connection: connection,
             schemaVersion: schemaVersion,

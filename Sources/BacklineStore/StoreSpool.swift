@@ -9,7 +9,8 @@ import Glibc
 /// outside the database's single write lock, while its row (digest, norm, receipt, file name) is a
 /// small commit. A payload file is durable (fsync of the file and its directory) before its row is
 /// committed; a file without a row (a crash between the two, or a refused submission) is removed
-/// when its round's payloads are discarded.
+/// when its round's payloads are discarded. Temporary files of interrupted writes and empty round
+/// directories are swept when the store is opened, once an hour old (``sweepLeftovers(olderThan:now:)``).
 ///
 /// Layout: `r<round>/<hex of promoter id>-<hex of SHA-256>.update` and
 /// `models/v<version>-<hex of SHA-256>.safetensors`, directories 0700, files 0600. Model files
@@ -87,13 +88,8 @@ struct StoreSpool: Sendable {
     /// round's directory. Nothing to do when the directory does not exist.
     func discardRound(_ round: Int64) throws {
         let roundDirectory = directory + "/r\(round)"
-        guard let stream = opendir(roundDirectory) else { return }
-        var names: [String] = []
-        while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.append(name) }
-        }
-        closedir(stream)
+        guard FileAccess.exists(roundDirectory) else { return }
+        let names = Self.entries(of: roundDirectory).map(\.name)
         try Self.translatingFailures("discard the update payloads of round \(round)") {
             for name in names {
                 let path = roundDirectory + "/" + name

@@ -97,6 +97,39 @@ import Testing
         #expect(try replica.updates(inRound: 1).first?.payload == [3, 1, 4, 1, 5])
     }
 
+    @Test func crashLeftoversAreSweptAtOpenOnceAnHourOldAndNothingElse() throws {
+        let fixture = try Fixture()
+        let (store, path) = (fixture.store, fixture.path)
+        try store.createRound(StoreSamples.round(1))
+        _ = try store.submitUpdate(StoreSamples.submission(round: 1, promoter: "p1", payload: [1, 2, 3]))
+        let spool = path + "-spool"
+        let stored = spool + "/" + spoolFiles(path)[0]
+        let manager = FileManager.default
+        let twoHoursAgo = Date(timeIntervalSinceNow: -7200)
+        for name in ["models", "r7", "r8", "notes"] {
+            try manager.createDirectory(atPath: spool + "/" + name, withIntermediateDirectories: true)
+        }
+        let oldTemporary = spool + "/models/v1-aa.safetensors.tmp-1f"
+        let freshTemporary = spool + "/models/v2-bb.safetensors.tmp-2e"
+        let oldRoundTemporary = stored + ".tmp-3d"
+        for file in [oldTemporary, freshTemporary, oldRoundTemporary] {
+            #expect(manager.createFile(atPath: file, contents: Data([9, 9])))
+        }
+        for item in [oldTemporary, oldRoundTemporary, stored, spool + "/r1", spool + "/r7", spool + "/notes"] {
+            try manager.setAttributes([.modificationDate: twoHoursAgo], ofItemAtPath: item)
+        }
+
+        _ = try SQLFederationStore.makeSQLite(.file(path))
+
+        #expect(!manager.fileExists(atPath: oldTemporary))
+        #expect(!manager.fileExists(atPath: oldRoundTemporary))
+        #expect(!manager.fileExists(atPath: spool + "/r7"), "an old empty round directory goes")
+        #expect(manager.fileExists(atPath: freshTemporary), "a write in progress elsewhere is not touched")
+        #expect(manager.fileExists(atPath: spool + "/r8"), "a fresh empty round directory stays")
+        #expect(manager.fileExists(atPath: spool + "/notes"), "only round directories are swept")
+        #expect(try store.updates(inRound: 1).first?.payload == [1, 2, 3], "stored payloads stay")
+    }
+
     @Test func aMissingPayloadFileIsAnErrorNamingIt() throws {
         let fixture = try Fixture()
         let (store, path) = (fixture.store, fixture.path)
