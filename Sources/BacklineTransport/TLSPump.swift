@@ -60,12 +60,24 @@ struct TLSPump {
         return try classify(0, operation: "TLS write")
     }
 
+    /// Sends the records the socket BIO still gathers (writes are sent in 64 KiB batches).
+    mutating func flush() throws -> Progress {
+        switch CBacklineShims_SSL_flush(ssl.pointer) {
+        case 1: return .done(0)
+        case 0: return .needsOutput
+        default:
+            state = .closed
+            throw TransportError.connectionClosed("send")
+        }
+    }
+
     /// Sends close_notify if the socket takes it now (no wait for the peer's).
     mutating func shutdown() {
         guard state != .closed else { return }
         state = .closed
         OpenSSLErrorQueue.clear()
         _ = SSL_shutdown(ssl.pointer)
+        _ = CBacklineShims_SSL_flush(ssl.pointer)
         OpenSSLErrorQueue.clear()
     }
 

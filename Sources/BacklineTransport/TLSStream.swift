@@ -11,11 +11,18 @@ final class TLSStream {
         pump = try TLSPump(context: context, isServer: isServer, socket: socket.descriptor)
     }
 
-    /// Runs the handshake to completion. On failure OpenSSL has already sent its alert.
+    /// Runs the handshake to completion. On failure the alert OpenSSL queued is still sent.
     func handshake(deadline: Deadline) throws {
         while true {
-            switch try pump.handshake() {
-            case .done: return
+            let progress: TLSPump.Progress
+            do {
+                progress = try pump.handshake()
+            } catch {
+                _ = try? pump.flush()
+                throw error
+            }
+            switch progress {
+            case .done: return try flush(deadline: deadline, operation: "TLS handshake")
             case .closed: throw TransportError.connectionClosed("TLS handshake")
             case .needsInput: try waitFor(.input, deadline: deadline, operation: "TLS handshake")
             case .needsOutput: try waitFor(.output, deadline: deadline, operation: "TLS handshake")
@@ -29,7 +36,10 @@ final class TLSStream {
             switch try pump.read(into: buffer) {
             case .done(let count): return count
             case .closed: return 0
-            case .needsInput: try waitFor(.input, deadline: deadline, operation: "read")
+            case .needsInput:
+                // Whatever TLS wrote meanwhile (an alert, a key update answer) goes out before we wait.
+                try flush(deadline: deadline, operation: "read")
+                try waitFor(.input, deadline: deadline, operation: "read")
             case .needsOutput: try waitFor(.output, deadline: deadline, operation: "read")
             }
         }
@@ -46,6 +56,7 @@ final class TLSStream {
             case .needsOutput: try waitFor(.output, deadline: deadline, operation: "send")
             }
         }
+        try flush(deadline: deadline, operation: "send")
     }
 
     /// Sends close_notify (best effort) and closes the socket.
@@ -90,6 +101,13 @@ final class TLSStream {
     }
 
     private enum Readiness { case input, output }
+
+    /// Sends what the socket BIO still gathers, waiting for the socket under `deadline`.
+    private func flush(deadline: Deadline, operation: String) throws {
+        while try pump.flush() == .needsOutput {
+            try waitFor(.output, deadline: deadline, operation: operation)
+        }
+    }
 
     /// Waits until the socket is readable (`.input`) or writable (`.output`); a timeout names `operation`.
     private func waitFor(_ readiness: Readiness, deadline: Deadline, operation: String) throws {
