@@ -27,13 +27,7 @@ public final class AtomicFileWriter {
 
     /// Appends bytes, retrying short writes.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = try SystemCall.retrying("write", path: temporaryPath) {
-                Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-            offset += written
-        }
+        try SystemCall.writeAll(bytes, to: descriptor, path: temporaryPath)
     }
 
     /// Appends bytes.

@@ -24,6 +24,15 @@ public enum SystemCall {
         }
     }
 
+    /// Writes all of `bytes` to `descriptor`, retrying short writes and `EINTR`.
+    /// - Throws: ``CoreError`` naming `path` when a write fails.
+    public static func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
+        var offset = 0
+        while offset < bytes.count {
+            offset += try retrying("write", path: path) { write(descriptor, bytes.baseAddress! + offset, bytes.count - offset) }
+        }
+    }
+
     /// `strerror` text for an errno value.
     public static func errorString(_ code: Int32) -> String {
         String(cString: strerror(code))

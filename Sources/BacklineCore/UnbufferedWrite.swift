@@ -29,8 +29,8 @@ public enum UnbufferedWrite {
 
     /// Writes `bytes` at `descriptor`'s current offset, which must be a multiple of
     /// ``alignment`` (a freshly opened file's 0): the aligned prefix with `O_DIRECT` (from
-    /// `bytes` themselves when aligned, else through an aligned copy), the remainder (under one block) and everything where `O_DIRECT` is refused
-    /// through the page cache. The descriptor's flags are as before when it returns. The caller
+    /// `bytes` themselves when aligned, else through an aligned copy); the remainder (under one
+    /// block), and everything where `O_DIRECT` is refused, through the page cache. The descriptor's flags are as before when it returns. The caller
     /// still syncs: `O_DIRECT` alone does not make the file's size or extents durable.
     /// - Returns: whether the prefix went out unbuffered.
     /// - Throws: ``CoreError`` naming `path` when a write fails for another reason than `O_DIRECT`.
@@ -47,7 +47,7 @@ public enum UnbufferedWrite {
                 unbuffered = written > 0
             }
         }
-        try writeBuffered(UnsafeRawBufferPointer(rebasing: bytes[written...]), to: descriptor, path: path)
+        try SystemCall.writeAll(UnsafeRawBufferPointer(rebasing: bytes[written...]), to: descriptor, path: path)
         return unbuffered
     }
 
@@ -116,14 +116,6 @@ public enum UnbufferedWrite {
     /// zeroing of every page again, which measured more than the copy into it.
     private static let stagingPool = AlignedBufferPool(keeping: 4, byteCount: stagingBytes)
 
-    private static func writeBuffered(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32, path: String) throws {
-        var offset = 0
-        while offset < bytes.count {
-            offset += try SystemCall.retrying("write", path: path) {
-                Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            }
-        }
-    }
 }
 
 /// Page-aligned memory from `posix_memalign`, freed by ``deallocate()``.

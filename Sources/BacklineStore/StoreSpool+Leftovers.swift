@@ -23,13 +23,16 @@ extension StoreSpool {
             let subdirectory = directory + "/" + entry.name
             let isRound = entry.name.first == "r" && Int64(entry.name.dropFirst()) != nil
             guard isRound || entry.name == "models" else { continue }
-            for file in Self.entries(of: subdirectory) where !file.isDirectory && file.name.contains(".tmp-") {
+            let contents = Self.entries(of: subdirectory)
+            var left = contents.count
+            for file in contents where !file.isDirectory && file.name.contains(".tmp-") {
                 if Self.age(subdirectory + "/" + file.name, now: now) >= age {
                     remove(entry.name + "/" + file.name)
                     removed += 1
+                    left -= 1
                 }
             }
-            if isRound, Self.entries(of: subdirectory).isEmpty, Self.age(subdirectory, now: now) >= age, rmdir(subdirectory) == 0 {
+            if isRound, left == 0, Self.age(subdirectory, now: now) >= age, rmdir(subdirectory) == 0 {
                 removed += 1
             }
         }

@@ -14,13 +14,14 @@ struct TLSPump {
     enum Progress: Equatable {
         /// Done (handshake complete, or `n` plaintext bytes read or written).
         case done(Int)
-        /// The socket must become readable first.
-        case needsInput
-        /// The socket must become writable first.
-        case needsOutput
+        /// The socket must become readable (`.input`) or writable (`.output`) first.
+        case needs(Readiness)
         /// The peer sent close_notify (or closed the connection).
         case closed
     }
+
+    /// What the socket must become before an operation can go on.
+    enum Readiness: Equatable { case input, output }
 
     private let ssl: SSLHandle
     private(set) var state: State = .handshaking
@@ -64,7 +65,7 @@ struct TLSPump {
     mutating func flush() throws -> Progress {
         switch CBacklineShims_SSL_flush(ssl.pointer) {
         case 1: return .done(0)
-        case 0: return .needsOutput
+        case 0: return .needs(.output)
         default:
             state = .closed
             throw TransportError.connectionClosed("send")
@@ -106,9 +107,9 @@ struct TLSPump {
         let error = SSL_get_error(ssl.pointer, result)
         switch error {
         case SSL_ERROR_WANT_READ:
-            return .needsInput
+            return .needs(.input)
         case SSL_ERROR_WANT_WRITE:
-            return .needsOutput
+            return .needs(.output)
         case SSL_ERROR_ZERO_RETURN:
             state = .closed
             return .closed

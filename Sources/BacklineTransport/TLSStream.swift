@@ -24,8 +24,7 @@ final class TLSStream {
             switch progress {
             case .done: return try flush(deadline: deadline, operation: "TLS handshake")
             case .closed: throw TransportError.connectionClosed("TLS handshake")
-            case .needsInput: try waitFor(.input, deadline: deadline, operation: "TLS handshake")
-            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "TLS handshake")
+            case .needs(let readiness): try waitFor(readiness, deadline: deadline, operation: "TLS handshake")
             }
         }
     }
@@ -36,11 +35,10 @@ final class TLSStream {
             switch try pump.read(into: buffer) {
             case .done(let count): return count
             case .closed: return 0
-            case .needsInput:
+            case .needs(let readiness):
                 // Whatever TLS wrote meanwhile (an alert, a key update answer) goes out before we wait.
-                try flush(deadline: deadline, operation: "read")
-                try waitFor(.input, deadline: deadline, operation: "read")
-            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "read")
+                if readiness == .input { try flush(deadline: deadline, operation: "read") }
+                try waitFor(readiness, deadline: deadline, operation: "read")
             }
         }
     }
@@ -52,8 +50,7 @@ final class TLSStream {
             switch try pump.write(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
             case .done(let count): offset += count
             case .closed: throw TransportError.connectionClosed("send")
-            case .needsInput: try waitFor(.input, deadline: deadline, operation: "send")
-            case .needsOutput: try waitFor(.output, deadline: deadline, operation: "send")
+            case .needs(let readiness): try waitFor(readiness, deadline: deadline, operation: "send")
             }
         }
         try flush(deadline: deadline, operation: "send")
@@ -100,17 +97,15 @@ final class TLSStream {
         return PeerIdentity.judge(certificate.identityFacts, federation: federation)
     }
 
-    private enum Readiness { case input, output }
-
     /// Sends what the socket BIO still gathers, waiting for the socket under `deadline`.
     private func flush(deadline: Deadline, operation: String) throws {
-        while try pump.flush() == .needsOutput {
+        while try pump.flush() == .needs(.output) {
             try waitFor(.output, deadline: deadline, operation: operation)
         }
     }
 
     /// Waits until the socket is readable (`.input`) or writable (`.output`); a timeout names `operation`.
-    private func waitFor(_ readiness: Readiness, deadline: Deadline, operation: String) throws {
+    private func waitFor(_ readiness: TLSPump.Readiness, deadline: Deadline, operation: String) throws {
         let ready = readiness == .input ? try socket.waitReadable(deadline: deadline) : try socket.waitWritable(deadline: deadline)
         guard ready else { throw TransportError.timeout(operation) }
     }
